@@ -1,0 +1,185 @@
+"""The application factory: ``create_app()`` builds a configured Tremplin application.
+
+Configuration, each layer overriding the one before:
+
+1. the defaults below, and those of :mod:`builder.security` and :mod:`builder.mail`;
+2. ``instance/config.py`` when it exists;
+3. environment variables ``TREMPLIN_<KEY>`` (``TREMPLIN_MAIL_SERVER=smtp.example.org``;
+   values that read as JSON, such as ``587`` or ``true``, are decoded);
+4. ``test_config``.
+
+The instance folder is ``TREMPLIN_INSTANCE_PATH`` (or ``INSTANCE_PATH`` in
+``test_config``), else Flask's default ``instance/``. The secret key is never a
+default written in the code: without ``SECRET_KEY`` one is generated once and kept in
+``instance/secret_key``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import secrets
+import tempfile
+from typing import Any, Mapping
+
+from flask import (Flask, current_app, has_request_context, make_response, render_template,
+                   request, session, url_for)
+from flask_babel import Babel, get_locale
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from builder import db, mail, markdown, security
+
+# Blueprints registered by create_app, as "module:attribute" import paths (imported
+# late, so that this module does not import the whole application when it loads).
+# The mini-sites add themselves here: "builder.site:bp".
+BLUEPRINTS: list[str] = []
+
+DEFAULTS: dict[str, Any] = {
+    "LANGUAGES": ["fr", "en"],  # the interface languages, the default first
+    "BABEL_DEFAULT_LOCALE": "fr",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+    "DRAFT_TTL_DAYS": 30,
+    "PROXY_FIX_X_FOR": 0,  # how many reverse proxies stand in front of the application
+    "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # static URLs change with the file (static_url)
+}
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+babel = Babel()
+htmx = HTMX()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Create and configure a Tremplin application (see the module docstring)."""
+    app = Flask(__name__, instance_path=_instance_path(test_config),
+                instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _configure(app, test_config)
+
+    db.init_app(app)
+    babel.init_app(app, default_locale="fr", locale_selector=select_locale)
+    app.before_request(remember_language)
+    htmx.init_app(app)
+    security.init_app(app)
+    mail.init_app(app)
+    markdown.init_app(app)
+    _init_templates(app)
+    _init_error_pages(app)
+
+    app.add_url_rule("/healthz", "healthz", healthz)
+    for target in BLUEPRINTS:
+        app.register_blueprint(_import(target))
+    return app
+
+
+def _instance_path(test_config: Mapping[str, Any] | None) -> str | None:
+    path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("TREMPLIN_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
+def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.from_mapping(DEFAULTS, **security.DEFAULTS, **mail.DEFAULTS)
+    app.config["DATABASE"] = os.path.join(app.instance_path, "tremplin.sqlite3")
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("TREMPLIN")
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
+    proxies = int(app.config["PROXY_FIX_X_FOR"])
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """The key in ``instance_path/secret_key``, generated with :mod:`secrets` if missing.
+
+    The file is written aside then hard-linked into place, which fails if it exists:
+    two workers starting together end up with the same key.
+    """
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd, draft = tempfile.mkstemp(dir=instance_path, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as file:
+                file.write(secrets.token_hex(32))
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another worker was first: use its key
+        finally:
+            os.unlink(draft)
+    with open(path, encoding="ascii") as file:
+        return file.read().strip()
+
+
+def _import(target: str) -> Any:
+    module_name, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def select_locale() -> str | None:
+    """``?lang=``, then the language chosen before (session), then the browser's."""
+    if not has_request_context():
+        return None  # outside a request (mails from the CLI): the default, French
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages)
+
+
+def remember_language() -> None:
+    """Keep the language asked with ``?lang=`` for the next pages."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"] and session.get("lang") != asked:
+        session["lang"] = asked
+
+
+def _init_templates(app: Flask) -> None:
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        return {
+            "lang": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "languages": app.config["LANGUAGES"],
+            "language_names": LANGUAGE_NAMES,
+        }
+
+    app.jinja_env.globals["static_url"] = static_url
+
+
+def static_url(filename: str) -> str:
+    """The URL of a static file, changing whenever the file does (so caches refresh)."""
+    path = os.path.join(current_app.static_folder, filename)
+    version = int(os.stat(path).st_mtime) if os.path.exists(path) else 0
+    return url_for("static", filename=filename, v=version)
+
+
+def _init_error_pages(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_error)
+
+
+def render_error(error: HTTPException):
+    """A page in plain French for every HTTP error, with the error's own headers."""
+    code = error.code or 500
+    templates = [f"errors/{code}.html", "errors/error.html"]
+    try:
+        body = render_template(templates, error=error, csrf=isinstance(error, CSRFError))
+    except Exception:  # the error page must not fail in turn: say it plainly
+        current_app.logger.exception("error page %s failed", code)
+        body = "Désolé, une erreur est survenue. Réessayez dans quelques minutes."
+    response = make_response(body, code)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+def healthz() -> tuple[str, int, dict[str, str]]:
+    """Liveness check for the host: "ok" when the database answers."""
+    db.get_db().execute("SELECT 1")
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -1,0 +1,134 @@
+"""What protects the mini-sites and the people who use them.
+
+- CSRF on every form (Flask-WTF's ``CSRFProtect``; templates put
+  ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">`` in each form);
+- response headers: a Content-Security-Policy with no ``unsafe-inline`` and nothing
+  from another site, no MIME sniffing, no framing, a discreet referrer;
+- cookies that scripts cannot read, sent over HTTPS only outside development;
+- a per-address rate limit on sending, kept in SQLite (:func:`limit_rate`);
+- a honeypot field that people do not see and robots fill in (:func:`honeypot_field`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+
+from flask import Flask, Response, current_app, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFProtect
+from markupsafe import Markup, escape
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+
+from builder.db import get_db
+from builder.storage import ratelimit
+
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "img-src 'self' data:",  # QR codes are drawn as data: URIs
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+HONEYPOT_FIELD = "website"
+
+DEFAULTS = {
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": None,  # None: HTTPS only, except in debug and testing
+    # A form may take a person longer than Flask-WTF's default hour: the token lives
+    # as long as the session cookie, which SameSite=Lax already keeps on this site.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SUBMIT_RATE_LIMIT": 5,
+    "SUBMIT_RATE_WINDOW": 600,
+}
+
+
+def init_app(app: Flask) -> None:
+    """CSRF protection, cookie settings and response headers (defaults: :data:`DEFAULTS`)."""
+    if app.config.get("SESSION_COOKIE_SECURE") is None:
+        app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    app.before_request(refuse_large_requests)
+    csrf.init_app(app)
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["honeypot_field"] = honeypot_field
+
+
+def refuse_large_requests() -> None:
+    """Answer 413 as soon as the declared size is over ``MAX_CONTENT_LENGTH``.
+
+    Werkzeug checks it only when the body is read; this refuses even a view that
+    never reads it, before anything else is done.
+    """
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if limit is not None and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+
+
+def add_security_headers(response: Response) -> Response:
+    """Add :data:`SECURITY_HEADERS` to ``response`` (a view may set its own first)."""
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def client_key() -> str:
+    """A stable, keyed hash of the client's address: rate limits never store the IP.
+
+    Behind a reverse proxy, set ``PROXY_FIX_X_FOR`` so that the address is the
+    client's, not the proxy's.
+    """
+    secret = current_app.config["SECRET_KEY"].encode()
+    address = (request.remote_addr or "unknown").encode()
+    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+
+
+def limit_rate(scope: str, *, limit: int | None = None, window: int | None = None) -> None:
+    """Count one action of ``scope`` for this address; answer 429 when over the limit.
+
+    ``scope`` names what is limited, e.g. ``f"submit:{service_id}"``. The limit
+    defaults to ``SUBMIT_RATE_LIMIT`` actions per ``SUBMIT_RATE_WINDOW`` seconds.
+    """
+    limit = limit if limit is not None else current_app.config["SUBMIT_RATE_LIMIT"]
+    seconds = window if window is not None else current_app.config["SUBMIT_RATE_WINDOW"]
+    span = dt.timedelta(seconds=seconds)
+    key = f"{scope}:{client_key()}"
+    db = get_db()
+    if not ratelimit.hit(db, key, limit=limit, window=span):
+        raise TooManyRequests(retry_after=ratelimit.retry_after(db, key, window=span))
+
+
+def honeypot_field() -> Markup:
+    """A text field hidden from people (off screen, out of the tab order) for robots.
+
+    Put ``{{ honeypot_field() }}`` in a form and check :func:`is_spam` in the view.
+    The label tells anyone who still reaches it, with a screen reader, to leave it.
+    """
+    label = escape(gettext("Ne remplissez pas ce champ."))
+    return Markup(
+        '<div class="hp"><label for="{name}">{label}</label>'
+        '<input type="text" id="{name}" name="{name}" value=""'
+        ' tabindex="-1" autocomplete="off"></div>'
+    ).format(name=HONEYPOT_FIELD, label=label)
+
+
+def is_spam() -> bool:
+    """True when the honeypot field came back filled in.
+
+    Answer such a request as if all went well, without recording anything: a
+    robot learns nothing, and no person ever fills a field they cannot see.
+    """
+    return bool(request.form.get(HONEYPOT_FIELD, "").strip())

@@ -1,0 +1,109 @@
+"""Journey events for the studio's funnel ("where do people give up?").
+
+An event holds no personal data: the service, the step, what happened, an anonymous
+random journey id and the time, rounded down to the hour. The journey id must never be
+stored with a submission or a draft, and the time is coarse, so that the steps a person
+went through (which can reveal their answers, through ``show_if``) cannot be tied back
+to what they sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from sqlite_utils import Database
+
+from builder.storage import as_utc, iso
+
+VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT = (
+    "view", "answer", "error", "abandon", "result", "submit",
+)
+KINDS = frozenset({VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT})
+_ENDINGS = (ABANDON, RESULT, SUBMIT)
+DEFAULT_IDLE = dt.timedelta(hours=2)
+
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_JOURNEY = re.compile(r"[0-9a-f]{16}")
+
+
+def new_journey_id() -> str:
+    """A fresh anonymous journey id (keep it in the session, nowhere else)."""
+    return secrets.token_hex(8)
+
+
+def record_event(
+    db: Database,
+    service_id: str,
+    step_id: str | None,
+    kind: str,
+    journey_id: str,
+    *,
+    now: dt.datetime | None = None,
+) -> None:
+    """Record that ``kind`` happened on ``step_id`` during ``journey_id``.
+
+    Ids are checked against their shapes so that no free text (an answer, a name)
+    can slip into the table by mistake.
+    """
+    _check(service_id, step_id, kind, journey_id)
+    db["events"].insert({
+        "service_id": service_id,
+        "step_id": step_id,
+        "kind": kind,
+        "journey_id": journey_id,
+        "at": iso(_to_hour(now)),
+    })
+
+
+def _check(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown event kind: {kind!r}")
+    if not _IDENTIFIER.fullmatch(service_id or ""):
+        raise ValueError("service_id is not an identifier")
+    if step_id is not None and not _IDENTIFIER.fullmatch(step_id):
+        raise ValueError("step_id is not an identifier")
+    if not _JOURNEY.fullmatch(journey_id or ""):
+        raise ValueError("journey_id does not come from new_journey_id()")
+
+
+def _to_hour(now: dt.datetime | None) -> dt.datetime:
+    return as_utc(now).replace(minute=0, second=0, microsecond=0)
+
+
+def mark_abandoned(
+    db: Database, *, idle: dt.timedelta = DEFAULT_IDLE, now: dt.datetime | None = None
+) -> int:
+    """Record an ``abandon`` event for each journey idle for ``idle`` that did not end.
+
+    A journey ends with a result, a submission or an abandon; the abandon is put on
+    the step where the person stopped. Safe to run again; returns how many it added.
+    """
+    cursor = db.execute(
+        f"""
+        INSERT INTO events (service_id, step_id, kind, journey_id, at)
+        SELECT e.service_id, e.step_id, ?, e.journey_id, e.at
+        FROM events AS e
+        JOIN (SELECT MAX(id) AS id FROM events GROUP BY journey_id) AS last ON last.id = e.id
+        WHERE e.kind NOT IN ({", ".join("?" for _ in _ENDINGS)}) AND e.at <= ?
+        """,
+        [ABANDON, *_ENDINGS, iso(as_utc(now) - idle)],
+    )
+    return cursor.rowcount
+
+
+def step_counts(db: Database, service_id: str) -> dict[str | None, dict[str, int]]:
+    """For each step of ``service_id``: how many journeys had each kind of event.
+
+    ``{"vous": {"view": 120, "answer": 98, "abandon": 15}, ...}``: the funnel.
+    """
+    counts: dict[str | None, dict[str, int]] = {}
+    rows = db.query(
+        "SELECT step_id, kind, COUNT(DISTINCT journey_id) AS n FROM events"
+        " WHERE service_id = ? GROUP BY step_id, kind",
+        [service_id],
+    )
+    for row in rows:
+        counts.setdefault(row["step_id"], {})[row["kind"]] = row["n"]
+    return counts

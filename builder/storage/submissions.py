@@ -1,0 +1,146 @@
+"""Submissions: the answers a person sent, kept under a reference they can read out.
+
+Sending twice (a double click, the back button, a retry on a bad connection) must never
+create two submissions: the form carries an idempotency key, unique in the table, and
+sending the same key again returns the submission already recorded. The commit is
+durable (see :mod:`builder.db`) before the caller shows the confirmation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping
+
+from sqlite_utils import Database
+
+from builder.db import transaction
+from builder.storage import iso, parse_iso
+from builder.storage.codes import new_reference
+
+logger = logging.getLogger(__name__)
+
+_REFERENCE_ATTEMPTS = 10
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One sent form. ``created`` is False when the key had already been used."""
+
+    id: int
+    reference: str
+    service_id: str
+    service_version: int | None
+    answers: dict[str, Any]
+    lang: str
+    created_at: dt.datetime
+    created: bool = True
+
+
+Hook = Callable[[Database, Submission], None]
+
+
+def new_idempotency_key() -> str:
+    """A fresh key to put in a hidden field of the form that sends the answers."""
+    return secrets.token_urlsafe(16)
+
+
+def record(
+    db: Database,
+    service_id: str,
+    answers: Mapping[str, Any],
+    idempotency_key: str,
+    *,
+    service_version: int | None = None,
+    lang: str = "fr",
+    now: dt.datetime | None = None,
+    within: Hook | None = None,
+) -> Submission:
+    """Record a submission once per ``idempotency_key`` and return it.
+
+    ``within(db, submission)`` runs in the same transaction, only for a new submission:
+    it is where the notification mails are put in the outbox, so that they exist if and
+    only if the submission does. If it fails, the error is logged and the submission is
+    kept all the same: losing what a person sent is worse than losing a mail.
+    """
+    with transaction(db):
+        existing = get_by_key(db, idempotency_key)
+        if existing is not None:
+            return existing
+        row = _insert(db, {
+            "idempotency_key": idempotency_key,
+            "service_id": service_id,
+            "service_version": service_version,
+            "answers": json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
+            "lang": lang,
+            "created_at": iso(now),
+        })
+        submission = _to_submission(row)
+        if within is not None:
+            _run_hook(db, within, submission)
+    return submission
+
+
+def _insert(db: Database, row: dict) -> dict:
+    for _ in range(_REFERENCE_ATTEMPTS):
+        candidate = {**row, "reference": new_reference()}
+        try:
+            table = db["submissions"].insert(candidate)
+        except sqlite3.IntegrityError:
+            continue  # the reference is taken: draw another one
+        return {**candidate, "id": table.last_pk}
+    raise RuntimeError("no free submission reference found")
+
+
+def _run_hook(db: Database, hook: Hook, submission: Submission) -> None:
+    try:
+        with db.atomic():  # a savepoint: a failing hook leaves no half-written rows
+            hook(db, submission)
+    except Exception:
+        logger.exception("hook after submission %s failed", submission.reference)
+
+
+def get_by_key(db: Database, idempotency_key: str) -> Submission | None:
+    """The submission sent with ``idempotency_key``, if any (``created`` is False)."""
+    row = next(db["submissions"].rows_where("idempotency_key = ?", [idempotency_key]), None)
+    return _to_submission(row, created=False) if row else None
+
+
+def get_by_reference(db: Database, reference: str) -> Submission | None:
+    """The submission with this reference (case and spaces do not matter), if any."""
+    wanted = "".join(reference.split()).upper()
+    row = next(db["submissions"].rows_where("reference = ?", [wanted]), None)
+    return _to_submission(row, created=False) if row else None
+
+
+def list_for_service(
+    db: Database, service_id: str, *, since: dt.datetime | None = None
+) -> Iterator[Submission]:
+    """The submissions to ``service_id``, oldest first (those after ``since`` if given)."""
+    where, args = "service_id = ?", [service_id]
+    if since is not None:
+        where, args = where + " AND created_at > ?", args + [iso(since)]
+    for row in db["submissions"].rows_where(where, args, order_by="id"):
+        yield _to_submission(row, created=False)
+
+
+def count_for_service(db: Database, service_id: str) -> int:
+    """How many submissions ``service_id`` received."""
+    return db["submissions"].count_where("service_id = ?", [service_id])
+
+
+def _to_submission(row: Mapping[str, Any], created: bool = True) -> Submission:
+    return Submission(
+        id=row["id"],
+        reference=row["reference"],
+        service_id=row["service_id"],
+        service_version=row["service_version"],
+        answers=json.loads(row["answers"]),
+        lang=row["lang"] or "fr",
+        created_at=parse_iso(row["created_at"]),
+        created=created,
+    )

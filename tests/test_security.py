@@ -1,0 +1,186 @@
+"""Security: headers, CSRF, request size, error pages, rate limit, secret key, honeypot."""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+
+import pytest
+from flask import render_template_string
+
+from builder import security
+from builder.db import get_db
+
+FORM = '<form method="post"><input name="csrf_token" value="{{ csrf_token() }}"></form>'
+
+
+def add_form_routes(app):
+    """A form page and the view it posts to, as the mini-sites have."""
+
+    @app.get("/formulaire")
+    def form():
+        return render_template_string(FORM)
+
+    @app.post("/envoyer")
+    def send():
+        security.limit_rate("submit:demo")
+        return "Merci"
+
+    @app.get("/panne")
+    def broken():
+        raise RuntimeError("boom")
+
+
+@pytest.fixture
+def app(app_factory):
+    app = app_factory()
+    add_form_routes(app)
+    return app
+
+
+# -- Headers and cookies ----------------------------------------------------------------
+
+@pytest.mark.parametrize("path", ["/healthz", "/formulaire", "/page-qui-n-existe-pas"])
+def test_every_response_has_the_security_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert "http" not in csp  # no third-party origin, no web font service
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_cookies_are_secure_outside_development(app_factory):
+    production = app_factory(TESTING=False)
+    assert production.config["SESSION_COOKIE_SECURE"] is True
+    assert production.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert production.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app_factory(TESTING=False, DEBUG=True).config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_session_cookie_is_not_readable_by_scripts(client):
+    client.get("/healthz?lang=en")
+    cookie = client.get_cookie("session")
+    assert cookie.http_only and cookie.same_site == "Lax"
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def csrf_client(app_factory):
+    app = app_factory(WTF_CSRF_ENABLED=True)
+    add_form_routes(app)
+    return app.test_client()
+
+
+def test_post_without_csrf_token_is_refused_in_french(csrf_client):
+    response = csrf_client.post("/envoyer", data={"prenom": "Camille"})
+    assert response.status_code == 400
+    assert "La page a expiré" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_post_with_csrf_token_goes_through(csrf_client):
+    page = csrf_client.get("/formulaire").text
+    token = re.search(r'value="([^"]+)"', page).group(1)
+    response = csrf_client.post("/envoyer", data={"csrf_token": token})
+    assert response.status_code == 200
+
+
+# -- Error pages ------------------------------------------------------------------------------
+
+def test_too_large_a_request_gets_a_french_page(app, client):
+    assert app.config["MAX_CONTENT_LENGTH"] == 256 * 1024
+    response = client.post("/envoyer", data={"message": "x" * 300_000})
+    assert response.status_code == 413
+    assert '<html lang="fr">' in response.text
+    assert "Votre envoi est trop volumineux" in response.text
+
+
+def test_unknown_page_gets_a_french_page(client):
+    response = client.get("/page-qui-n-existe-pas")
+    assert response.status_code == 404
+    assert "Page introuvable" in response.text
+    assert '<main id="contenu">' in response.text
+
+
+def test_a_crash_never_shows_a_traceback(app_factory):
+    app = app_factory(TESTING=False)
+    add_form_routes(app)
+    response = app.test_client().get("/panne")
+    assert response.status_code == 500
+    assert "le service rencontre un problème" in response.text
+    assert "Traceback" not in response.text and "boom" not in response.text
+
+
+def test_method_not_allowed_keeps_its_allow_header(client):
+    response = client.get("/envoyer")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert "Une erreur est survenue" in response.text
+
+
+# -- Rate limit --------------------------------------------------------------------------------
+
+def test_sending_is_rate_limited_per_address(app, client):
+    for _ in range(5):
+        assert client.post("/envoyer").status_code == 200
+    response = client.post("/envoyer")
+    assert response.status_code == 429
+    assert "Trop d’envois" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= 600
+    other = client.post("/envoyer", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 200
+    with app.app_context():
+        keys = {row["key"] for row in get_db()["rate_hits"].rows}
+    assert not any("127.0.0.1" in key or "192.0.2.7" in key for key in keys)
+
+
+# -- Secret key ----------------------------------------------------------------------------------
+
+def test_secret_key_is_generated_once_and_kept_in_the_instance_folder(app_factory):
+    first = app_factory()
+    path = os.path.join(first.instance_path, "secret_key")
+    assert re.fullmatch(r"[0-9a-f]{64}", first.config["SECRET_KEY"])
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert app_factory().config["SECRET_KEY"] == first.config["SECRET_KEY"]
+
+
+def test_secret_key_from_the_environment_wins(app_factory, monkeypatch):
+    monkeypatch.setenv("TREMPLIN_SECRET_KEY", "a-key-from-the-environment")
+    app = app_factory()
+    assert app.config["SECRET_KEY"] == "a-key-from-the-environment"
+    assert not os.path.exists(os.path.join(app.instance_path, "secret_key"))
+
+
+# -- Honeypot and languages ------------------------------------------------------------------
+
+def test_honeypot_field_is_hidden_from_people_and_catches_robots(app):
+    with app.test_request_context():
+        html = render_template_string("{{ honeypot_field() }}")
+    assert 'class="hp"' in html and 'tabindex="-1"' in html
+    assert f'name="{security.HONEYPOT_FIELD}"' in html
+    with app.test_request_context(method="POST", data={security.HONEYPOT_FIELD: "http://spam"}):
+        assert security.is_spam()
+    with app.test_request_context(method="POST", data={security.HONEYPOT_FIELD: ""}):
+        assert not security.is_spam()
+
+
+@pytest.mark.parametrize("query, accept, expected", [
+    ("", "", "fr"),
+    ("", "en-GB,en;q=0.8", "en"),
+    ("", "de-DE", "fr"),
+    ("?lang=en", "fr", "en"),
+    ("?lang=xx", "", "fr"),
+])
+def test_language_is_french_unless_asked(client, query, accept, expected):
+    response = client.get("/page-qui-n-existe-pas" + query, headers={"Accept-Language": accept})
+    assert f'<html lang="{expected}">' in response.text
+
+
+def test_chosen_language_is_remembered(client):
+    client.get("/healthz?lang=en")
+    assert '<html lang="en">' in client.get("/page-qui-n-existe-pas").text

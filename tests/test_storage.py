@@ -1,0 +1,257 @@
+"""Storage: the SQLite file, drafts, submissions, journey events, services, rate limits."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+
+import pytest
+
+from builder.db import connect, get_db, init_db
+from builder.storage import codes, drafts, events, ratelimit, services, submissions
+
+T0 = dt.datetime(2026, 9, 1, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def db(app):
+    """The application's database, inside an application context."""
+    with app.app_context():
+        yield get_db()
+
+
+# -- The database file -----------------------------------------------------------------
+
+def test_database_is_a_wal_file_in_the_instance_folder(app, db):
+    assert app.config["DATABASE"].startswith(app.instance_path)
+    assert db.journal_mode == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    expected = {"published_services", "drafts", "submissions", "events", "outbox",
+                "rate_hits", "meta"}
+    assert expected <= set(db.table_names())
+
+
+def test_schema_creation_can_run_again(db):
+    init_db(db)
+    init_db(db)
+    assert db["submissions"].count == 0
+
+
+def test_each_test_has_its_own_database(app, tmp_path):
+    assert app.config["DATABASE"].startswith(str(tmp_path))
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok"
+
+
+# -- Codes people can read out ---------------------------------------------------------------
+
+def test_codes_leave_out_characters_people_mix_up():
+    assert not set("01OIL") & set(codes.ALPHABET)
+    for _ in range(200):
+        assert re.fullmatch(r"[2-9A-HJKMNP-Z]{3}-[2-9A-HJKMNP-Z]{3}", codes.new_code())
+        assert re.fullmatch(r"TRM-[2-9A-Z]{3}-[2-9A-Z]{3}", codes.new_reference())
+
+
+@pytest.mark.parametrize("typed", ["K7Q-42M", "k7q42m", " k7q 42m ", "K7Q_42M"])
+def test_typed_codes_are_normalized(typed):
+    assert codes.normalize(typed) == "K7Q-42M"
+
+
+@pytest.mark.parametrize("typed", ["", None, "K7Q-42", "K0Q-42M", "K7Q-42M-A"])
+def test_impossible_codes_are_refused(typed):
+    assert codes.normalize(typed) is None
+
+
+# -- Drafts ---------------------------------------------------------------------------------
+
+def test_draft_is_found_again_by_its_code(db):
+    saved = drafts.save_draft(db, "aide-permis", {"statut": "apprenti"}, step_id="vous", now=T0)
+    found = drafts.load_draft(db, saved.code.lower().replace("-", " "), "aide-permis", now=T0)
+    assert found.answers == {"statut": "apprenti"}
+    assert found.step_id == "vous"
+    assert found.expires_at == T0 + dt.timedelta(days=30)
+
+
+def test_saving_again_keeps_the_code_and_pushes_the_expiry_back(db):
+    first = drafts.save_draft(db, "aide-permis", {"a": 1}, now=T0)
+    later = T0 + dt.timedelta(days=10)
+    second = drafts.save_draft(db, "aide-permis", {"a": 2}, code=first.code, now=later)
+    assert second.code == first.code
+    assert second.expires_at == later + dt.timedelta(days=30)
+    assert drafts.load_draft(db, first.code, "aide-permis", now=later).answers == {"a": 2}
+    assert db["drafts"].count == 1
+
+
+def test_draft_expires_after_the_period_the_service_sets(db):
+    saved = drafts.save_draft(db, "aide-permis", {"a": 1}, ttl_days=7, now=T0)
+    assert drafts.load_draft(db, saved.code, "aide-permis", now=T0 + dt.timedelta(days=6))
+    assert drafts.load_draft(db, saved.code, "aide-permis", now=T0 + dt.timedelta(days=7)) is None
+    assert drafts.purge_expired(db, now=T0 + dt.timedelta(days=8)) == 1
+    assert db["drafts"].count == 0
+
+
+def test_draft_belongs_to_its_service(db):
+    saved = drafts.save_draft(db, "aide-permis", {"a": 1}, now=T0)
+    assert drafts.load_draft(db, saved.code, "autre-service", now=T0) is None
+    other = drafts.save_draft(db, "autre-service", {"b": 1}, code=saved.code, now=T0)
+    assert other.code != saved.code
+
+
+def test_deleted_draft_is_gone(db):
+    saved = drafts.save_draft(db, "aide-permis", {"a": 1}, now=T0)
+    drafts.delete_draft(db, saved.code)
+    assert drafts.load_draft(db, saved.code, "aide-permis", now=T0) is None
+
+
+# -- Submissions -------------------------------------------------------------------------------
+
+def test_submission_gets_a_reference_people_can_read_out(db):
+    sent = submissions.record(db, "aide-permis", {"prenom": "Camille"}, "key-1",
+                              service_version=3, now=T0)
+    assert sent.created
+    assert re.fullmatch(r"TRM-\w{3}-\w{3}", sent.reference)
+    found = submissions.get_by_reference(db, sent.reference.lower())
+    assert found.answers == {"prenom": "Camille"}
+    assert found.service_version == 3
+    assert found.created_at == T0
+
+
+def test_sending_twice_never_creates_a_second_submission(db):
+    first = submissions.record(db, "aide-permis", {"a": 1}, "same-key", now=T0)
+    again = submissions.record(db, "aide-permis", {"a": 1}, "same-key", now=T0)
+    assert not again.created
+    assert again.reference == first.reference
+    assert submissions.count_for_service(db, "aide-permis") == 1
+
+
+def test_submission_is_committed_when_record_returns(app, db):
+    sent = submissions.record(db, "aide-permis", {"a": 1}, "durable", now=T0)
+    with contextlib.closing(connect(app.config["DATABASE"])) as other:
+        assert other["submissions"].get(sent.id)["reference"] == sent.reference
+
+
+def test_hook_runs_in_the_same_transaction_once(db):
+    calls = []
+    submissions.record(db, "s", {}, "k", within=lambda db, sub: calls.append(sub.reference))
+    submissions.record(db, "s", {}, "k", within=lambda db, sub: calls.append(sub.reference))
+    assert len(calls) == 1
+
+
+def test_failing_hook_never_loses_the_submission(db, caplog):
+    def broken(db, submission):
+        db["outbox"].insert({"sender": "a@b.c", "recipients": "[]", "created_at": "x",
+                             "next_attempt_at": "x"})
+        raise RuntimeError("mail composition failed")
+
+    sent = submissions.record(db, "s", {"a": 1}, "k", within=broken)
+    assert submissions.get_by_reference(db, sent.reference)
+    assert db["outbox"].count == 0  # the hook's half-done work is undone
+    assert "mail composition failed" in caplog.text
+
+
+def test_submissions_are_listed_by_service(db):
+    for number in range(3):
+        submissions.record(db, "s", {"n": number}, f"k{number}", now=T0)
+    submissions.record(db, "other", {}, "k-other", now=T0)
+    listed = list(submissions.list_for_service(db, "s"))
+    assert [s.answers["n"] for s in listed] == [0, 1, 2]
+
+
+def test_idempotency_keys_are_random():
+    assert len({submissions.new_idempotency_key() for _ in range(50)}) == 50
+
+
+# -- Journey events ------------------------------------------------------------------------------
+
+def test_events_hold_no_personal_data(db):
+    journey = events.new_journey_id()
+    events.record_event(db, "aide-permis", "vous", events.VIEW, journey, now=T0)
+    row = next(db["events"].rows)
+    assert set(row) == {"id", "service_id", "step_id", "kind", "journey_id", "at"}
+    assert row["at"] == "2026-09-01T09:00:00+00:00"  # rounded down to the hour
+
+
+@pytest.mark.parametrize("step_id, kind, journey", [
+    ("vous", "clicked", None),
+    ("Camille Dupont, 12 rue", "view", None),
+    ("vous", "view", "camille@example.org"),
+])
+def test_free_text_cannot_slip_into_events(db, step_id, kind, journey):
+    with pytest.raises(ValueError):
+        events.record_event(db, "aide-permis", step_id, kind, journey or events.new_journey_id())
+
+
+def test_idle_journeys_are_marked_abandoned_on_their_last_step(db):
+    gone, done = events.new_journey_id(), events.new_journey_id()
+    events.record_event(db, "s", "vous", events.VIEW, gone, now=T0)
+    events.record_event(db, "s", "vous", events.ANSWER, gone, now=T0)
+    events.record_event(db, "s", "situation", events.VIEW, gone, now=T0)
+    events.record_event(db, "s", "vous", events.VIEW, done, now=T0)
+    events.record_event(db, "s", None, events.SUBMIT, done, now=T0)
+    later = T0 + dt.timedelta(hours=3)
+    assert events.mark_abandoned(db, now=later) == 1
+    assert events.mark_abandoned(db, now=later) == 0
+    counts = events.step_counts(db, "s")
+    assert counts["vous"] == {"view": 2, "answer": 1}
+    assert counts["situation"] == {"view": 1, "abandon": 1}
+    assert counts[None] == {"submit": 1}
+
+
+def test_recent_journeys_are_not_abandoned_yet(db):
+    events.record_event(db, "s", "vous", events.VIEW, events.new_journey_id(), now=T0)
+    assert events.mark_abandoned(db, now=T0 + dt.timedelta(minutes=20)) == 0
+
+
+# -- Published services ---------------------------------------------------------------------------
+
+def test_publishing_keeps_every_version(db):
+    first = services.publish(db, "aide-permis", "tremplin: 1\nid: aide-permis\n", now=T0)
+    second = services.publish(db, "aide-permis", "tremplin: 1\n# v2\n", now=T0)
+    assert (first.version, second.version) == (1, 2)
+    assert services.get_published(db, "aide-permis").yaml.endswith("# v2\n")
+    assert services.get_published(db, "aide-permis", version=1).yaml == first.yaml
+    assert [v.version for v in services.versions(db, "aide-permis")] == [2, 1]
+
+
+def test_every_online_service_is_listed(db):
+    services.publish(db, "b-service", "b", now=T0)
+    services.publish(db, "a-service", "a1", now=T0)
+    services.publish(db, "a-service", "a2", now=T0)
+    listed = services.list_published(db)
+    assert [(s.service_id, s.yaml) for s in listed] == [("a-service", "a2"), ("b-service", "b")]
+
+
+def test_withdrawn_service_is_offline_until_published_again(db):
+    services.publish(db, "s", "v1", now=T0)
+    assert services.withdraw(db, "s", now=T0)
+    assert services.get_published(db, "s") is None
+    assert services.list_published(db) == []
+    assert services.get_published(db, "s", version=1).withdrawn_at == T0
+    services.publish(db, "s", "v2", now=T0)
+    assert services.get_published(db, "s").version == 2
+    assert not services.withdraw(db, "unknown")
+
+
+# -- Rate limits --------------------------------------------------------------------------------
+
+def test_rate_limit_counts_hits_in_a_sliding_window(db):
+    window = dt.timedelta(minutes=10)
+    for minute in range(5):
+        assert ratelimit.hit(db, "k", limit=5, window=window, now=T0 + dt.timedelta(minutes=minute))
+    assert not ratelimit.hit(db, "k", limit=5, window=window, now=T0 + dt.timedelta(minutes=5))
+    assert ratelimit.hit(db, "other", limit=5, window=window, now=T0 + dt.timedelta(minutes=5))
+    assert ratelimit.retry_after(db, "k", window=window, now=T0 + dt.timedelta(minutes=5)) == 300
+    later = T0 + dt.timedelta(minutes=10, seconds=1)
+    assert ratelimit.hit(db, "k", limit=5, window=window, now=later)
+
+
+def test_old_hits_are_deleted(db):
+    ratelimit.hit(db, "k", limit=5, window=dt.timedelta(minutes=10), now=T0)
+    ratelimit.hit(db, "j", limit=5, window=dt.timedelta(minutes=10), now=T0 + dt.timedelta(days=2))
+    assert db["rate_hits"].count == 1

@@ -21,6 +21,7 @@ NUMBERS = [0, 1, 2, 18, 25, -1, 0.5, 2.5, 18.0]
 TEXTS = ["a", "b", "apprenti", "", "é ≤ ≠", "2007-03-02", "2025-03-01", "2025-13-01"]
 DATES = [dt.date(2007, 3, 2), dt.date(2007, 3, 1), dt.date(2008, 2, 29), TODAY]
 LISTS = [["a", "b"], [], ["apprenti"], [1, 2.5], [True], ["2025-03-01"]]
+OPS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
 ORDER_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
@@ -191,7 +192,14 @@ constants = st.one_of(
         lambda value: ("const", value))
 leaves = st.one_of(constants, st.sampled_from(NAMES).map(lambda name: ("name", name)),
                    st.just(("today", [])))
-OPS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
+
+
+constant_lists = st.lists(constants, max_size=3).map(lambda items: ("list", items))
+# The usual shape, compiled to a specialised closure: a name against a constant.
+name_against_constant = st.tuples(
+    st.sampled_from(NAMES).map(lambda name: ("name", name)), st.sampled_from(OPS),
+    st.one_of(constants, constant_lists), st.booleans()).map(
+        lambda t: ("cmp", [t[1]], [t[0], t[2]] if t[3] else [t[2], t[0]]))
 
 
 def extend(children):
@@ -199,7 +207,7 @@ def extend(children):
         lambda ops: st.lists(children, min_size=len(ops) + 1, max_size=len(ops) + 1).map(
             lambda operands: ("cmp", ops, operands)))
     return st.one_of(
-        comparison, comparison,
+        comparison, comparison, name_against_constant,
         st.lists(children, min_size=2, max_size=3).map(lambda items: ("and", items)),
         st.lists(children, min_size=2, max_size=3).map(lambda items: ("or", items)),
         children.map(lambda child: ("not", child)),

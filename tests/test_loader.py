@@ -77,7 +77,8 @@ def test_unknown_key_suggests_the_right_one():
 def test_unknown_key_in_a_block_suggests_a_parameter():
     problems = problems_of(replaced("        label: Quelle est votre situation ?\n",
                                     "        lable: Quelle est votre situation ?\n"))
-    assert (15, "La clé « lable » n'est pas connue ici. Vouliez-vous dire « label » ?") in problems
+    assert any(line == 15 and "« lable »" in message and "Vouliez-vous dire « label » ?" in message
+               for line, message in problems), problems
 
 
 def test_unknown_block_type_is_located_and_suggested():

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from blocks import REGISTRY
-from blocks.library import expand_use
-from builder.format.spec import IDENTIFIER, unknown_key_problem
+from blocks.library import check_use, expand_use
 from builder.messages import Problem, Suggestion, register
 
 register({
@@ -21,13 +20,6 @@ register({
                            "This block has no \"type:\" (nor \"use:\").{hint}"),
     "unknown_block_type": ("Le type de bloc « {name} » n'existe pas.{hint}",
                            "The block type \"{name}\" does not exist.{hint}"),
-    "block_id_not_identifier": (
-        "L'identifiant « {value} » ne peut pas servir dans une condition : utilisez des lettres minuscules "
-        "sans accent, des chiffres et « _ », en commençant par une lettre (par exemple « date_naissance »).",
-        "The id \"{value}\" cannot be used in a condition: use lowercase letters, digits and \"_\", "
-        "starting with a letter (e.g. \"date_naissance\")."),
-    "missing_param": ("Le bloc « {block} » ({type}) doit avoir « {key} ».",
-                      "The block \"{block}\" ({type}) must have \"{key}\"."),
 })
 
 
@@ -62,11 +54,11 @@ def check_step_blocks(entries: Any, path: tuple, problems: list[Problem]) -> lis
 
 def _expand(entry: Any, path: tuple, problems: list[Problem]) -> list[Any]:
     if isinstance(entry, dict) and "use" in entry:
-        try:
-            return expand_use(entry, path)
-        except Problem as problem:
-            problems.append(_rooted(problem, path))
+        found = check_use(entry, path)
+        if found:
+            problems.extend(found)
             return []
+        return expand_use(entry, path)
     return [entry]
 
 
@@ -88,34 +80,9 @@ def check_block(params: Any, path: tuple, problems: list[Problem]) -> CheckedBlo
                                 hint=Suggestion.among(str(type_name), REGISTRY.names())))
         return CheckedBlock(params, None, path, sound=False)
     block_type = REGISTRY.get(type_name)
-    before = len(problems)
-    _check_params(params, block_type, path, problems)
-    if len(problems) > before:
-        return CheckedBlock(params, block_type, path, sound=False)
-    normalized = block_type.normalize(params)
-    for problem in block_type.check_params(normalized):
-        problems.append(_rooted(problem, path))
-    return CheckedBlock(normalized, block_type, path)
-
-
-def _check_params(params: dict, block_type: Any, path: tuple, problems: list[Problem]) -> None:
-    declared = {param.name: param for param in block_type.all_params()}
-    for key, value in params.items():
-        if key == "type":
-            continue
-        if key not in declared:
-            problems.append(unknown_key_problem(key, ["type", *declared], path + (key,)))
-            continue
-        problem = declared[key].check(value)
-        if problem is not None:
-            problems.append(_rooted(problem, path))
-    for name, param in declared.items():
-        if param.required and name not in params:
-            problems.append(Problem("missing_param", path, block=params.get("id", "?"), type=block_type.name,
-                                    key=name))
-    block_id = params.get("id")
-    if isinstance(block_id, str) and not IDENTIFIER.match(block_id):
-        problems.append(Problem("block_id_not_identifier", path + ("id",), value=block_id))
+    found = [_rooted(problem, path) for problem in block_type.check_block(params)]
+    problems.extend(found)
+    return CheckedBlock(block_type.normalize(params) if not found else params, block_type, path, sound=not found)
 
 
 def _rooted(problem: Problem, path: tuple) -> Problem:

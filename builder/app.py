@@ -35,7 +35,10 @@ from builder import db, mail, markdown, security
 # Blueprints registered by create_app, as "module:attribute" import paths (imported
 # late, so that this module does not import the whole application when it loads).
 # The mini-sites add themselves here: "builder.site:bp".
-BLUEPRINTS: list[str] = []
+BLUEPRINTS: list[str] = [
+    "builder.studio.auth:bp",
+    "builder.studio.orgs:bp",
+]
 
 DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["fr", "en"],  # the interface languages, the default first
@@ -71,6 +74,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.add_url_rule("/healthz", "healthz", healthz)
     for target in BLUEPRINTS:
         app.register_blueprint(_import(target))
+    from builder import site
+    site.init_app(app)
     return app
 
 

@@ -113,5 +113,51 @@ def schema() -> None:
     click.echo(json.dumps(service_schema(), ensure_ascii=False, indent=2))
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--port", default=5000, show_default=True, help="Port d'écoute.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse d'écoute (0.0.0.0 pour l'ouvrir à un téléphone du même réseau).")
+def serve(file: str, port: int, host: str) -> None:
+    """Servir un seul fichier de service comme mini-site, à l'adresse /."""
+    if _load(file) is None:
+        sys.exit(1)
+    from builder.serving import serve_app
+    click.echo(f"Service en ligne : http://{host}:{port}/")
+    serve_app(file).run(host=host, port=port, threaded=True)
+
+
+@main.command()
+@click.option("--port", default=5000, show_default=True, help="Port d'écoute.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse d'écoute.")
+@click.option("--examples/--no-examples", default=True, show_default=True,
+              help="Publier les services d'exemple au démarrage.")
+def run(port: int, host: str, examples: bool) -> None:
+    """Lancer Tremplin : le studio et tous les services publiés (comme « flask run »)."""
+    from builder.serving import EXAMPLES, run_app
+    app = run_app(EXAMPLES if examples else None)
+    click.echo(f"Tremplin : http://{host}:{port}/")
+    app.run(host=host, port=port, threaded=True)
+
+
+@main.command("mail-retry")
+def mail_retry() -> None:
+    """Renvoyer les e-mails en attente (serveur de messagerie indisponible auparavant)."""
+    from builder import mail
+    from builder.app import create_app
+    delivery = mail.deliver_pending(create_app())
+    if delivery.skipped:
+        click.echo("MAIL_SERVER n'est pas réglé : les e-mails attendent dans la boîte d'envoi.")
+    click.echo(f"{delivery.sent} envoyés, {delivery.failed} en échec")
+
+
+def _add_extension_commands() -> None:
+    """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
+    from exports.cli import export
+    main.add_command(export)
+
+
+_add_extension_commands()
+
 if __name__ == "__main__":
     main()

@@ -68,6 +68,7 @@ def transaction(db: Database) -> Iterator[Database]:
 
 def init_db(db: Database) -> None:
     """Create every table and index that does not exist yet (safe to run again)."""
+    from builder.storage import accounts  # here: that module imports this one
     with transaction(db):
         _create_services(db)
         _create_drafts(db)
@@ -75,6 +76,7 @@ def init_db(db: Database) -> None:
         _create_events(db)
         _create_outbox(db)
         _create_rate_limits(db)
+        accounts.create_tables(db)
         db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
@@ -104,7 +106,7 @@ def _create_submissions(db: Database) -> None:
     db["submissions"].create(
         {
             "id": int, "reference": str, "idempotency_key": str, "service_id": str,
-            "service_version": int, "answers": str, "lang": str, "created_at": str,
+            "service_version": int, "answers": str, "outcomes": str, "lang": str, "created_at": str,
         },
         pk="id",
         not_null={"reference", "idempotency_key", "service_id", "answers", "created_at"},

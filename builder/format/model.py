@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Mapping
 
 Text = str | Mapping[str, str]
@@ -120,9 +121,9 @@ class Service:
     path: str | None = None
     lines: Mapping[tuple, int] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def questions(self) -> dict[str, Block]:
-        """The blocks that ask for an answer, by id."""
+        """The blocks that ask for an answer, by id (computed once: the service never changes)."""
         return {key: block for key, block in self.blocks.items() if block.is_question}
 
     @property

@@ -166,6 +166,14 @@ class Evaluation:
         needed = self._unanswered_behind(pending)
         return [name for name in self.service.questions if name in needed]
 
+    def missing_for(self, outcome_id: str) -> list[str]:
+        """The unanswered questions that could still change this one outcome."""
+        if self.outcomes[outcome_id] != "unknown":
+            return []
+        support = list(self.service.outcome(outcome_id).when.unknown_support(self.values))
+        needed = self._unanswered_behind(support)
+        return [name for name in self.service.questions if name in needed]
+
     def _unanswered_behind(self, pending: list[str]) -> set[str]:
         """The unanswered questions an unknown value depends on, through computed values and show_if."""
         seen: set[str] = set()

@@ -40,7 +40,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "open": "“", "close": "”",
     },
 }
-_MARKS = {True: "✓", False: "✗"}
 
 
 def word(key: str, lang: str = "fr") -> str:
@@ -115,7 +114,7 @@ def _render(check: Any, labels: Mapping[str, str], format_value: FormatValue | N
 
 def _line(check: Any, labels: Mapping[str, str], format_value: FormatValue | None,
           lang: str) -> str:
-    mark = _MARKS.get(check.result, "?") if isinstance(check.result, bool) else "?"
+    mark = "✓" if check.result is True else "✗" if check.result is False else "?"
     text = _text(check, labels, lang)
     if check.kind != "leaf" or not check.values:
         return f"{text} {mark}"

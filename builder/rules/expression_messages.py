@@ -29,8 +29,8 @@ MESSAGES = {
         "Crochet non fermé : il manque « ] ».",
         "Unclosed square bracket: “]” is missing."),
     "expr_unclosed_brace": (
-        "Accolade non fermée : il manque « } ».",
-        "Unclosed brace: “}” is missing."),
+        "Accolade non fermée : il manque « }} ».",
+        "Unclosed brace: “}}” is missing."),
     "expr_unmatched": (
         "« {char} » ferme quelque chose qui n'a pas été ouvert.",
         "“{char}” closes something that was never opened."),
@@ -40,6 +40,11 @@ MESSAGES = {
     "expr_unterminated_string": (
         "Guillemet non fermé : le texte qui commence ici doit finir par {quote}.",
         "Unclosed quote: the text that starts here must end with {quote}."),
+    "expr_backslash": (
+        "La barre « \\ » n'est pas permise. Pour mettre un guillemet dans un texte, "
+        "entourez le texte de l'autre sorte de guillemets : 'il a dit \"oui\"'.",
+        "The backslash “\\” is not allowed. To put a quote in a text, surround the text "
+        "with the other kind of quotes: 'she said \"yes\"'."),
     "expr_triple_quote": (
         "Les guillemets triples ne sont pas permis : écrivez le texte entre \" \" ou ' '.",
         "Triple quotes are not allowed: write the text between \" \" or ' '."),
@@ -70,6 +75,11 @@ MESSAGES = {
         "et un nombre à virgule avec un point, comme 2.5.",
         "Unexpected comma: a list is written in square brackets, like [\"a\", \"b\"], "
         "and a decimal number with a dot, like 2.5."),
+    "expr_comma_missing": (
+        "Deux textes se suivent sans virgule : dans une liste, séparez-les par une "
+        "virgule, comme [\"a\", \"b\"].",
+        "Two texts follow each other without a comma: in a list, separate them with a "
+        "comma, like [\"a\", \"b\"]."),
     "expr_not_allowed": (
         "{what_fr} : ce n'est pas permis dans une expression.",
         "{what_en}: not allowed in an expression."),

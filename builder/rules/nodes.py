@@ -251,7 +251,7 @@ def _name_against_constant(op: str, name: str, constant: Any) -> Fn:
     if op in ("in", "not in"):
         if type(constant) is not list:
             return lambda env: slow(env.get(name, unknown), constant)
-        members = frozenset(item for item in constant if type(item) in _FAST_SCALARS) | {True}
+        members = frozenset(item for item in constant if type(item) in _FAST_SCALARS)
         fast_types, inside = _FAST_SCALARS, op == "in"
 
         def member(env: Env) -> Any:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ast
 import keyword
 import re
-import warnings
 from typing import Any, Callable
 
 from builder.messages import Problem, Suggestion
@@ -27,7 +26,8 @@ EXAMPLES = {"years_since": "years_since(date_naissance)", "today": "today()",
 _SYMBOLS = {"≤": "<=", "≥": ">=", "≠": "!="}
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _UNCLOSED = {"(": "expr_unclosed_paren", "[": "expr_unclosed_bracket", "{": "expr_unclosed_brace"}
-_FORBIDDEN = set("$?;`\\#")
+_FORBIDDEN = set("$?;`#")
+_NUMBER = re.compile(r"0[xXbBoO][0-9a-fA-F_]*|[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?[jJ]?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CURLY_QUOTES = set("“”‘’«»„‚")
 _COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
@@ -45,36 +45,79 @@ def prepare(source: str) -> tuple[str, list[int]]:
         raise Problem("expr_too_long", column=MAX_LENGTH + 1, length=len(source), limit=MAX_LENGTH)
     if not source.strip():
         raise Problem("expr_empty", column=1)
-    text: list[str] = []
-    where: list[int] = []
-    openings: list[int] = []
-    quote_at = None
-    escaped = False
-    for index, char in enumerate(source):
-        if quote_at is not None:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == source[quote_at]:
-                quote_at = None
-            elif char in "\r\n":
-                break
-        elif char in "\"'":
+    return _Scanner(source).run()
+
+
+class _Scanner:
+    """One pass over the source, outside and inside quotes."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.text: list[str] = []
+        self.where: list[int] = []
+        self.openings: list[int] = []  # where each bracket still open was opened
+        self.quote_at: int | None = None  # where the text being read was opened
+        self.after_text = False  # the last sign outside spaces closed a text
+
+    def run(self) -> tuple[str, list[int]]:
+        source = self.source
+        for index, char in enumerate(source):
+            if self.quote_at is not None:
+                if self._quoted(index, char):
+                    break
+            else:
+                char = self._unquoted(index, char)
+            self.text.append(char)
+            self.where.extend([index] * len(char))
+        if self.quote_at is not None:
+            raise Problem("expr_unterminated_string", column=self.quote_at + 1,
+                          quote=source[self.quote_at])
+        if self.openings:
+            at = self.openings[-1]
+            raise Problem(_UNCLOSED[source[at]], column=at + 1)
+        self.where.append(len(source))
+        return "".join(self.text), self.where
+
+    def _quoted(self, index: int, char: str) -> bool:
+        """Read a character of a text; True at a line break (the text is not closed)."""
+        if char == "\\":
+            raise Problem("expr_backslash", column=index + 1)
+        if char == self.source[self.quote_at]:
+            self.quote_at, self.after_text = None, True
+        elif char in "\r\n":
+            return True
+        elif char < " " or char == "\x7f":
+            raise Problem("expr_invalid_char", column=index + 1, char=repr(char)[1:-1])
+        return False
+
+    def _unquoted(self, index: int, char: str) -> str:
+        """Check a character outside texts; the text it stands for (``≤`` gives ``<=``)."""
+        source = self.source
+        if char in "\"'":
             if source.startswith(char * 3, index):
                 raise Problem("expr_triple_quote", column=index + 1)
-            quote_at = index
-        else:
-            char = _outside_quotes(source, index, char, openings)
-        text.append(char)
-        where.extend([index] * len(char))
-    if quote_at is not None:
-        raise Problem("expr_unterminated_string", column=quote_at + 1, quote=source[quote_at])
-    if openings:
-        at = openings[-1]
-        raise Problem(_UNCLOSED[source[at]], column=at + 1)
-    where.append(len(source))
-    return "".join(text), where
+            if self.after_text:  # Python would glue "a" "b" into "ab": a comma is missing
+                raise Problem("expr_comma_missing", column=index + 1)
+            self.quote_at = index
+            return char
+        if char in "0123456789" and not _in_word(source, index):
+            _check_number(source, index)
+        char = _outside_quotes(source, index, char, self.openings)
+        self.after_text = self.after_text and char == " "
+        return char
+
+
+def _in_word(source: str, index: int) -> bool:
+    before = source[index - 1:index]
+    return before.isalnum() or before in ("_", ".")
+
+
+def _check_number(source: str, index: int) -> None:
+    """A number glued to a letter (``18ans``, ``1and``) is an error, whatever Python's
+    parser would make of it."""
+    end = _NUMBER.match(source, index).end()
+    if source[end:end + 1].isalnum() or source[end:end + 1] == "_":
+        raise Problem("expr_bad_number", column=index + 1)
 
 
 def _outside_quotes(source: str, index: int, char: str, openings: list[int]) -> str:
@@ -90,6 +133,8 @@ def _outside_quotes(source: str, index: int, char: str, openings: list[int]) -> 
         if _PAIRS[opening] != char:
             raise Problem("expr_mismatched", column=index + 1, char=char, opening=opening,
                           expected=_PAIRS[opening])
+    elif char == "\\":
+        raise Problem("expr_backslash", column=index + 1)
     elif char in _FORBIDDEN or (char < " " and char not in "\t\r\n\f\v"):
         raise Problem("expr_invalid_char", column=index + 1, char=repr(char)[1:-1])
     elif char.isspace():
@@ -101,13 +146,13 @@ def parse_tree(source: str) -> nodes.Node:
     """The node tree of ``source``; raises Problem on any error."""
     text, where = prepare(source)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes like "\d" only warn
-            tree = ast.parse(text, mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
         raise syntax_problem(error, text, where) from None
-    except (RecursionError, MemoryError, ValueError):
+    except (RecursionError, MemoryError):
         raise Problem("expr_too_deep", column=1, limit=MAX_DEPTH) from None
+    except ValueError:
+        raise Problem("expr_syntax", column=1) from None
     return TreeBuilder(text, where).build(tree.body, 1)
 
 
@@ -169,7 +214,9 @@ class TreeBuilder:
             raise Problem("expr_too_big", column=self.column(node), limit=MAX_NODES)
         handler = self.handlers.get(type(node))
         if handler is None:
-            raise self.not_allowed(type(node), self.column(node))
+            # Point at the dot of ``a.b`` and the bracket of ``a[0]``, not at ``a``.
+            after = isinstance(node, (ast.Attribute, ast.Subscript))
+            raise self.not_allowed(type(node), self.after(node.value) if after else self.column(node))
         return handler(node, depth + 1)
 
     def index(self, byte_offset: int) -> int:

@@ -13,7 +13,7 @@ import json
 import logging
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
 from sqlite_utils import Database
@@ -39,6 +39,7 @@ class Submission:
     lang: str
     created_at: dt.datetime
     created: bool = True
+    outcomes: dict[str, str] = field(default_factory=dict)  # outcome id -> yes / no / unknown
 
 
 Hook = Callable[[Database, Submission], None]
@@ -59,6 +60,7 @@ def record(
     lang: str = "fr",
     now: dt.datetime | None = None,
     within: Hook | None = None,
+    outcomes: Mapping[str, str] | None = None,
 ) -> Submission:
     """Record a submission once per ``idempotency_key`` and return it.
 
@@ -76,6 +78,7 @@ def record(
             "service_id": service_id,
             "service_version": service_version,
             "answers": json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
+            "outcomes": json.dumps(dict(outcomes or {}), ensure_ascii=False),
             "lang": lang,
             "created_at": iso(now),
         })
@@ -143,4 +146,5 @@ def _to_submission(row: Mapping[str, Any], created: bool = True) -> Submission:
         lang=row["lang"] or "fr",
         created_at=parse_iso(row["created_at"]),
         created=created,
+        outcomes=json.loads(row.get("outcomes") or "{}"),
     )

@@ -1,0 +1,49 @@
+"""Start Tremplin from the command line: one service file, or every published service."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from builder.app import create_app
+from builder.db import connect
+from builder.format.loader import ServiceFileError, load_service
+from builder.storage import services as published
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+LOCAL = {"SESSION_COOKIE_SECURE": False}  # served over plain http on this machine or the local network
+
+
+def serve_app(path: str) -> Flask:
+    """An application serving the one service file at ``path`` at /."""
+    return create_app({**LOCAL, "SERVE_FILE": os.path.abspath(path)})
+
+
+def publish_files(app: Flask, paths: list[Path]) -> list[str]:
+    """Publish each valid file whose text differs from its live version; return their ids."""
+    done = []
+    database = connect(app.config["DATABASE"])
+    try:
+        for path in paths:
+            text = path.read_text(encoding="utf-8")
+            try:
+                service = load_service(path)
+            except ServiceFileError:
+                continue
+            live = published.get_published(database, service.id)
+            if live is None or live.yaml != text:
+                published.publish(database, service.id, text)
+            done.append(service.id)
+    finally:
+        database.close()
+    return done
+
+
+def run_app(examples: Path | None = EXAMPLES) -> Flask:
+    """An application serving every published service, the examples published first."""
+    app = create_app(LOCAL)
+    if examples is not None and examples.is_dir():
+        publish_files(app, sorted(examples.glob("*.yaml")))
+    return app

@@ -1,0 +1,70 @@
+"""Where the mini-sites find their services: compiled once, cached until they change.
+
+In ``run`` mode the services are the published versions in the database; in
+``serve`` mode, one file on disk, compiled again only when its modification time
+changes. The request path never parses YAML for a service it has already seen.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+from flask import abort, current_app
+
+from builder.db import get_db
+from builder.format.loader import load_service, load_service_text
+from builder.format.model import Service
+from builder.storage import services as published
+
+_LOCK = threading.Lock()
+_COMPILED: dict[tuple[str, str, int], Service] = {}
+_FILES: dict[str, tuple[float, Service]] = {}
+
+
+@dataclass(frozen=True)
+class LiveService:
+    """A service as a mini-site serves it: compiled, with the version it came from."""
+
+    service: Service
+    version: int
+
+
+def get_live_service(service_id: str) -> LiveService:
+    """The live version of ``service_id``, or a 404 page."""
+    served_file = current_app.config.get("SERVE_FILE")
+    if served_file:
+        service = _from_file(served_file)
+        if service.id != service_id:
+            abort(404)
+        return LiveService(service, 0)
+    row = published.get_published(get_db(), service_id)
+    if row is None:
+        abort(404)
+    return LiveService(_compiled(row.service_id, row.version, row.yaml), row.version)
+
+
+def _compiled(service_id: str, version: int, yaml_text: str) -> Service:
+    key = (current_app.config["DATABASE"], service_id, version)
+    service = _COMPILED.get(key)
+    if service is None:
+        service = load_service_text(yaml_text, f"{service_id} v{version}")
+        with _LOCK:
+            _COMPILED[key] = service
+    return service
+
+
+def _from_file(path: str) -> Service:
+    mtime = os.stat(path).st_mtime
+    cached = _FILES.get(path)
+    if cached is None or cached[0] != mtime:
+        cached = (mtime, load_service(path))
+        with _LOCK:
+            _FILES[path] = cached
+    return cached[1]
+
+
+def served_file_service_id(path: str) -> str:
+    """The id of the service in ``path`` (used to route ``tremplin serve`` at /)."""
+    return _from_file(path).id

@@ -1,0 +1,67 @@
+"""The form a person fills in on one step, built from the block types.
+
+Each question block gives its own WTForms field (``BlockType.form_field``), whose
+validator is the block type's ``clean``: the page and the engine share one check.
+Form classes are built once per step, visible blocks and language, then cached.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+from flask_wtf import FlaskForm
+
+from builder.format.model import Block, Service
+
+_CLASSES: dict[tuple, type] = {}
+_LOCK = threading.Lock()
+
+
+def _form_class(service: Service, blocks: list[Block], lang: str, today: dt.date) -> type:
+    key = (id(service), tuple(block.id for block in blocks), lang, today)
+    form_class = _CLASSES.get(key)
+    if form_class is None:
+        fields = {block.id: block.type.form_field(block.params, lang, service.languages, today)
+                  for block in blocks if block.is_question}
+        form_class = type("StepForm", (FlaskForm,), fields)
+        with _LOCK:
+            _CLASSES[key] = form_class
+    return form_class
+
+
+def initial_value(block: Block, stored: Any) -> Any:
+    """A stored answer as the field shows it (French dates, decimal commas)."""
+    if stored is None:
+        return None
+    if block.type.answer_type == "date" and isinstance(stored, str):
+        try:
+            return dt.date.fromisoformat(stored).strftime("%d/%m/%Y")
+        except ValueError:
+            return stored
+    if block.type.answer_type == "number" and isinstance(stored, float):
+        return str(stored).replace(".", ",")
+    if block.type.answer_type == "number":
+        return str(stored)
+    return stored
+
+
+def step_form(service: Service, blocks: list[Block], answers: dict, lang: str, today: dt.date,
+              formdata: Any = None) -> FlaskForm:
+    """The form of a step: filled from ``formdata`` when posted, else from the saved answers."""
+    form_class = _form_class(service, blocks, lang, today)
+    if formdata is not None:
+        return form_class(formdata=formdata)
+    data = {block.id: initial_value(block, answers.get(block.id)) for block in blocks if block.is_question}
+    return form_class(formdata=None, data=data)
+
+
+def cleaned_answers(form: FlaskForm, blocks: list[Block]) -> dict[str, Any]:
+    """The answers of a validated form, as JSON-able values for the draft."""
+    answers = {}
+    for block in blocks:
+        if block.is_question:
+            value = getattr(form[block.id], "cleaned", None)
+            answers[block.id] = None if value is None else block.type.format_json(block.params, value)
+    return answers

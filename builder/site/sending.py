@@ -1,0 +1,113 @@
+"""« Envoyer »: record the answers durably once, notify the organisation, confirm.
+
+The submission is committed (synchronous=FULL) before the confirmation is shown.
+Its idempotency key comes from the draft and the answers, so a double click, the
+back button or a retry finds the same submission instead of making a second one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import abort, g, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
+
+from builder import mail, security
+from builder.db import get_db
+from builder.site import bp, journey, state
+from builder.site.summary import email_answer, summary_rows
+from builder.storage import submissions
+
+
+def submitted_answers(evaluation, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers to send: the questions on this person's path, in the file's order."""
+    return {block.id: answers[block.id]
+            for _, block in journey.answered_questions(g.service, evaluation, answers)}
+
+
+def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
+    """The same draft with the same answers always gives the same key."""
+    canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(f"{g.service.id}\n{draft_code}\n{canonical}".encode()).hexdigest()
+
+
+def _recipients() -> list[str]:
+    submission_settings = g.service.data.get("submission") or {}
+    notify = list(submission_settings.get("notify") or [])
+    organisation = g.service.data.get("organisation") or {}
+    fallback = organisation.get("email") or (g.service.data.get("help") or {}).get("email")
+    return notify or ([fallback] if fallback else [])
+
+
+@bp.route("/envoyer", methods=["POST"])
+def send() -> ResponseReturnValue:
+    """Record the submission once, queue the mails, show the confirmation."""
+    if "submission" not in g.service.data:
+        abort(404)
+    if security.is_spam():
+        return render_template("site/confirmation.html", reference=None, lines=[])
+    draft = state.load(g.service)
+    if draft is None:
+        return redirect(url_for("site.start", expire="1"))
+    if state.sent_reference(draft):
+        return redirect(url_for("site.confirmation", reference=state.sent_reference(draft)), 303)
+    answers = state.answers_of(draft)
+    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    if journey.next_step(g.service, evaluation, answers) is not None:
+        return redirect(url_for("site.check"))
+    sent = submitted_answers(evaluation, answers)
+    key = idempotency_key(draft.code, sent)
+    if submissions.get_by_key(get_db(), key) is None:
+        security.limit_rate(f"submit:{g.service.id}")
+    rows = summary_rows(g.service, evaluation, answers, g.lang)
+    lines = [(row.label, row.text or "—") for row in rows]
+    person = email_answer(rows)
+    copy_to = person if request.form.get("copie") else None
+
+    def queue_mails(db, submission) -> None:
+        title = g.service.text("title", g.lang)
+        recipients = _recipients()
+        if recipients:
+            mail.enqueue(db, mail.submission_notice(submission, to=recipients, service_title=title,
+                                                    lines=lines, reply_to=person),
+                         submission_id=submission.id)
+        if copy_to:
+            with force_locale(g.lang):
+                confirmation = _confirmation_text()
+                mail.enqueue(db, mail.submission_copy(submission, to=copy_to, service_title=title, lines=lines,
+                                                      confirmation=confirmation), submission_id=submission.id)
+
+    submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
+                                    lang=g.lang, within=queue_mails, outcomes=evaluation.outcomes)
+    if submission.created:
+        state.record(g.service, None, "submit")
+    mail.deliver_after_response()
+    state.mark_sent(g.service, draft, submission.reference)
+    return redirect(url_for("site.confirmation", reference=submission.reference), 303)
+
+
+def _confirmation_text() -> str:
+    from builder.format.model import localize
+    return localize((g.service.data.get("submission") or {}).get("confirmation"), g.lang, g.service.languages)
+
+
+@bp.route("/confirmation/<reference>")
+def confirmation(reference: str) -> ResponseReturnValue:
+    """The reference to read out on the phone, and the answers to print (for their sender only)."""
+    mine = session.get("sent", {}).get(g.service.id) == reference or \
+        state.sent_reference(state.load(g.service)) == reference
+    if not mine:
+        submission = submissions.get_by_reference(get_db(), reference)
+        if submission is None or submission.service_id != g.service.id:
+            abort(404)
+        return render_template("site/confirmation.html", reference=submission.reference, lines=[])
+    submission = submissions.get_by_reference(get_db(), reference)
+    if submission is None:
+        abort(404)
+    evaluation = state.evaluation_of(g.service, submission.answers, g.lang)
+    lines = [(row.label, row.text or "—") for row in summary_rows(g.service, evaluation, submission.answers, g.lang)]
+    return render_template("site/confirmation.html", reference=reference, lines=lines,
+                           confirmation=_confirmation_text())

@@ -1,0 +1,118 @@
+"""A person's journey through one service: their draft, their language, their events.
+
+The answers live server-side in a draft (found again with a short code); the
+session cookie only holds, per service, the draft code and an anonymous journey id
+for the funnel. Nothing here holds SQL: it calls builder.storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app, session
+from flask_babel import get_locale
+
+from builder.db import get_db
+from builder.format.model import Service
+from builder.rules.engine import Evaluation, evaluate
+from builder.site.journey import VISITED
+from builder.storage import drafts, events
+
+
+def language(service: Service) -> str:
+    """The page language: the person's choice when the service has it, else its default."""
+    asked = str(get_locale() or "")
+    return asked if asked in service.languages else service.default_language
+
+
+def _slot(service_id: str) -> dict[str, Any]:
+    journeys = session.setdefault("journeys", {})
+    return journeys.setdefault(service_id, {})
+
+
+def draft_ttl(service: Service) -> int:
+    """How many days a draft is kept (the service's ``settings.draft_days``, 30 by default)."""
+    return int((service.data.get("settings") or {}).get("draft_days", 30))
+
+
+def load(service: Service) -> drafts.Draft | None:
+    """The person's live draft for ``service``, or None."""
+    code = session.get("journeys", {}).get(service.id, {}).get("code")
+    return drafts.load_draft(get_db(), code, service.id) if code else None
+
+
+def start(service: Service, answers: dict[str, Any]) -> drafts.Draft:
+    """A new draft (with prefilled answers) and a new anonymous journey."""
+    draft = drafts.save_draft(get_db(), service.id, answers, ttl_days=draft_ttl(service))
+    slot = _slot(service.id)
+    slot.update(code=draft.code, journey=events.new_journey_id())
+    session.modified = True
+    return draft
+
+
+def resume(service: Service, code: str) -> drafts.Draft | None:
+    """Take up the draft ``code`` on this device; None when it is unknown or expired."""
+    draft = drafts.load_draft(get_db(), code, service.id)
+    if draft is not None:
+        slot = _slot(service.id)
+        slot.update(code=draft.code, journey=slot.get("journey") or events.new_journey_id())
+        session.modified = True
+    return draft
+
+
+def save(service: Service, draft: drafts.Draft, answers: dict[str, Any], step_id: str | None) -> drafts.Draft:
+    """Store the answers (the draft's expiry moves on)."""
+    return drafts.save_draft(get_db(), service.id, answers, code=draft.code, step_id=step_id,
+                             ttl_days=draft_ttl(service))
+
+
+def mark_visited(answers: dict[str, Any], step_id: str) -> dict[str, Any]:
+    """The answers with ``step_id`` noted as seen (for steps without questions)."""
+    visited = list(answers.get(VISITED, []))
+    if step_id not in visited:
+        visited.append(step_id)
+    return {**answers, VISITED: visited}
+
+
+def record(service: Service, step_id: str | None, kind: str) -> None:
+    """Record a funnel event for this journey (no personal data)."""
+    journey = _slot(service.id).get("journey")
+    if journey:
+        events.record_event(get_db(), service.id, step_id, kind, journey)
+
+
+SENT = "$sent"  # key of a draft whose answers were sent: it keeps only the reference
+
+
+def mark_sent(service: Service, draft: drafts.Draft, reference: str) -> None:
+    """Replace the draft's answers by the submission's reference.
+
+    Nothing personal is kept twice, and a repeated « Envoyer » (double click, back
+    button, an old cookie) finds the reference instead of starting over.
+    """
+    drafts.save_draft(get_db(), service.id, {SENT: reference}, code=draft.code, ttl_days=draft_ttl(service))
+    session.setdefault("sent", {})[service.id] = reference
+    session.modified = True
+
+
+def sent_reference(draft: drafts.Draft | None) -> str | None:
+    """The reference of the submission this draft became, if it was sent."""
+    return draft.answers.get(SENT) if draft else None
+
+
+def answers_of(draft: drafts.Draft | None) -> dict[str, Any]:
+    """The answers of a draft (empty without one)."""
+    return dict(draft.answers) if draft else {}
+
+
+def today() -> dt.date:
+    """The date the rules use: today, unless the configuration fixes one (``TODAY``, for tests and demos)."""
+    fixed = current_app.config.get("TODAY")
+    return dt.date.fromisoformat(str(fixed)) if fixed else dt.date.today()
+
+
+def evaluation_of(service: Service, answers: dict[str, Any], lang: str) -> Evaluation:
+    """Evaluate the real answers (the bookkeeping keys left out)."""
+    real = {key: value for key, value in answers.items() if not key.startswith("$")}
+    return evaluate(service, real, today(), lang)

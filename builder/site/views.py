@@ -1,0 +1,227 @@
+"""The journey: start page, one page per step, « Vérifier vos réponses », the result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from builder.format.model import Step
+from builder.site import bp, journey, state
+from builder.site.catalog import get_live_service
+from builder.site.forms import cleaned_answers, step_form
+from builder.site.summary import email_answer, summary_rows
+
+
+@bp.url_value_preprocessor
+def load_service(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Find the live service named in the URL (a 404 page when there is none)."""
+    g.live = get_live_service((values or {}).pop("service_id"))
+    g.service = g.live.service
+    g.lang = state.language(g.service)
+
+
+@bp.url_defaults
+def add_service_id(endpoint: str, values: dict[str, Any]) -> None:
+    """Links between pages of a mini-site keep their service."""
+    if "service" in g and "service_id" not in values:
+        values["service_id"] = g.service.id
+
+
+@bp.context_processor
+def service_context() -> dict[str, Any]:
+    """What every mini-site page shows: the service, its help box, its languages."""
+    service = g.get("service")
+    if service is None:  # an error page before the service was found
+        return {}
+    return {"service": service, "lang": g.lang, "languages": list(service.languages),
+            "site_name": service.text("title", g.lang), "home_url": url_for("site.start"),
+            "help": service.data.get("help") or {}, "organisation": service.data.get("organisation") or {},
+            "t": lambda value: _text(value)}
+
+
+def _text(value: Any) -> str:
+    from builder.format.model import localize
+    return localize(value, g.lang, g.service.languages)
+
+
+def _draft_or_start():
+    """The person's draft, or where to send them: the start page, or their confirmation."""
+    draft = state.load(g.service)
+    if draft is None:
+        return None, redirect(url_for("site.start", expire="1"))
+    if state.sent_reference(draft):
+        return None, redirect(url_for("site.confirmation", reference=state.sent_reference(draft)))
+    return draft, None
+
+
+def next_url(answers: dict[str, Any]) -> str:
+    """The page that comes after these answers: the next step, else the check page."""
+    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    step = journey.next_step(g.service, evaluation, answers)
+    return url_for("site.step", step_id=step.id) if step else url_for("site.check")
+
+
+@bp.route("/")
+def start() -> str:
+    """The start page: what the service does, what you need, how long it takes."""
+    questions = g.service.questions
+    prefill = [(key, value) for key in request.args if key in questions for value in request.args.getlist(key)]
+    return render_template("site/start.html", prefill=prefill, draft=state.load(g.service),
+                           expired=bool(request.args.get("expire")))
+
+
+@bp.route("/commencer", methods=["POST"])
+def begin() -> ResponseReturnValue:
+    """Start a journey, keeping the answers passed in the start link (checked like any answer)."""
+    answers = prefilled_answers(request.form)
+    state.start(g.service, answers)
+    return redirect(next_url(answers), 303)
+
+
+def prefilled_answers(form: Any) -> dict[str, Any]:
+    """The valid answers among ``form``'s fields named like questions (the others are ignored)."""
+    from builder.messages import Problem
+    answers = {}
+    for block_id, block in g.service.questions.items():
+        values = form.getlist(block_id)
+        if not values:
+            continue
+        raw = values if block.type.answer_type == "options" else values[0]
+        try:
+            value = block.type.clean_answer(block.params, raw, state.today())
+        except Problem:
+            continue
+        if value is not None:
+            answers[block_id] = block.type.format_json(block.params, value)
+    return answers
+
+
+def _step(step_id: str) -> Step:
+    for step in g.service.steps:
+        if step.id == step_id:
+            return step
+    abort(404)
+
+
+@bp.route("/etape/<step_id>", methods=["GET", "POST"])
+def step(step_id: str) -> ResponseReturnValue:
+    """One step: its questions, the error summary, « Continuer » and « Retour »."""
+    draft, redirection = _draft_or_start()
+    if redirection:
+        return redirection
+    current = _step(step_id)
+    answers = state.answers_of(draft)
+    if request.method == "POST":
+        return _answer_step(draft, current, answers)
+    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    if current.id not in evaluation.steps:
+        return redirect(next_url(answers))
+    state.record(g.service, current.id, "view")
+    blocks = journey.visible_blocks(current, evaluation)
+    form = step_form(g.service, blocks, answers, g.lang, evaluation.values["$today"])
+    return _render_step(current, blocks, form, answers, evaluation)
+
+
+def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseReturnValue:
+    merged = {**answers, **prefilled_answers(request.form)}
+    evaluation = state.evaluation_of(g.service, merged, g.lang)
+    blocks = journey.visible_blocks(current, evaluation)
+    form = step_form(g.service, blocks, answers, g.lang, evaluation.values["$today"], formdata=request.form)
+    shown_before = set(request.form.getlist("_shown"))
+    revealed = [block for block in blocks if block.is_question and block.id not in shown_before]
+    valid = form.validate()
+    if revealed and not request.headers.get("HX-Request"):
+        for block in revealed:
+            form[block.id].errors = []
+        return _render_step(current, blocks, form, merged, evaluation, revealed=revealed)
+    if request.headers.get("HX-Request"):
+        return _render_step(current, blocks, form, merged, evaluation, partial=True)
+    if not valid:
+        state.record(g.service, current.id, "error")
+        return _render_step(current, blocks, form, merged, evaluation), 422
+    updated = {key: value for key, value in answers.items()
+               if key not in {block.id for block in current.blocks}}
+    updated.update(cleaned_answers(form, blocks))
+    updated = state.mark_visited(updated, current.id)
+    state.save(g.service, draft, updated, current.id)
+    state.record(g.service, current.id, "answer")
+    return redirect(next_url(updated), 303)
+
+
+def _render_step(current: Step, blocks, form, answers, evaluation, revealed=(), partial=False):
+    previous = journey.previous_step(g.service, evaluation, answers, current.id)
+    back = url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
+    questions = [block for block in blocks if block.is_question]
+    template = "site/_step_form.html" if partial else "site/step.html"
+    return render_template(template, step=current, blocks=blocks, form=form, back_url=back,
+                           single=questions[0] if len(questions) == 1 and len(blocks) == 1 else None,
+                           revealed=revealed, controllers=_controllers(current))
+
+
+def _controllers(current: Step) -> set[str]:
+    """Questions of this step that another block of the same step depends on."""
+    own = {block.id for block in current.blocks}
+    names: set[str] = set()
+    for block in current.blocks:
+        if block.show_if is not None:
+            names |= set(block.show_if.names) & own
+    return names
+
+
+@bp.route("/verifier")
+def check() -> ResponseReturnValue:
+    """« Vérifier vos réponses »: every answer with a « Modifier » link."""
+    draft, redirection = _draft_or_start()
+    if redirection:
+        return redirection
+    answers = state.answers_of(draft)
+    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    pending = journey.next_step(g.service, evaluation, answers)
+    if pending is not None:
+        return redirect(url_for("site.step", step_id=pending.id))
+    rows = summary_rows(g.service, evaluation, answers, g.lang)
+    back = url_for("site.step", step_id=rows[-1].step.id) if rows else url_for("site.start")
+    return render_template("site/check.html", rows=rows, back_url=back, has_email=bool(email_answer(rows)))
+
+
+@bp.route("/resultat")
+def result() -> ResponseReturnValue:
+    """The result of an eligibility service, with why each outcome applies or not."""
+    draft, redirection = _draft_or_start()
+    if redirection:
+        return redirection
+    answers = state.answers_of(draft)
+    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    if not g.service.outcomes:
+        return redirect(url_for("site.check"))
+    state.record(g.service, None, "result")
+    groups = {status: [o for o in g.service.outcomes if evaluation.outcomes[o.id] == status]
+              for status in ("yes", "no", "unknown")}
+    has_email = bool(email_answer(summary_rows(g.service, evaluation, answers, g.lang)))
+    return render_template("site/result.html", evaluation=evaluation, groups=groups, has_email=has_email,
+                           back_url=url_for("site.check"), handoff=_handoff(answers))
+
+
+def _handoff(answers: dict[str, Any]):
+    """The contact service of the same organisation, to be called back without retyping."""
+    target = (g.service.data.get("settings") or {}).get("contact_service")
+    if not target:
+        return None
+    from werkzeug.exceptions import NotFound
+    try:
+        contact = get_live_service(target).service
+    except NotFound:
+        return None
+    shared = [(key, value) for key, value in answers.items() if key in contact.questions and value is not None]
+    return {"url": url_for("site.begin", service_id=contact.id), "answers": _flatten(shared),
+            "title": contact.text("title", g.lang)}
+
+
+def _flatten(pairs):
+    flat = []
+    for key, value in pairs:
+        for item in value if isinstance(value, list) else [value]:
+            flat.append((key, "oui" if item is True else "non" if item is False else item))
+    return flat

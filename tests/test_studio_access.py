@@ -1,0 +1,180 @@
+"""Nobody outside an organisation sees or changes what belongs to it.
+
+The routes are discovered, not listed: every rule of the studio's blueprints (``auth``,
+``orgs`` and any ``studio_*``) is walked, so that a blueprint added later is held to
+the same rules as soon as it is registered. The contract each view keeps (see
+:mod:`builder.studio.access`): a route with ``<org_slug>`` calls ``require_org`` before
+anything else, so that whatever the rest of the URL says,
+
+- someone not signed in is sent to the sign-in page (every ``orgs``/``studio*`` route);
+- a signed-in outsider gets 403 (404 when the organisation does not exist);
+- a reader gets 403 on every POST (a POST changes something).
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint, url_for
+
+from builder.db import get_db
+from builder.storage import accounts
+from builder.storage.accounts import EDITOR, OWNER, READER
+from builder.studio.access import login_required
+
+STUDIO_PREFIXES = ("auth.", "orgs.", "studio")
+CHECKED_METHODS = ("GET", "POST")
+PASSWORD = "une phrase assez longue"
+
+
+def studio_rules(app):
+    """Every URL rule of the studio's blueprints."""
+    return [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith(STUDIO_PREFIXES)]
+
+
+def org_rules(app):
+    """The studio's rules that name an organisation."""
+    return [rule for rule in studio_rules(app) if "org_slug" in rule.arguments]
+
+
+def build_path(app, rule, samples):
+    """A path for ``rule``: known argument names take real values, any other one ``1``
+    (which every converter takes: an id, a slug, a token)."""
+    values = {name: samples.get(name, 1) for name in rule.arguments}
+    with app.test_request_context():
+        return url_for(rule.endpoint, **values)
+
+
+def methods(rule, checked=CHECKED_METHODS):
+    return [method for method in checked if method in rule.methods]
+
+
+def sign_in(client, user):
+    with client.session_transaction() as session:
+        session["user_id"] = user.id
+
+
+class World:
+    """An organisation with an owner, an editor and a reader, and an outsider with their own."""
+
+    def __init__(self, app):
+        with app.app_context():
+            db = get_db()
+            people = {name: accounts.create_user(db, f"{name}@example.org", name.title(), PASSWORD)
+                      for name in ("olga", "eddie", "rita", "oscar")}
+            self.org = accounts.create_organisation(db, "Mission locale", people["olga"].id)
+            accounts.add_member(db, self.org.id, people["eddie"].id, EDITOR)
+            accounts.add_member(db, self.org.id, people["rita"].id, READER)
+            accounts.create_organisation(db, "Club d’Oscar", people["oscar"].id)
+            _token, invitation = accounts.create_invitation(db, self.org.id, OWNER,
+                                                            created_by=people["olga"].id)
+        self.people = people
+        self.samples = {"org_slug": self.org.slug, "user_id": people["olga"].id,
+                        "invitation_id": invitation.id}
+
+    def state(self, app):
+        """What an attacker would want to change: members, roles and invitations."""
+        with app.app_context():
+            db = get_db()
+            return ([(m.user.id, m.role) for m in accounts.members(db, self.org.id)],
+                    [i.id for i in accounts.pending_invitations(db, self.org.id)],
+                    db["organisations"].count)
+
+
+@pytest.fixture
+def world(app):
+    return World(app)
+
+
+def walk(app, client, rules, samples, expected, checked=CHECKED_METHODS):
+    """Request every rule with each method; return the (method, path, status) not ``expected``."""
+    wrong = []
+    for rule in rules:
+        path = build_path(app, rule, samples)
+        for method in methods(rule, checked):
+            response = client.open(path, method=method)
+            if not expected(response):
+                wrong.append((method, path, response.status_code))
+    return wrong
+
+
+def test_the_walk_finds_the_studio_routes(app):
+    endpoints = {rule.endpoint for rule in org_rules(app)}
+    assert {"orgs.members", "orgs.invite", "orgs.change_role", "orgs.remove_member",
+            "orgs.revoke_invitation"} <= endpoints
+    assert {"auth.login", "orgs.dashboard"} <= {rule.endpoint for rule in studio_rules(app)}
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in(app, client, world):
+    before = world.state(app)
+    rules = [rule for rule in studio_rules(app) if not rule.endpoint.startswith("auth.")]
+
+    def to_login(response):
+        return response.status_code == 302 and response.location.startswith("/compte/connexion")
+
+    assert walk(app, client, rules, world.samples, to_login) == []
+    assert world.state(app) == before
+
+
+def test_an_outsider_is_refused_everywhere(app, client, world):
+    before = world.state(app)
+    sign_in(client, world.people["oscar"])
+    wrong = walk(app, client, org_rules(app), world.samples,
+                 lambda response: response.status_code == 403)
+    assert wrong == []
+    assert world.state(app) == before
+
+
+def test_an_organisation_that_does_not_exist_is_not_found(app, client, world):
+    sign_in(client, world.people["oscar"])
+    samples = {**world.samples, "org_slug": "n-existe-pas"}
+    assert walk(app, client, org_rules(app), samples,
+                lambda response: response.status_code == 404) == []
+
+
+def test_a_reader_can_look_but_not_change(app, client, world):
+    before = world.state(app)
+    sign_in(client, world.people["rita"])
+    assert walk(app, client, org_rules(app), world.samples,
+                lambda response: response.status_code == 403, checked=("POST",)) == []
+    assert world.state(app) == before
+    assert client.get(f"/studio/o/{world.org.slug}/membres").status_code == 200
+
+
+def test_an_editor_does_not_manage_members(app, client, world):
+    before = world.state(app)
+    sign_in(client, world.people["eddie"])
+    rules = [rule for rule in org_rules(app)
+             if rule.endpoint.startswith("orgs.") and rule.endpoint != "orgs.members"]
+    assert walk(app, client, rules, world.samples,
+                lambda response: response.status_code == 403) == []
+    assert world.state(app) == before
+
+
+def test_the_owner_gets_every_page_the_others_are_refused(app, client, world):
+    """The refusals above come from access checks, not from URLs that lead nowhere."""
+    sign_in(client, world.people["olga"])
+    pages = [rule for rule in org_rules(app)
+             if "GET" in rule.methods and set(rule.arguments) <= set(world.samples)]
+    assert pages
+    assert walk(app, client, pages, world.samples,
+                lambda response: response.status_code == 200, checked=("GET",)) == []
+
+
+def test_the_walk_catches_a_studio_blueprint_that_forgets_its_check(app_factory):
+    """A ``studio_*`` blueprint added later is walked too, without being listed here."""
+    leaky = Blueprint("studio_leaky", __name__, url_prefix="/studio/o/<org_slug>/fuite")
+
+    @leaky.route("/<int:service_id>", methods=("GET", "POST"))
+    @login_required
+    def peek(org_slug, service_id):
+        return "tout le monde voit tout"
+
+    app = app_factory()
+    app.register_blueprint(leaky)
+    world = World(app)
+    client = app.test_client()
+    sign_in(client, world.people["oscar"])
+    wrong = walk(app, client, org_rules(app), world.samples,
+                 lambda response: response.status_code == 403)
+    assert wrong == [("GET", f"/studio/o/{world.org.slug}/fuite/1", 200),
+                     ("POST", f"/studio/o/{world.org.slug}/fuite/1", 200)]

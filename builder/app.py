@@ -22,7 +22,7 @@ import secrets
 import tempfile
 from typing import Any, Mapping
 
-from flask import (Flask, current_app, has_request_context, make_response, render_template,
+from flask import (Flask, current_app, g, has_request_context, make_response, render_template,
                    request, session, url_for)
 from flask_babel import Babel, get_locale
 from flask_htmx import HTMX
@@ -126,10 +126,17 @@ def _import(target: str) -> Any:
 
 
 def select_locale() -> str | None:
-    """``?lang=``, then the language chosen before (session), then the browser's."""
+    """``?lang=``, then the language chosen before (session), then the browser's.
+
+    A mini-site page speaks its service's language (``g.lang``, set by
+    :mod:`builder.site` once the service is known), so that it is never half French,
+    half English (a service language the interface lacks gives the default, French).
+    """
     if not has_request_context():
         return None  # outside a request (mails from the CLI): the default, French
     languages = current_app.config["LANGUAGES"]
+    if g.get("lang"):
+        return g.lang if g.lang in languages else None
     asked = request.args.get("lang")
     if asked in languages:
         return asked

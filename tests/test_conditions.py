@@ -135,12 +135,12 @@ def test_render_explanation_reads_like_a_person_would_say_it():
     lines = render_explanation(parse_condition(WHEN).explain(env), labels, format_value)
     assert lines == [
         "toutes ces conditions ?",
-        "  situation : En apprentissage — situation = « apprenti » ✓",
-        "  âge : 19 — âge ≥ 18 ✓",
+        "  situation : En apprentissage — il faut : En apprentissage ✓",
+        "  âge : 19 — il faut : 18 ou plus ✓",
         "  pas : âge > 25 ✓",
-        "    âge : 19 — âge > 25 ✗",
+        "    âge : 19 — il faut : plus de 25 ✗",
         "  au moins une de ces conditions ?",
-        "    vous habitez ici : False — vous habitez ici ✗",
+        "    vous habitez ici : False — il faut : True ✗",
         "    adresse : pas encore répondu — adresse renseigné ?",
     ]
 
@@ -169,3 +169,30 @@ def test_describe_a_whole_condition():
     condition = parse_condition({"all": ["a or b", {"any": ["c", "d and e"]}, {"not": "f > 1"}]})
     assert condition.describe() == "(a ou b) et (c ou d et e) et non (f > 1)"
     assert [leaf.describe() for leaf in condition.leaves()] == ["a ou b", "c", "d et e", "f > 1"]
+
+
+def test_explanations_name_options_by_their_labels_not_their_values():
+    from builder.format.loader import load_service_text
+    from builder.rules.engine import evaluate
+    service = load_service_text("""\
+tremplin: 1
+id: s
+title: S
+steps:
+  - id: vous
+    blocks:
+      - {type: choice, id: statut, label: Votre situation, options: [{value: sans_activite, label: Sans emploi}, {value: etudiant, label: Étudiant}]}
+      - {type: number, id: age, label: Votre âge, unit: ans}
+      - {type: yesno, id: boursier, label: Boursier ?}
+outcomes:
+  - id: aide
+    title: Aide
+    when: {all: ['statut in ["sans_activite", "etudiant"]', "16 <= age <= 25", "not boursier"]}
+""")
+    lines = evaluate(service, {"statut": "etudiant", "age": 30, "boursier": False}).explanation("aide")
+    assert lines == [
+        "toutes ces conditions ✗",
+        "  Votre situation : Étudiant — il faut : Sans emploi ou Étudiant ✓",
+        "  Votre âge : 30\xa0ans — il faut : entre 16\xa0ans et 25\xa0ans ✗",
+        "  Boursier ? : Non — il faut : Non ✓",
+    ]

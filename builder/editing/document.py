@@ -39,6 +39,7 @@ SPACED_KEYS = frozenset({"computed", "steps", "outcomes", "submission", "setting
 SPACED_ITEMS = frozenset({"steps", "outcomes", "tests"})
 FLOW_LIST_LIMIT = 60        # a list of plain values this long at most fits on one line
 LINE_WIDTH = 4096           # never fold a long text over several lines
+UNICODE_BREAKS = "\x85\u2028\u2029"
 NUMBER_LIKE = re.compile(r"[+0-9][0-9 .()/+-]*")
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
@@ -54,8 +55,13 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(char in value for char in UNICODE_BREAKS):
+        return dumper.represent_scalar(_STR, value, style='"')  # escaped, or YAML would read "\n"
     if "\n" in value:
-        return dumper.represent_scalar(_STR, value, style="|")
+        # A literal block keeps at most one final line break: with more, YAML's "keep"
+        # indicator would swallow the blank line that follows the block.
+        literal = value.strip("\n") and not value.endswith("\n\n")
+        return dumper.represent_scalar(_STR, value, style="|" if literal else '"')
     if NUMBER_LIKE.fullmatch(value):
         return dumper.represent_scalar(_STR, value, style='"')
     return dumper.represent_scalar(_STR, value)
@@ -101,8 +107,9 @@ def _conditions_one_per_line(value: Any, in_condition: bool = False) -> Any:
 
 def dump_yaml(value: Any) -> str:
     """Any value (a block, a step…) as YAML in the studio's style."""
-    return yaml.dump(_conditions_one_per_line(value), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+    text = yaml.dump(_conditions_one_per_line(value), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=LINE_WIDTH)
+    return text[:-4] if text.endswith("\n...\n") else text
 
 
 def load_yaml(text: str) -> Any:

@@ -118,6 +118,10 @@ def _line(check: Any, labels: Mapping[str, str], format_value: FormatValue | Non
     text = _text(check, labels, lang)
     if check.kind != "leaf" or not check.values:
         return f"{text} {mark}"
+    expression = getattr(check, "expression", None)
+    if format_value is not None and expression is not None:
+        from builder.rules.requirements import requirement  # late: the nodes import this module
+        text = requirement(expression.root, format_value, lang) or text
     values = ", ".join(
         word("value", lang).format(labels.get(name, name),
                                    _value(name, value, format_value, lang))

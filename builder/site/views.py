@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import refresh
 
 from builder.format.model import Step
 from builder.site import bp, journey, state
@@ -20,6 +21,7 @@ def load_service(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.live = get_live_service((values or {}).pop("service_id"))
     g.service = g.live.service
     g.lang = state.language(g.service)
+    refresh()  # the interface follows the service's language (see select_locale)
 
 
 @bp.url_defaults

@@ -58,7 +58,8 @@ class InvitationForm(FlaskForm):
     role = RadioField(_l("Rôle de la personne invitée"), choices=ROLE_CHOICES, default=EDITOR,
                       validators=[DataRequired(_l("Choisissez un rôle."))])
     email = EmailField(_l("Son adresse e-mail (facultatif)"), filters=[strip], validators=[
-        Optional(), Length(max=254, message=_l("L’adresse doit faire au plus %(max)d caractères.")),
+        Optional(),
+        Length(max=254, message=_l("L’adresse doit faire au plus %(max)d caractères.")),
         Regexp(EMAIL_PATTERN, message=_l(
             "Entrez une adresse e-mail valide, par exemple prenom.nom@exemple.fr."))])
 

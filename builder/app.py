@@ -38,6 +38,9 @@ from builder import db, mail, markdown, security
 BLUEPRINTS: list[str] = [
     "builder.studio.auth:bp",
     "builder.studio.orgs:bp",
+    "builder.studio.services:bp",
+    "builder.studio.editor:bp",
+    "builder.studio.publishing:bp",
 ]
 
 DEFAULTS: dict[str, Any] = {

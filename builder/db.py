@@ -68,7 +68,7 @@ def transaction(db: Database) -> Iterator[Database]:
 
 def init_db(db: Database) -> None:
     """Create every table and index that does not exist yet (safe to run again)."""
-    from builder.storage import accounts  # here: that module imports this one
+    from builder.storage import accounts, workspace  # here: those modules import this one
     with transaction(db):
         _create_services(db)
         _create_drafts(db)
@@ -77,6 +77,7 @@ def init_db(db: Database) -> None:
         _create_outbox(db)
         _create_rate_limits(db)
         accounts.create_tables(db)
+        workspace.create_tables(db)
         db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 

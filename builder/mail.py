@@ -18,6 +18,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email import policy
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from typing import Any, Iterable, Mapping
@@ -146,6 +147,24 @@ def _summary(submission: Submission, lines: Iterable[tuple[str, str]]) -> str:
 
 # -- The outbox ----------------------------------------------------------------------
 
+class _WirePolicy(policy.EmailPolicy):
+    """``policy.SMTP``, but a non-ASCII subject is folded by the older, lossless encoder.
+
+    Python 3.11's folder can lose the space at a fold between two encoded words (a bug
+    of the family of CPython gh-144156): « rappelé·e par un·e » arrived as « rappelé·e
+    parun·e ». Encoding the whole subject as encoded words keeps every space.
+    """
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if name.lower() == "subject" and not str(value).isascii():
+            encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
+            return f"{name}: {encoded}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_WIRE = _WirePolicy(linesep="\r\n")
+
+
 def enqueue(
     db: Database,
     message: EmailMessage,
@@ -163,7 +182,7 @@ def enqueue(
         "sender": parseaddr(message["From"])[1],
         "recipients": json.dumps(recipients),
         "subject": message["Subject"],
-        "message": message.as_bytes(policy=policy.SMTP),
+        "message": message.as_bytes(policy=_WIRE),
         "status": PENDING,
         "attempts": 0,
         "created_at": iso(now),

@@ -89,8 +89,12 @@ def test_translations_keep_their_placeholders():
 
 
 def test_the_compiled_catalog_matches_the_po_file():
-    po = {message.id: message.string for message in read_catalog(EN_PO) if message.id and not message.fuzzy}
-    mo = {message.id: message.string for message in read_catalog(EN_MO) if message.id}
+    def pairs(catalog):
+        def plain(text):  # plural forms come as lists from the .mo, tuples from the .po
+            return tuple(text) if isinstance(text, (list, tuple)) else text
+        return {plain(message.id): plain(message.string)
+                for message in catalog if message.id and not message.fuzzy}
+    po, mo = pairs(read_catalog(EN_PO)), pairs(read_catalog(EN_MO))
     assert mo == po, "Run `pybabel compile -d builder/translations` (see docs/translations.md)."
 
 
@@ -113,16 +117,18 @@ help:
   text: {fr: Une question ? Appelez-nous., en: A question? Call us.}
   phone: "01 23 45 67 89"
 steps:
-  - id: prenom
+  - id: vous
     title: {fr: Vous, en: You}
     blocks:
       - {type: text, id: prenom, label: {fr: Quel est votre prénom ?, en: What is your first name?}}
-  - id: contact
+  - id: coordonnees
     title: {fr: Votre adresse e-mail, en: Your email address}
     blocks:
       - {type: email, id: email, label: {fr: Votre adresse e-mail, en: Your email address}}
 submission:
-  confirmation: {fr: Merci, nous vous rappelons., en: Thank you, we will call you back.}
+  confirmation:
+    fr: Merci, nous vous rappelons.
+    en: Thank you, we will call you back.
 """
 FRENCH_ONLY = BILINGUAL.replace("rappel-bilingue", "rappel-francais").replace("[fr, en]", "[fr]")
 

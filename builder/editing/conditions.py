@@ -28,7 +28,6 @@ editor offers the text mode (:mod:`builder.editing.condition_text`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -54,6 +53,10 @@ register({
     "editing.row_whole": ("Écrivez un nombre d'années, par exemple 18.", "Write a number of years, for example 18."),
     "editing.row_date": ("Écrivez une date, par exemple 14 07 2026.", "Write a date, for example 14 07 2026."),
     "editing.row_text": ("Choisissez ou écrivez une valeur.", "Choose or write a value."),
+    "editing.row_text_chars": (
+        "Une valeur ne peut pas contenir de barre « \\ », de retour à la ligne, ni les deux sortes "
+        "de guillemets à la fois.",
+        "A value cannot contain a backslash “\\”, a line break, or both kinds of quotes."),
     "editing.row_range": ("Le premier nombre doit être plus petit que le second.",
                           "The first number must be smaller than the second."),
 })
@@ -177,11 +180,17 @@ def condition_to_rows(condition: Any, questions: Mapping[str, Subject]) -> tuple
 # --- helpers ----------------------------------------------------------------------------
 
 def _literal(value: Any) -> str:
+    """A value as the expression language writes it. A text is put between the quotes it
+    does not contain (the language has no backslash escapes)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    return json.dumps(str(value), ensure_ascii=False)
+    text = str(value)
+    if "\\" in text or ('"' in text and "'" in text) or any(char < " " or char == "\x7f" for char in text):
+        raise Problem("editing.row_text_chars")
+    quote = "'" if '"' in text else '"'
+    return f"{quote}{text}{quote}"
 
 
 def _list_literal(values: Any) -> str:
@@ -316,12 +325,13 @@ def _text(raw: Any) -> str:
     text = str(raw).strip() if raw is not None else ""
     if not text:
         raise Problem("editing.row_text")
+    _literal(text)  # a Problem now rather than when the condition is written
     return text
 
 
 def _texts(raw: Any) -> tuple[str, ...]:
     items = raw if isinstance(raw, (list, tuple)) else str(raw or "").splitlines()
-    texts = tuple(str(item).strip() for item in items if str(item).strip())
+    texts = tuple(_text(item) for item in items if str(item).strip())
     if not texts:
         raise Problem("editing.row_text")
     return texts

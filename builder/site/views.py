@@ -43,7 +43,10 @@ def service_context() -> dict[str, Any]:
             "t": lambda value: _text(value)}
 
 
+@bp.app_template_global("t")
 def _text(value: Any) -> str:
+    """A text of the service in the page's language (a global: macros imported without
+    context, such as those of site/_fields.html, need it too)."""
     from builder.format.model import localize
     return localize(value, g.lang, g.service.languages)
 

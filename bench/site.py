@@ -1,0 +1,718 @@
+"""Benchmark of the mini-sites: page weight, requests per second, durable submissions.
+
+    python bench/site.py              # the figures in bench/README.md (about 1 min 30)
+    python bench/site.py --quick      # shorter durations, a smoke test (about 30 s)
+    python bench/site.py --profile    # also print where the time goes (cProfile)
+
+Three measures, one table at the end (targets are reported, not asserted: a missed
+target still exits 0; 1 only when something does not work, e.g. a journey fails):
+
+1. **Weight of each page type on first load**: the examples are published into a
+   temporary instance served by gunicorn; a real HTTP client (urllib + http.cookiejar,
+   real CSRF tokens) goes through each example's journey and, for every page type that
+   the example has, fetches the HTML and everything it loads (``<link rel=stylesheet>``
+   and ``<script src>``), with no cache. Each body is gzipped at level 6 and summed.
+2. **Requests per second of a question page**: ``/s/rappel-benevole/etape/demande`` as a
+   real step of a started journey (the session cookie carries the draft), served by
+   gunicorn with 2 workers, against a bare Flask + Jinja page with the same inputs
+   (bench/bare_app.py, also 2 workers), with the same load generator (``wrk`` if
+   installed, else a Python keep-alive client), alternately, after a warm-up.
+3. **Durable submissions per second**: ``submissions.record`` into a SQLite file opened
+   by ``builder.db.connect`` (WAL, synchronous=FULL), one process then two processes at
+   once; with what one fsync costs on this disk, and the same loop without fsync
+   (synchronous=NORMAL) to show what the disk costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gzip
+import html.parser
+import http.client
+import http.cookiejar
+import io
+import multiprocessing
+import os
+import pstats
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))  # run from a checkout without installing the package
+
+GZIP_LEVEL = 6            # gzip's own default, and the usual `gzip_comp_level` of nginx configs
+WEIGHT_TARGET = 20 * 1024  # bytes, gzipped, per page on first load
+RATIO_TARGET = 0.7
+SUBMISSIONS_TARGET = 2000  # per second
+QUESTION_SERVICE, QUESTION_STEP = "rappel-benevole", "demande"
+CONNECTIONS = 4           # load generator connections (2 per gunicorn worker)
+PAGE_TYPES = ["start", "step", "step with errors", "check", "result", "confirmation", "save", "resume", "404"]
+
+
+# --------------------------------------------------------------------------------------
+# Servers
+# --------------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Gunicorn:
+    """``gunicorn -w 2`` on a free loopback port, in its own process group."""
+
+    def __init__(self, app_spec: str, env: dict[str, str], ready_path: str, log_dir: Path, name: str):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = log_dir / f"{name}.log"
+        command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}",
+                   "--log-level", "warning", app_spec]
+        with open(self.log, "wb") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        try:
+            wait_until_answers(self.base + ready_path, self.process, deadline=time.monotonic() + 60)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=15)
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, deadline: float) -> None:
+    """Poll ``url`` until it answers 200 (the process must stay alive), or fail at ``deadline``."""
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped (exit code {process.returncode}) before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (OSError, http.client.HTTPException):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{url} did not answer in time")
+        time.sleep(0.05)
+
+
+def server_env(instance: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TREMPLIN_")}
+    env.update({
+        "TREMPLIN_INSTANCE_PATH": str(instance),
+        "TREMPLIN_SESSION_COOKIE_SECURE": "false",  # plain http on the loopback
+        "TREMPLIN_SUBMIT_RATE_LIMIT": "1000000",   # every request comes from 127.0.0.1
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
+    })
+    return env
+
+
+def publish_examples(instance: Path) -> None:
+    from builder.app import create_app
+    from builder.serving import EXAMPLES, publish_files
+    app = create_app({"INSTANCE_PATH": str(instance)})
+    publish_files(app, sorted(EXAMPLES.glob("*.yaml")))
+
+
+# --------------------------------------------------------------------------------------
+# A browser-less visitor: urllib with cookies, no redirects followed, CSRF read from pages
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Response:
+    status: int
+    headers: Any
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", "replace")
+
+    @property
+    def location(self) -> str:
+        return urllib.parse.urlsplit(self.headers["Location"]).path
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Visitor:
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
+        self.csrf: str | None = None
+
+    def request(self, path: str, data: list[tuple[str, str]] | None = None) -> Response:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body)
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                result = Response(response.status, response.headers, response.read())
+        except urllib.error.HTTPError as error:
+            with error:
+                result = Response(error.code, error.headers, error.read())
+        found = re.search(r'name="csrf_token" value="([^"]+)"', result.text)
+        if found:
+            self.csrf = found.group(1)
+        return result
+
+    def get(self, path: str) -> Response:
+        return self.request(path)
+
+    def post(self, path: str, data: list[tuple[str, str]] | None = None) -> Response:
+        return self.request(path, [("csrf_token", self.csrf or ""), *(data or [])])
+
+    def cookie(self, name: str) -> str:
+        return next(cookie.value for cookie in self.jar if cookie.name == name)
+
+
+def form_values(value: Any) -> list[str]:
+    """A persona's answer as a browser posts it."""
+    if isinstance(value, bool):
+        return ["oui" if value else "non"]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return [""] if value is None else [str(value)]
+
+
+def step_data(step, answers: dict[str, Any] | None) -> list[tuple[str, str]]:
+    data = []
+    for block in step.questions:
+        if answers is not None and block.id in answers:
+            data += [(block.id, value) for value in form_values(answers[block.id])]
+        data.append(("_shown", block.id))
+    return data
+
+
+# --------------------------------------------------------------------------------------
+# 1. Page weight
+# --------------------------------------------------------------------------------------
+
+class _Assets(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        rel = (attributes.get("rel") or "").lower().split()
+        if tag == "link" and "stylesheet" in rel and attributes.get("href"):
+            self.urls.append(attributes["href"])
+        elif tag == "script" and attributes.get("src"):
+            self.urls.append(attributes["src"])
+
+
+def gzipped(body: bytes) -> int:
+    return len(gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0))
+
+
+@dataclass
+class Weight:
+    service: str
+    page: str
+    path: str
+    status: int
+    html: int            # gzipped bytes of the HTML
+    assets: dict[str, int] = field(default_factory=dict)   # url -> gzipped bytes
+    raw: int = 0         # uncompressed bytes of everything
+
+    @property
+    def total(self) -> int:
+        return self.html + sum(self.assets.values())
+
+
+def weigh(visitor: Visitor, service_id: str, page: str, path: str, response: Response) -> Weight:
+    """The page and everything it loads, fetched anew by a fresh client (no cache)."""
+    parser = _Assets()
+    parser.feed(response.text)
+    weight = Weight(service_id, page, path, response.status, gzipped(response.body), raw=len(response.body))
+    fresh = Visitor(visitor.base)
+    for url in parser.urls:
+        asset = fresh.get(urllib.parse.urljoin(path, url) if not url.startswith("/") else url)
+        if asset.status != 200:
+            raise RuntimeError(f"{path} loads {url}, which answers {asset.status}")
+        weight.assets[url] = gzipped(asset.body)
+        weight.raw += len(asset.body)
+    return weight
+
+
+def expect(response: Response, status: int, what: str) -> Response:
+    if response.status != status:
+        raise RuntimeError(f"{what}: expected HTTP {status}, got {response.status}\n{response.text[:1500]}")
+    return response
+
+
+def weigh_example(base: str, path: Path) -> list[Weight]:
+    """Go through one example as a person would, weighing every page type it has."""
+    from builder.format.loader import load_service
+    service = load_service(path)
+    answers = service.personas[0].answers if service.personas else {}
+    prefix = f"/s/{service.id}"
+    visitor = Visitor(base)
+    weights: list[Weight] = []
+
+    def page(kind: str, url: str, status: int = 200, response: Response | None = None) -> Response:
+        response = response or visitor.get(url)
+        expect(response, status, f"{service.id}: {kind} {url}")
+        weights.append(weigh(visitor, service.id, kind, url, response))
+        return response
+
+    page("start", prefix + "/")
+    url = expect(visitor.post(prefix + "/commencer"), 303, f"{service.id}: « Commencer »").location
+    steps = {step.id: step for step in service.steps}
+    first = True
+    for _ in range(len(service.steps) + 2):
+        if url.endswith("/verifier"):
+            break
+        step = steps[url.rsplit("/", 1)[1]]
+        page("step", url)
+        if first:  # « Continuer » with nothing answered: the error summary
+            page("step with errors", url, 422, visitor.post(url, step_data(step, None)))
+            first = False
+        url = expect(visitor.post(url, step_data(step, answers)), 303, f"{service.id}: step {step.id}").location
+    else:
+        raise RuntimeError(f"{service.id}: the journey did not reach the check page")
+    page("check", url)
+    page("save", prefix + "/sauvegarde")
+    if service.outcomes:
+        page("result", prefix + "/resultat")
+    if "submission" in service.data:
+        sent = expect(visitor.post(prefix + "/envoyer"), 303, f"{service.id}: « Envoyer »")
+        page("confirmation", sent.location)
+    visitor = Visitor(base)  # someone who comes back on another device, or follows a wrong link
+    page("resume", prefix + "/reprendre")
+    page("404", prefix + "/cette-page-n-existe-pas", 404)
+    return weights
+
+
+def measure_weights(base: str) -> list[Weight]:
+    from builder.serving import EXAMPLES
+    weights = []
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        weights += weigh_example(base, path)
+    return weights
+
+
+def worst_per_type(weights: list[Weight]) -> dict[str, Weight]:
+    worst: dict[str, Weight] = {}
+    for weight in weights:
+        if weight.page not in worst or weight.total > worst[weight.page].total:
+            worst[weight.page] = weight
+    return {kind: worst[kind] for kind in PAGE_TYPES if kind in worst}
+
+
+def print_weights(weights: list[Weight]) -> None:
+    services = sorted({weight.service for weight in weights})
+    worst: dict[tuple[str, str], Weight] = {}
+    for weight in weights:
+        key = (weight.service, weight.page)
+        if key not in worst or weight.total > worst[key].total:
+            worst[key] = weight
+    print(f"\nFirst-load weight, gzip level {GZIP_LEVEL}, bytes (HTML + CSS + JS; the heaviest step when "
+          "there are several):")
+    width = max(len(s) for s in services)
+    print(f"  {'page':<17}" + "".join(f"{s:>{width + 2}}" for s in services))
+    for kind in PAGE_TYPES:
+        cells = [f"{worst[(s, kind)].total:>{width + 2},}" if (s, kind) in worst else f"{'—':>{width + 2}}"
+                 for s in services]
+        print(f"  {kind:<17}" + "".join(cells))
+    assets: dict[str, int] = {}
+    for weight in weights:
+        assets.update(weight.assets)
+    for url, size in sorted(assets.items()):
+        print(f"  asset {url}: {size:,} bytes gzipped")
+    heaviest = max(weights, key=lambda w: w.total)
+    print(f"  heaviest: {heaviest.service} {heaviest.page} {heaviest.path} = HTML {heaviest.html:,} + "
+          f"assets {sum(heaviest.assets.values()):,} = {heaviest.total:,} bytes "
+          f"({heaviest.raw:,} uncompressed)")
+
+
+# --------------------------------------------------------------------------------------
+# 2. Requests per second
+# --------------------------------------------------------------------------------------
+
+@dataclass
+class Load:
+    requests: int
+    errors: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def wrk_load(url: str, headers: dict[str, str], seconds: float) -> Load:
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    total = re.search(r"(\d+) requests in ([\d.]+)(m?s|m)\b", output)
+    requests = int(total.group(1))
+    duration = float(total.group(2)) * {"s": 1, "ms": 0.001, "m": 60}[total.group(3)]
+    errors = 0
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if bad:
+        errors += int(bad.group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:  # "read" counts the connections gunicorn's sync workers close after each answer
+        errors += int(socket_errors.group(1)) + int(socket_errors.group(3)) + int(socket_errors.group(4))
+    return Load(requests - errors, errors, duration)
+
+
+def _python_load_worker(host: str, port: int, path: str, headers: dict[str, str], seconds: float,
+                        threads: int, results) -> None:
+    counts = [[0, 0] for _ in range(threads)]
+
+    def run(count: list[int], deadline: float) -> None:
+        connection = None
+        while time.monotonic() < deadline:
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection(host, port, timeout=10)
+                connection.request("GET", path, headers=headers)
+                response = connection.getresponse()
+                response.read()
+                count[0 if response.status == 200 else 1] += 1
+                if response.will_close:
+                    connection.close()
+                    connection = None
+            except (OSError, http.client.HTTPException):
+                count[1] += 1
+                if connection is not None:
+                    connection.close()
+                connection = None
+        if connection is not None:
+            connection.close()
+
+    deadline = time.monotonic() + seconds
+    workers = [threading.Thread(target=run, args=(count, deadline)) for count in counts]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    results.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
+
+
+def python_load(url: str, headers: dict[str, str], seconds: float) -> Load:
+    """A keep-alive client (http.client) in 2 processes of CONNECTIONS/2 threads each."""
+    parts = urllib.parse.urlsplit(url)
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    results = context.Queue()
+    processes = [context.Process(target=_python_load_worker,
+                                 args=(parts.hostname, parts.port, parts.path, headers, seconds,
+                                       CONNECTIONS // 2, results)) for _ in range(2)]
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    counts = [results.get(timeout=seconds + 60) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    return Load(sum(c[0] for c in counts), sum(c[1] for c in counts), time.monotonic() - started)
+
+
+def load_generator() -> tuple[str, Callable[[str, dict[str, str], float], Load]]:
+    if shutil.which("wrk"):
+        return "wrk", wrk_load
+    return "python (http.client, 2 processes)", python_load
+
+
+def question_page_session(base: str) -> tuple[str, str]:
+    """Start a journey on the question page; return its path and the session cookie."""
+    visitor = Visitor(base)
+    prefix = f"/s/{QUESTION_SERVICE}"
+    expect(visitor.get(prefix + "/"), 200, "start page")
+    path = expect(visitor.post(prefix + "/commencer"), 303, "« Commencer »").location
+    if path != f"{prefix}/etape/{QUESTION_STEP}":
+        raise RuntimeError(f"the journey starts at {path}, not at the question page")
+    page = expect(visitor.get(path), 200, "question page")   # the session now holds the CSRF token too
+    if 'type="radio"' not in page.text or "csrf_token" not in page.text:
+        raise RuntimeError("the question page does not show its form")
+    return path, visitor.cookie("session")
+
+
+def measure_rps(tremplin: Gunicorn, bare: Gunicorn, seconds: float, rounds: int, warmup: float):
+    name, generate = load_generator()
+    path, cookie = question_page_session(tremplin.base)
+    targets = {
+        "tremplin": (tremplin.base + path, {"Cookie": f"session={cookie}"}),
+        "bare": (bare.base + "/etape/demande", {}),
+    }
+    sizes = {key: len(urllib.request.urlopen(urllib.request.Request(url, headers=headers)).read())
+             for key, (url, headers) in targets.items()}
+    for url, headers in targets.values():
+        generate(url, headers, warmup)
+    totals = {key: Load(0, 0, 0.0) for key in targets}
+    for _ in range(rounds):  # alternately, so that both see the same background load
+        for key, (url, headers) in targets.items():
+            load = generate(url, headers, seconds / rounds)
+            total = totals[key]
+            totals[key] = Load(total.requests + load.requests, total.errors + load.errors,
+                               total.seconds + load.seconds)
+    return name, path, sizes, totals
+
+
+# --------------------------------------------------------------------------------------
+# 3. Durable submissions
+# --------------------------------------------------------------------------------------
+
+ANSWERS = [
+    {"sujet": "soutien_scolaire", "creneaux": ["soir", "samedi"],
+     "message": "Mon fils est en 5e. Il a du mal en mathématiques et il perd confiance.",
+     "prenom": "Fatou", "email": "fatou.diallo@example.org", "telephone": "06 12 34 56 78",
+     "consentement": True},
+    {"sujet": "benevolat", "creneaux": ["midi"], "message": None, "prenom": "Hugo",
+     "email": "hugo.petit@example.org", "telephone": "+33 7 11 22 33 44", "consentement": True},
+    {"sujet": "logement", "creneaux": ["matin", "apres_midi"], "message": None, "prenom": "Léa",
+     "email": "lea.moreau@example.org", "telephone": "07 65 43 21 09", "consentement": True},
+]
+
+
+def new_database(folder: Path) -> Path:
+    from builder.db import connect, init_db
+    path = folder / "tremplin.sqlite3"
+    with contextlib.closing(connect(str(path))) as db:
+        init_db(db)
+    return path
+
+
+def record_for(path: Path, seconds: float, synchronous: str = "FULL", start: Any = None,
+               profile: bool = False) -> tuple[int, float, float, str]:
+    """Record new submissions for ``seconds``; return (count, elapsed, seconds in COMMIT, profile)."""
+    from builder.db import connect
+    from builder.storage import submissions
+    db = connect(str(path))
+    db.execute(f"PRAGMA synchronous={synchronous}")
+    committing = [0.0]
+    commit = db.commit
+
+    def timed_commit() -> None:   # builder.db.transaction commits through db.commit()
+        began = time.perf_counter()
+        commit()
+        committing[0] += time.perf_counter() - began
+
+    db.commit = timed_commit
+    profiler = cProfile.Profile() if profile else None
+    if start is not None:
+        start.wait()
+    count, began = 0, time.perf_counter()
+    deadline = began + seconds
+    if profiler:
+        profiler.enable()
+    while time.perf_counter() < deadline:
+        for _ in range(20):
+            answers = dict(ANSWERS[count % len(ANSWERS)], prenom=f"Personne {count}")
+            submissions.record(db, "rappel-benevole", answers, secrets.token_urlsafe(16), service_version=1,
+                               lang="fr", outcomes={})
+            count += 1
+    elapsed = time.perf_counter() - began
+    text = ""
+    if profiler:
+        profiler.disable()
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+        text = out.getvalue()
+    db.close()
+    return count, elapsed, committing[0], text
+
+
+def _record_child(path: str, seconds: float, start, results) -> None:
+    results.put(record_for(Path(path), seconds, start=start)[:2])
+
+
+def record_concurrently(path: Path, seconds: float, processes: int) -> tuple[int, float]:
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    start, results = context.Event(), context.Queue()
+    children = [context.Process(target=_record_child, args=(str(path), seconds, start, results))
+                for _ in range(processes)]
+    for child in children:
+        child.start()
+    start.set()
+    counts = [results.get(timeout=seconds + 120) for _ in children]
+    for child in children:
+        child.join(timeout=30)
+    return sum(c[0] for c in counts), max(c[1] for c in counts)
+
+
+def fsync_cost(folder: Path, count: int) -> float:
+    """Median seconds of one fdatasync (what SQLite calls on Linux) after appending 4 KiB."""
+    sync = getattr(os, "fdatasync", os.fsync)
+    times = []
+    fd = os.open(folder / "fsync-probe", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        for _ in range(count):
+            os.write(fd, b"\0" * 4096)
+            began = time.perf_counter()
+            sync(fd)
+            times.append(time.perf_counter() - began)
+    finally:
+        os.close(fd)
+        os.unlink(folder / "fsync-probe")
+    return statistics.median(times)
+
+
+def measure_submissions(folder: Path, seconds: float, profile: bool) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    figures["fsync"] = fsync_cost(folder, 50 if seconds < 3 else 200)
+    one = Path(tempfile.mkdtemp(dir=folder))
+    count, elapsed, committing, text = record_for(new_database(one), seconds, profile=profile)
+    figures.update(sequential=count / elapsed, commit_share=committing / elapsed,
+                   commit_each=committing / count, profile=text)
+    two = Path(tempfile.mkdtemp(dir=folder))
+    count, elapsed = record_concurrently(new_database(two), seconds, 2)
+    figures["concurrent"] = count / elapsed
+    three = Path(tempfile.mkdtemp(dir=folder))
+    count, elapsed, _, _ = record_for(new_database(three), seconds / 2, synchronous="NORMAL")
+    figures["no_fsync"] = count / elapsed
+    figures["fsync_after"] = fsync_cost(folder, 50 if seconds < 3 else 200)
+    return figures
+
+
+# --------------------------------------------------------------------------------------
+# Profile of the question page (in-process, through Flask's test client)
+# --------------------------------------------------------------------------------------
+
+def profile_question_page(instance: Path, requests: int) -> str:
+    from builder.app import create_app
+    app = create_app({"INSTANCE_PATH": str(instance), "SESSION_COOKIE_SECURE": False})
+    client = app.test_client()
+    prefix = f"/s/{QUESTION_SERVICE}"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get(prefix + "/").get_data(as_text=True))
+    path = client.post(prefix + "/commencer", data={"csrf_token": token.group(1)}).headers["Location"]
+    for _ in range(20):
+        client.get(path)
+    began = time.perf_counter()
+    for _ in range(requests):
+        client.get(path)
+    each = (time.perf_counter() - began) / requests
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(path)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
+    return f"{path}: {each * 1000:.2f} ms per GET in-process (test client, no profiler)\n{out.getvalue()}"
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+def row(table: list, figure: str, value: str, target: str = "", ok: bool | None = None) -> None:
+    table.append((figure, value, target, "" if ok is None else ("ok" if ok else "NOT OK")))
+
+
+def print_table(table: list) -> None:
+    widths = [max(len(str(r[i])) for r in table + [("figure", "value", "target", "ok")]) for i in range(4)]
+    line = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
+    print("\n" + line.format("figure", "value", "target", "ok"))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in table:
+        print(line.format(*r))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="shorter durations (a smoke test)")
+    parser.add_argument("--profile", action="store_true", help="also print cProfile of the hot paths")
+    options = parser.parse_args(argv)
+    rps_seconds, rounds, warmup, record_seconds = (4, 2, 1, 2) if options.quick else (20, 2, 3, 6)
+
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    table: list = []
+    with tempfile.TemporaryDirectory(prefix="tremplin-bench-") as folder:
+        folder = Path(folder)
+        instance = folder / "instance"
+        publish_examples(instance)
+        env = server_env(instance)
+        tremplin = Gunicorn("builder.app:create_app()", env, "/healthz", folder, "tremplin")
+        try:
+            bare = Gunicorn("bench.bare_app:app", env, "/healthz", folder, "bare")
+            try:
+                weights = measure_weights(tremplin.base)
+                print_weights(weights)
+                name, path, sizes, loads = measure_rps(tremplin, bare, rps_seconds, rounds, warmup)
+            finally:
+                bare.stop()
+        finally:
+            tremplin.stop()
+        for log in (tremplin.log, bare.log):
+            text = log.read_text(errors="replace").strip()
+            if "Traceback" in text:
+                print(f"\n{log.name}:\n{text[-3000:]}")
+
+        print(f"\nRequests per second ({name}, {CONNECTIONS} connections, {rps_seconds / rounds:g} s × {rounds} "
+              f"alternate rounds each, after {warmup:g} s of warm-up; gunicorn -w 2 sync workers):")
+        print(f"  Tremplin {path} ({sizes['tremplin']:,} bytes): {loads['tremplin'].requests:,} answers, "
+              f"{loads['tremplin'].errors} errors")
+        print(f"  bare Flask + Jinja /etape/demande ({sizes['bare']:,} bytes): {loads['bare'].requests:,} answers, "
+              f"{loads['bare'].errors} errors")
+
+        print(f"\nDurable submissions ({record_seconds:g} s per measure)…")
+        subs = measure_submissions(folder, record_seconds, options.profile)
+        print(f"  one fdatasync after a 4 KiB append, median: {subs['fsync'] * 1e6:,.0f} µs before, "
+              f"{subs['fsync_after'] * 1e6:,.0f} µs after the measures")
+        print(f"  synchronous=FULL: {subs['commit_share']:.0%} of the time is in COMMIT "
+              f"({subs['commit_each'] * 1e6:,.0f} µs per submission)")
+        if options.profile:
+            print("\n  cProfile of submissions.record, synchronous=FULL:\n" + subs["profile"])
+            print("cProfile of the question page:\n" + profile_question_page(instance, 300))
+
+    worst = worst_per_type(weights)
+    for kind, weight in worst.items():
+        row(table, f"first load, {kind} (worst: {weight.service})", f"{weight.total:,} B",
+            f"≤ {WEIGHT_TARGET:,} B", weight.total <= WEIGHT_TARGET)
+    heaviest = max(weights, key=lambda w: w.total)
+    row(table, f"first load, heaviest page ({heaviest.service} {heaviest.page})", f"{heaviest.total:,} B",
+        f"≤ {WEIGHT_TARGET:,} B", heaviest.total <= WEIGHT_TARGET)
+    tremplin_rate, bare_rate = loads["tremplin"].rate, loads["bare"].rate
+    ratio = tremplin_rate / bare_rate if bare_rate else 0.0
+    row(table, "question page, Tremplin (gunicorn -w 2)", f"{tremplin_rate:,.0f} req/s")
+    row(table, "same form, bare Flask + Jinja (gunicorn -w 2)", f"{bare_rate:,.0f} req/s")
+    row(table, "ratio Tremplin / bare", f"{ratio:.2f}", f"≥ {RATIO_TARGET}",
+        ratio >= RATIO_TARGET and not loads["tremplin"].errors)
+    row(table, "durable submissions, 1 process", f"{subs['sequential']:,.0f} /s", f"≥ {SUBMISSIONS_TARGET:,}",
+        subs["sequential"] >= SUBMISSIONS_TARGET)
+    row(table, "durable submissions, 2 processes", f"{subs['concurrent']:,.0f} /s", f"≥ {SUBMISSIONS_TARGET:,}",
+        subs["concurrent"] >= SUBMISSIONS_TARGET)
+    row(table, "one fdatasync on this disk (median)", f"{subs['fsync'] * 1e6:,.0f} µs", "info")
+    row(table, "ceiling at one fdatasync per commit", f"{1 / subs['fsync']:,.0f} /s", "info")
+    row(table, "submissions without fsync (synchronous=NORMAL)", f"{subs['no_fsync']:,.0f} /s", "info")
+    print_table(table)
+    print(f"\nLoad average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

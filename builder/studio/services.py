@@ -1,0 +1,167 @@
+"""The organisation's services: list, create (blank, template, import), duplicate,
+archive, download. Nothing is saved until the file is valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from builder.db import get_db
+from builder.editing.document import ServiceDocument
+from builder.format.loader import check_service_text
+from builder.serving import EXAMPLES
+from builder.storage import accounts, services as published, workspace
+from builder.storage.accounts import EDITOR
+from builder.studio.access import login_required, require_org
+from builder.studio.common import require_service
+
+bp = Blueprint("studio_services", __name__, url_prefix="/studio/o/<org_slug>/services")
+
+BLANK = """\
+tremplin: 1
+id: {id}
+title: {title}
+summary: Expliquez en une ou deux phrases à quoi sert ce service et pour qui.
+help:
+  text: Une question ? Nous vous répondons.
+steps:
+  - id: etape-1
+    title: Première étape
+    blocks:
+      - type: text
+        id: question_1
+        label: Nouvelle question
+"""
+
+
+def templates() -> dict[str, str]:
+    """The example services offered as templates: file stem → title."""
+    found = {}
+    for path in sorted(EXAMPLES.glob("*.yaml")):
+        document = ServiceDocument.from_yaml(path.read_text(encoding="utf-8"))
+        title = document.data.get("title")
+        found[path.stem] = title if isinstance(title, str) else path.stem
+    return found
+
+
+class NewServiceForm(FlaskForm):
+    """Create a service: from blank, from a template, or by importing a file."""
+
+    source = RadioField(_l("Comment commencer ?"), default="vide", choices=[
+        ("vide", _l("Un service vide")), ("modele", _l("À partir d’un modèle")),
+        ("import", _l("En important un fichier de service (YAML)"))])
+    title = StringField(_l("Titre du service"), validators=[Optional(), Length(max=120)])
+    template = SelectField(_l("Modèle"), validators=[Optional()])
+    upload = FileField(_l("Fichier à importer"))
+    text = TextAreaField(_l("Ou collez le contenu du fichier"), validators=[Optional()])
+
+
+@bp.route("/")
+@login_required
+def index(org_slug: str):
+    """The organisation's services (and, on request, the archived ones)."""
+    access = require_org(org_slug)
+    archived = request.args.get("archives") == "1"
+    copies = workspace.for_org(get_db(), access.org.id, archived=archived)
+    rows = [(copy, _title(copy.yaml), published.get_published(get_db(), copy.service_id)) for copy in copies]
+    return render_template("studio/services/index.html", rows=rows, archived=archived, org=access.org,
+                           role=access.role)
+
+
+def _title(yaml_text: str) -> str:
+    try:
+        title = ServiceDocument.from_yaml(yaml_text).data.get("title")
+    except Exception:  # a broken file must not hide the list
+        return "?"
+    return title if isinstance(title, str) else (title or {}).get("fr", "?")
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@login_required
+def new(org_slug: str):
+    """Create a service; an import is checked first and shown with its errors by line."""
+    access = require_org(org_slug, EDITOR)
+    form = NewServiceForm()
+    form.template.choices = list(templates().items())
+    problems = []
+    if form.validate_on_submit():
+        text, problems = _source_text(form)
+        if text is not None and not problems:
+            copy = _create(access, text, form.title.data)
+            flash(_("Le service est créé."))
+            return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
+    return render_template("studio/services/new.html", form=form, problems=problems, org=access.org), \
+        (422 if problems else 200)
+
+
+def _source_text(form: NewServiceForm) -> tuple[str | None, list]:
+    """The text of the new service, and the problems of an imported file."""
+    if form.source.data == "modele" and form.template.data in templates():
+        return (EXAMPLES / f"{form.template.data}.yaml").read_text(encoding="utf-8"), []
+    if form.source.data == "import":
+        raw = form.upload.data.read() if form.upload.data else (form.text.data or "").encode("utf-8")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, [_("Le fichier n’est pas en UTF-8 : enregistrez-le en UTF-8.")]
+        name = getattr(form.upload.data, "filename", None) or "service.yaml"
+        return text, [problem.format() for problem in check_service_text(text, Path(name).name)]
+    title = (form.title.data or "").strip() or _("Nouveau service")
+    return BLANK.format(id="service", title=title), []
+
+
+def _create(access, text: str, title: str | None) -> workspace.WorkingCopy:
+    """Save ``text`` as a new service of the organisation, under a free id."""
+    document = ServiceDocument.from_yaml(text)
+    data = dict(document.data)
+    base = accounts.slugify(title) if title and data.get("id") == "service" else str(data.get("id") or "service")
+    data["id"] = workspace.free_id(get_db(), base or "service")
+    return workspace.create(get_db(), access.org.id, data["id"], document.with_data(data).to_yaml(),
+                            user_id=access_user_id())
+
+
+def access_user_id() -> int | None:
+    """The signed-in user's id (for "changed by")."""
+    from builder.studio.access import current_user
+    user = current_user()
+    return user.id if user else None
+
+
+@bp.route("/<service_id>/dupliquer", methods=["POST"])
+@login_required
+def duplicate(org_slug: str, service_id: str):
+    """A copy of the service under a new id, in the same organisation."""
+    found = require_service(org_slug, service_id, EDITOR)
+    copy = _create(found.access, found.copy.yaml, None)
+    flash(_("Le service est dupliqué."))
+    return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
+
+
+@bp.route("/<service_id>/archiver", methods=["POST"])
+@login_required
+def archive(org_slug: str, service_id: str):
+    """Archive the service (or bring it back): it leaves the list, nothing is deleted."""
+    found = require_service(org_slug, service_id, EDITOR)
+    archived = request.form.get("archiver", "1") == "1"
+    workspace.set_archived(get_db(), found.copy.service_id, archived)
+    if archived:
+        published.withdraw(get_db(), found.copy.service_id)
+    flash(_("Le service est archivé.") if archived else _("Le service est de retour dans la liste."))
+    return redirect(url_for("studio_services.index", org_slug=org_slug))
+
+
+@bp.route("/<service_id>/telecharger")
+@login_required
+def download(org_slug: str, service_id: str) -> Response:
+    """The service file, as YAML."""
+    found = require_service(org_slug, service_id)
+    return Response(found.copy.yaml, mimetype="application/yaml",
+                    headers={"Content-Disposition": f'attachment; filename="{service_id}.yaml"'})

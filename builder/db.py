@@ -10,7 +10,9 @@ only once their submission is committed.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from typing import Iterator
 
 from flask import Flask, current_app, g
@@ -38,7 +40,37 @@ def get_db() -> Database:
     """The database of the current application context, opened on first use."""
     if "db" not in g:
         g.db = connect(current_app.config["DATABASE"])
+        _keep_wal_open(current_app)
     return g.db
+
+
+_KEEPER = "tremplin.db_keeper"
+_KEEPER_LOCK = threading.Lock()
+_INHERITED: list[sqlite3.Connection] = []  # keepers of a parent process: never used nor closed here
+
+
+def _keep_wal_open(app: Flask) -> None:
+    """Hold one idle connection per process to the application's database.
+
+    When the last connection to a WAL database closes, SQLite copies the WAL into the
+    database file (two more fsyncs) and deletes it, and the next connection creates it
+    again. With one connection per request, most requests paid for that; an idle
+    connection that stays open (it holds no transaction, so it blocks nobody) makes
+    closing a request's connection cheap. It is opened in the process that serves, so
+    it is never shared across a fork.
+    """
+    keeper = app.extensions.get(_KEEPER)
+    if keeper is not None and keeper[0] == os.getpid():
+        return
+    with _KEEPER_LOCK:
+        keeper = app.extensions.get(_KEEPER)
+        if keeper is not None and keeper[0] == os.getpid():
+            return
+        if keeper is not None:
+            _INHERITED.append(keeper[1])
+        conn = sqlite3.connect(app.config["DATABASE"], timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # now it holds the WAL open
+        app.extensions[_KEEPER] = (os.getpid(), conn)
 
 
 def close_db(exception: BaseException | None = None) -> None:
@@ -64,6 +96,26 @@ def transaction(db: Database) -> Iterator[Database]:
         db.rollback()
         raise
     db.commit()
+
+
+@contextlib.contextmanager
+def unsynced(db: Database) -> Iterator[Database]:
+    """Commits made inside are not flushed to disk at once (``synchronous=NORMAL``).
+
+    Only for writes that may be lost on a power cut or a kernel crash (never on a crash
+    of the application; the database stays consistent either way): the funnel's events.
+    The next ordinary commit flushes them with its own. Inside an open transaction,
+    nothing changes (the setting applies when the transaction commits).
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    level = db.execute("PRAGMA synchronous").fetchone()[0]
+    db.execute("PRAGMA synchronous=NORMAL")
+    try:
+        yield db
+    finally:
+        db.execute(f"PRAGMA synchronous={int(level)}")
 
 
 def init_db(db: Database) -> None:

@@ -141,7 +141,8 @@ texts = st.text(st.one_of(st.sampled_from("\n \t#:-\"'|>[{a1é\x85\u2028"),
 @given(label=texts, hint=texts)
 def test_any_text_comes_back_exactly(label, hint):
     data = dict(MINIMAL, summary=label, steps=[{"id": "vous", "blocks": [
-        {"type": "text", "id": "prenom", "label": label, "hint": hint}]}] * 2, tests=[{"name": hint}])
+        {"type": "text", "id": "prenom", "label": label, "hint": hint}]}] * 2,
+                tests=[{"name": hint, "answers": {"x": [label, hint], "y": [label] * 9}}])
     text = dump_service(data)
     assert parsed(text) == data
     assert dump_service(parsed(text)) == text

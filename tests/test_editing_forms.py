@@ -11,7 +11,7 @@ import pytest
 from blocks import REGISTRY
 from builder.editing import operations as ops
 from builder.editing.document import ServiceDocument
-from builder.editing.forms import form_to_params, param_fields
+from builder.editing.forms import form_to_params, param_fields, use_fields, use_form_to_params
 from builder.editing.locate import entries
 from builder.messages import Problems
 
@@ -106,3 +106,12 @@ def test_every_field_that_cannot_be_read_is_reported():
     assert set(found) == {("id",), ("max_length",), ("show_if",), ("autocomplete",), ("pattern",)}
     assert found[("max_length",)] == "« max_length » doit être un nombre entier, par exemple 10."
     assert found[("show_if",)].startswith("Écrivez « and » au lieu de « et »")
+
+
+def test_a_library_block_has_its_own_small_form():
+    entry = {"use": "coordonnees", "only": ["telephone"]}
+    only, prefix = use_fields(entry)
+    assert (only.choices, only.value, prefix.value) == (("email", "telephone"), ["telephone"], "")
+    assert use_form_to_params(entry, {"only": ["email", "telephone"], "prefix": "parent_"}) == \
+        {"only": None, "prefix": "parent_"}
+    assert use_form_to_params(entry, {"only": "email", "prefix": ""}) == {"only": ["email"], "prefix": None}

@@ -17,6 +17,8 @@ import pytest
 from flask import Blueprint, url_for
 
 from builder.db import get_db
+from builder.serving import EXAMPLES
+from builder.storage import services as published, workspace
 from builder.storage import accounts
 from builder.storage.accounts import EDITOR, OWNER, READER
 from builder.studio.access import login_required
@@ -67,9 +69,13 @@ class World:
             accounts.create_organisation(db, "Club d’Oscar", people["oscar"].id)
             _token, invitation = accounts.create_invitation(db, self.org.id, OWNER,
                                                             created_by=people["olga"].id)
+            service_text = (EXAMPLES / "avis.yaml").read_text(encoding="utf-8")
+            workspace.create(db, self.org.id, "avis", service_text)
+            published.publish(db, "avis", service_text)
         self.people = people
         self.samples = {"org_slug": self.org.slug, "user_id": people["olga"].id,
-                        "invitation_id": invitation.id}
+                        "invitation_id": invitation.id, "service_id": "avis", "kind": "svg",
+                        "version": 1}
 
     def state(self, app):
         """What an attacker would want to change: members, roles and invitations."""
@@ -77,7 +83,10 @@ class World:
             db = get_db()
             return ([(m.user.id, m.role) for m in accounts.members(db, self.org.id)],
                     [i.id for i in accounts.pending_invitations(db, self.org.id)],
-                    db["organisations"].count)
+                    db["organisations"].count,
+                    [(c.service_id, c.revision, c.archived_at) for c in workspace.for_org(db, self.org.id)],
+                    [(v.service_id, v.version) for v in published.versions(db, "avis")],
+                    db["working_copies"].count)
 
 
 @pytest.fixture
@@ -164,9 +173,9 @@ def test_the_walk_catches_a_studio_blueprint_that_forgets_its_check(app_factory)
     """A ``studio_*`` blueprint added later is walked too, without being listed here."""
     leaky = Blueprint("studio_leaky", __name__, url_prefix="/studio/o/<org_slug>/fuite")
 
-    @leaky.route("/<int:service_id>", methods=("GET", "POST"))
+    @leaky.route("/<int:thing_id>", methods=("GET", "POST"))
     @login_required
-    def peek(org_slug, service_id):
+    def peek(org_slug, thing_id):
         return "tout le monde voit tout"
 
     app = app_factory()

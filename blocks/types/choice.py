@@ -8,12 +8,7 @@ from typing import Any, Iterator, Mapping
 from wtforms import widgets
 from wtforms.fields import BooleanField, RadioField, SelectField, SelectMultipleField
 
-try:
-    from wtforms.fields.choices import SelectChoice
-except ImportError:  # WTForms < 3.3 takes (value, label) pairs
-    def SelectChoice(value: str, label: str) -> tuple[str, str]:  # noqa: N802
-        """A choice as older WTForms expects it."""
-        return value, label
+from wtforms.fields.choices import SelectChoice
 
 from blocks.base import BlockType, Example, Param
 from builder.format.model import localize

@@ -12,7 +12,8 @@ a stable, readable style, the same every time:
 - a short list of plain values on one line (``languages: [fr]``, ``expect: []``);
 - strings quoted only when YAML needs it, and numbers that must stay text
   (``"01 23 45 67 89"``, ``"01000"``, ``"5"``) always in double quotes;
-- multi-line Markdown as ``|`` literal blocks, dates as ``YYYY-MM-DD``;
+- multi-line Markdown as ``|`` literal blocks (a text that ends with several line breaks,
+  rare, in double quotes), dates as ``YYYY-MM-DD``;
 - ``use:`` entries written as they are, never expanded.
 
 Comments inside the file are lost (YAML readers drop them); the comment lines at the very

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from blocks.base import BlockType, Param
+from blocks.library import library_blocks
 from blocks.types.choice import parse_bool
 from blocks.types.date import parse_date
 from builder.editing.condition_text import condition_to_text
@@ -62,7 +63,8 @@ class FieldSpec:
     """One field of a block's parameter form.
 
     ``widget`` is ``text``, ``textarea``, ``number``, ``checkbox``, ``select``, ``date``
-    (a text field: a date or « aujourd'hui ») or ``condition`` (the condition builder);
+    (a text field: a date or « aujourd'hui »), ``condition`` (the condition builder) or
+    ``checkboxes`` (one per choice);
     ``value`` is what the field shows for the block (a dict by language when
     ``languages`` has several)."""
 
@@ -103,6 +105,32 @@ def form_to_params(block_type: BlockType, formdata: Mapping[str, Any], current: 
             problems.append(problem)
     if problems:
         raise Problems(problems)
+    return params
+
+
+def use_fields(entry: Mapping) -> list[FieldSpec]:
+    """The form of a ``use:`` entry: which questions to keep (``only``, checkboxes whose
+    choices are the reusable block's ids) and the ``prefix`` of their ids."""
+    ids = tuple(block["id"] for block in library_blocks(entry["use"]))
+    kept = entry.get("only") if isinstance(entry.get("only"), list) else list(ids)
+    return [FieldSpec("only", "string_list", "Questions à garder", "Les questions du bloc à poser.", False,
+                      ids, None, "checkboxes", value=[item for item in ids if item in kept]),
+            FieldSpec("prefix", "id", "Préfixe des identifiants", "Un début ajouté à chaque identifiant, "
+                      "pour poser les mêmes questions deux fois (parent_).", False, (), None, "text",
+                      value=str(entry.get("prefix") or ""))]
+
+
+def use_form_to_params(entry: Mapping, formdata: Mapping[str, Any]) -> dict:
+    """``only`` and ``prefix`` for a ``use:`` entry from what was posted (``only`` is a
+    list of ids; all of them, or none, means every question: None)."""
+    ids = [block["id"] for block in library_blocks(entry["use"])]
+    params: dict[str, Any] = {}
+    if "only" in formdata:
+        chosen = formdata["only"] if isinstance(formdata["only"], (list, tuple)) else [formdata["only"]]
+        kept = [item for item in ids if item in chosen]
+        params["only"] = kept if kept and len(kept) < len(ids) else None
+    if "prefix" in formdata:
+        params["prefix"] = _clean_text(_last(formdata["prefix"])) or None
     return params
 
 

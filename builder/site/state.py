@@ -13,7 +13,7 @@ from typing import Any
 from flask import current_app, session
 from flask_babel import get_locale
 
-from builder.db import get_db
+from builder.db import get_db, unsynced
 from builder.format.model import Service
 from builder.rules.engine import Evaluation, evaluate
 from builder.site.journey import VISITED
@@ -79,7 +79,8 @@ def record(service: Service, step_id: str | None, kind: str) -> None:
     """Record a funnel event for this journey (no personal data)."""
     journey = _slot(service.id).get("journey")
     if journey:
-        events.record_event(get_db(), service.id, step_id, kind, journey)
+        with unsynced(get_db()) as db:  # not worth an fsync on every page: see builder.db.unsynced
+            events.record_event(db, service.id, step_id, kind, journey)
 
 
 SENT = "$sent"  # key of a draft whose answers were sent: it keeps only the reference

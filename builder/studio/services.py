@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from builder.db import get_db
@@ -56,8 +57,8 @@ class NewServiceForm(FlaskForm):
     """Create a service: from blank, from a template, or by importing a file."""
 
     source = RadioField(_l("Comment commencer ?"), default="vide", choices=[
-        ("vide", _l("Un service vide")), ("modele", _l("À partir d’un modèle")),
-        ("import", _l("En important un fichier de service (YAML)"))])
+        SelectChoice("vide", _l("Un service vide")), SelectChoice("modele", _l("À partir d’un modèle")),
+        SelectChoice("import", _l("En important un fichier de service (YAML)"))])
     title = StringField(_l("Titre du service"), validators=[Optional(), Length(max=120)])
     template = SelectField(_l("Modèle"), validators=[Optional()])
     upload = FileField(_l("Fichier à importer"))
@@ -90,7 +91,7 @@ def new(org_slug: str):
     """Create a service; an import is checked first and shown with its errors by line."""
     access = require_org(org_slug, EDITOR)
     form = NewServiceForm()
-    form.template.choices = list(templates().items())
+    form.template.choices = [SelectChoice(stem, title) for stem, title in templates().items()]
     problems = []
     if form.validate_on_submit():
         text, problems = _source_text(form)

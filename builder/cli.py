@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from builder.format.loader import ServiceFileError, load_service
 from builder.format.schema import service_schema
+from builder.format.yaml_lines import YamlProblem, read_yaml
 from builder.rules.engine import evaluate as evaluate_answers
 from builder.rules.personas import run_personas
 
@@ -59,9 +59,9 @@ def _read_answers(answers: str) -> Any:
     else:
         text = answers
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise click.BadParameter(f"réponses illisibles : {error}", param_hint="--answers") from None
+        data, _ = read_yaml(text) if text.strip() else (None, {})
+    except YamlProblem as problem:
+        raise click.BadParameter(problem.message(_lang()), param_hint="--answers") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):

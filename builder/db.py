@@ -13,6 +13,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
 from typing import Iterator
 
 from flask import Flask, current_app, g
@@ -40,7 +41,7 @@ def get_db() -> Database:
     """The database of the current application context, opened on first use."""
     if "db" not in g:
         g.db = connect(current_app.config["DATABASE"])
-        _keep_wal_open(current_app)
+        _keep_wal_open(current_app._get_current_object())
     return g.db
 
 
@@ -71,6 +72,7 @@ def _keep_wal_open(app: Flask) -> None:
         conn = sqlite3.connect(app.config["DATABASE"], timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # now it holds the WAL open
         app.extensions[_KEEPER] = (os.getpid(), conn)
+        weakref.finalize(app, conn.close)  # closed with the application (or at exit)
 
 
 def close_db(exception: BaseException | None = None) -> None:
@@ -160,11 +162,14 @@ def _create_submissions(db: Database) -> None:
         {
             "id": int, "reference": str, "idempotency_key": str, "service_id": str,
             "service_version": int, "answers": str, "outcomes": str, "lang": str, "created_at": str,
+            "duration_seconds": int,
         },
         pk="id",
         not_null={"reference", "idempotency_key", "service_id", "answers", "created_at"},
         if_not_exists=True,
     )
+    if "duration_seconds" not in db["submissions"].columns_dict:  # a database made before it existed
+        db["submissions"].add_column("duration_seconds", int)
     db["submissions"].create_index(["reference"], unique=True, if_not_exists=True)
     db["submissions"].create_index(["idempotency_key"], unique=True, if_not_exists=True)
     db["submissions"].create_index(["service_id", "created_at"], if_not_exists=True)
@@ -194,6 +199,7 @@ def _create_outbox(db: Database) -> None:
         if_not_exists=True,
     )
     db["outbox"].create_index(["status", "next_attempt_at"], if_not_exists=True)
+    db["outbox"].create_index(["submission_id"], if_not_exists=True)  # deleting a submission deletes its mails
 
 
 def _create_rate_limits(db: Database) -> None:

@@ -155,13 +155,20 @@ class _Builder:
                 self.lines[path + (index,)] = child.start_mark.line + 1
                 stack.append((child, path + (index,), items, index))
             return items
-        return self.constructor.construct_object(node)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """The scalar's value; an impossible date (2007-02-30) stays text, for the checks to report."""
+        try:
+            return self.constructor.construct_object(node)
+        except ValueError:
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, path: tuple, stack: list) -> dict:
         mapping: dict[str, Any] = {}
         self.constructor.flatten_mapping(node)
         for key_node, value_node in node.value:
-            key = self.constructor.construct_object(key_node)
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
                 raise YamlProblem("yaml_key_not_text", line, key=key)

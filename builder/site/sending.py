@@ -19,7 +19,7 @@ from builder import mail, security
 from builder.db import get_db
 from builder.site import bp, journey, state
 from builder.site.summary import email_answer, summary_rows
-from builder.storage import submissions
+from builder.storage import as_utc, submissions
 
 
 def submitted_answers(evaluation, answers: dict[str, Any]) -> dict[str, Any]:
@@ -81,12 +81,20 @@ def send() -> ResponseReturnValue:
                                                       confirmation=confirmation), submission_id=submission.id)
 
     submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
-                                    lang=g.lang, within=queue_mails, outcomes=evaluation.outcomes)
+                                    lang=g.lang, within=queue_mails, outcomes=evaluation.outcomes,
+                                    duration_seconds=journey_seconds(draft))
     if submission.created:
         state.record(g.service, None, "submit")
     mail.deliver_after_response()
     state.mark_sent(g.service, draft, submission.reference)
     return redirect(url_for("site.confirmation", reference=submission.reference), 303)
+
+
+def journey_seconds(draft) -> int | None:
+    """How long since the draft was begun: the time it took to fill in (for the studio's median)."""
+    if draft.created_at is None:
+        return None
+    return max(0, int((as_utc(None) - draft.created_at).total_seconds()))
 
 
 def _confirmation_text() -> str:

@@ -204,6 +204,8 @@ def result() -> ResponseReturnValue:
     state.record(g.service, None, "result")
     groups = {status: [o for o in g.service.outcomes if evaluation.outcomes[o.id] == status]
               for status in ("yes", "no", "unknown")}
+    for outcome in groups["yes"]:  # for the studio's figures: which outcomes applied, no answers
+        state.record(g.service, outcome.id, "outcome")
     has_email = bool(email_answer(summary_rows(g.service, evaluation, answers, g.lang)))
     return render_template("site/result.html", evaluation=evaluation, groups=groups, has_email=has_email,
                            back_url=url_for("site.check"), handoff=_handoff(answers))

@@ -33,6 +33,7 @@ class Draft:
     step_id: str | None
     updated_at: dt.datetime
     expires_at: dt.datetime
+    created_at: dt.datetime | None = None  # when the journey began (None from a save that updated it)
 
 
 def save_draft(
@@ -119,4 +120,5 @@ def _to_draft(row: Mapping[str, Any]) -> Draft:
         step_id=row["step_id"],
         updated_at=parse_iso(row["updated_at"]),
         expires_at=parse_iso(row["expires_at"]),
+        created_at=parse_iso(row.get("created_at")),
     )

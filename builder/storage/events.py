@@ -20,8 +20,11 @@ from builder.storage import as_utc, iso
 VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT = (
     "view", "answer", "error", "abandon", "result", "submit",
 )
-KINDS = frozenset({VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT})
-_ENDINGS = (ABANDON, RESULT, SUBMIT)
+# An ``outcome`` event follows a ``result`` one for each outcome that applied on the
+# result page; its ``step_id`` holds the outcome's id. It ends a journey, as the result does.
+OUTCOME = "outcome"
+KINDS = frozenset({VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT, OUTCOME})
+_ENDINGS = (ABANDON, RESULT, SUBMIT, OUTCOME)
 DEFAULT_IDLE = dt.timedelta(hours=2)
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,64}")

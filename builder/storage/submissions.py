@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
@@ -40,6 +41,7 @@ class Submission:
     created_at: dt.datetime
     created: bool = True
     outcomes: dict[str, str] = field(default_factory=dict)  # outcome id -> yes / no / unknown
+    duration_seconds: int | None = None  # from the draft's creation to sending; None if unknown
 
 
 Hook = Callable[[Database, Submission], None]
@@ -61,6 +63,7 @@ def record(
     now: dt.datetime | None = None,
     within: Hook | None = None,
     outcomes: Mapping[str, str] | None = None,
+    duration_seconds: int | None = None,
 ) -> Submission:
     """Record a submission once per ``idempotency_key`` and return it.
 
@@ -68,6 +71,7 @@ def record(
     it is where the notification mails are put in the outbox, so that they exist if and
     only if the submission does. If it fails, the error is logged and the submission is
     kept all the same: losing what a person sent is worse than losing a mail.
+    ``duration_seconds`` is how long the journey took (for the studio's median time).
     """
     with transaction(db):
         existing = get_by_key(db, idempotency_key)
@@ -81,6 +85,7 @@ def record(
             "outcomes": json.dumps(dict(outcomes or {}), ensure_ascii=False),
             "lang": lang,
             "created_at": iso(now),
+            "duration_seconds": duration_seconds,
         })
         submission = _to_submission(row)
         if within is not None:
@@ -136,6 +141,93 @@ def count_for_service(db: Database, service_id: str) -> int:
     return db["submissions"].count_where("service_id = ?", [service_id])
 
 
+# -- Searching and deleting (the studio's « Réponses » pages) ---------------------------
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a search: its submissions, newest first, and how many matched in all."""
+
+    submissions: list[Submission]
+    total: int
+    number: int  # from 1
+    size: int
+
+    @property
+    def count(self) -> int:
+        """How many pages the matches fill (at least one, even when empty)."""
+        return max(1, -(-self.total // self.size))
+
+
+def fold(text: Any) -> str:
+    """``text`` compared without case nor accents: « helene » finds « Hélène »."""
+    if text is None:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_terms(query: str) -> tuple[str, list[str]]:
+    """The SQL condition for ``query``: every word in the reference or in some answer."""
+    clauses, args = [], []
+    for word in fold(query).split():
+        clauses.append(
+            "(tremplin_fold(REPLACE(reference, '-', '')) LIKE ? ESCAPE '\\'"
+            " OR EXISTS (SELECT 1 FROM json_each(submissions.answers) AS answer"
+            " WHERE tremplin_fold(answer.value) LIKE ? ESCAPE '\\'))")
+        args += [_like(word.replace("-", "")), _like(word)]
+    return " AND ".join(clauses), args
+
+
+def search(db: Database, service_id: str, query: str = "", *, page: int = 1, per_page: int = 50) -> Page:
+    """The submissions to ``service_id`` matching ``query``, newest first, one page of them.
+
+    Each word of ``query`` must appear, without regard to case or accents, in the
+    reference (dashes ignored) or in an answer as stored (an option's value, not its label).
+    """
+    db.conn.create_function("tremplin_fold", 1, fold, deterministic=True)
+    condition, args = _search_terms(query)
+    where = "service_id = ?" + (f" AND {condition}" if condition else "")
+    args = [service_id, *args]
+    total = db.execute(f"SELECT COUNT(*) FROM submissions WHERE {where}", args).fetchone()[0]
+    number = max(1, page)
+    rows = db["submissions"].rows_where(where, args, order_by="id DESC", limit=per_page,
+                                        offset=(number - 1) * per_page)
+    return Page([_to_submission(row, created=False) for row in rows], total, number, per_page)
+
+
+def delete(db: Database, service_id: str, reference: str) -> bool:
+    """Delete the submission ``reference`` of ``service_id`` and its mails; False if none."""
+    wanted = "".join(reference.split()).upper()
+    return _delete_where(db, "service_id = ? AND reference = ?", [service_id, wanted]) > 0
+
+
+def delete_all(db: Database, service_id: str) -> int:
+    """Delete every submission to ``service_id`` and their mails; return how many."""
+    return _delete_where(db, "service_id = ?", [service_id])
+
+
+def delete_sent_before(db: Database, service_id: str, moment: dt.datetime) -> int:
+    """Delete the submissions to ``service_id`` sent before ``moment`` (retention)."""
+    return _delete_where(db, "service_id = ? AND created_at < ?", [service_id, iso(moment)])
+
+
+def _delete_where(db: Database, where: str, args: list[Any]) -> int:
+    """Delete matching submissions with their outbox mails, sent or not, in one transaction."""
+    with transaction(db):
+        db.execute(f"DELETE FROM outbox WHERE submission_id IN (SELECT id FROM submissions WHERE {where})", args)
+        return db.execute(f"DELETE FROM submissions WHERE {where}", args).rowcount
+
+
+def service_ids(db: Database) -> list[str]:
+    """Every service that has submissions."""
+    return [row[0] for row in db.execute("SELECT DISTINCT service_id FROM submissions ORDER BY service_id")]
+
+
 def _to_submission(row: Mapping[str, Any], created: bool = True) -> Submission:
     return Submission(
         id=row["id"],
@@ -147,4 +239,5 @@ def _to_submission(row: Mapping[str, Any], created: bool = True) -> Submission:
         created_at=parse_iso(row["created_at"]),
         created=created,
         outcomes=json.loads(row.get("outcomes") or "{}"),
+        duration_seconds=row.get("duration_seconds"),
     )

@@ -189,3 +189,10 @@ def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ServiceFileError) as caught:
         load_service(tmp_path / "nope.yaml")
     assert caught.value.format().endswith(":1: Fichier introuvable.")
+
+
+def test_an_impossible_date_is_a_located_error_not_a_crash():
+    text = replaced("    when:\n", "    source: {url: https://example.org, checked: 2026-02-30}\n    when:\n")
+    [(line, message)] = problems_of(text)
+    assert line == 22
+    assert "AAAA-MM-JJ" in message

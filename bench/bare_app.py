@@ -103,6 +103,8 @@ HELP = {
     "appointment_url": "https://example.org/rendez-vous",
 }
 
+TOKEN = "ImYwZjBhNzJiNTg2MDMwYmEwY2EzMmZhNmQ4NmVkZjAzMWJjNWFjN2Yi.awLwqg.ZGyfM-YpjB-EfoTfywWlMMlr-VA"  # as long
+
 app = Flask(__name__)
 app.jinja_loader = DictLoader({"base.html": BASE, "page.html": PAGE})
 
@@ -112,7 +114,7 @@ def step() -> str:
     return render_template("page.html", question=QUESTION, help=HELP, action="/etape/demande",
                            site_name="Être rappelé·e par un·e bénévole", home_url="/",
                            organisation="Réseau Coup de pouce étudiant de Lille (exemple)",
-                           csrf_token="ImYwZjBhNzJiNTg2MDMwYmEwY2EzMmZhNmQ4NmVkZjAzMWJjNWFjN2Yi.awLwqg.ZGyfM-YpjB-EfoTfywWlMMlr-VA")
+                           csrf_token=TOKEN)
 
 
 @app.route("/healthz")

@@ -40,7 +40,10 @@ BLUEPRINTS: list[str] = [
     "builder.studio.orgs:bp",
     "builder.studio.services:bp",
     "builder.studio.editor:bp",
+    "builder.studio.editor_preview:bp",
     "builder.studio.publishing:bp",
+    "builder.studio.submissions:bp",
+    "builder.studio.figures:bp",
 ]
 
 DEFAULTS: dict[str, Any] = {

@@ -75,20 +75,24 @@ class Server:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                             start_new_session=True)
         try:
-            self._wait_until_ready(deadline)
+            self._wait_until_ready(deadline, log)
         except BaseException:
             self.kill()
             raise
 
-    def _wait_until_ready(self, deadline: float) -> None:
+    def _wait_until_ready(self, deadline: float, log: Path) -> None:
         while True:
-            assert self.process.poll() is None, "the server stopped before answering"
+            if self.process.poll() is not None:
+                output = log.read_text(errors="replace")[-5000:]
+                raise AssertionError(f"the server stopped before answering:\n{output}")
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=2) as response:
                     if response.status == 200:
                         return
+            except urllib.error.HTTPError as error:
+                error.close()
             except (OSError, http.client.HTTPException):
-                pass
+                pass  # not listening yet
             assert time.monotonic() < deadline, "the server did not answer in time"
             time.sleep(0.05)  # polling the port, bounded by the deadline
 

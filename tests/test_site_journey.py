@@ -169,6 +169,8 @@ def drive(person, service, answers):
             return url
         step_id = url.rsplit("/", 1)[1]
         step = next(step for step in service.steps if step.id == step_id)
+        page = person.get(url)
+        assert page.status_code == 200, (step_id, page.get_data(as_text=True)[:2000])
         data = {block.id: form_values(answers[block.id]) for block in step.questions if block.id in answers}
         data["_shown"] = [block.id for block in step.questions]
         response = person.post(url, data=data)

@@ -19,6 +19,7 @@ from flask import Blueprint, url_for
 from builder.db import get_db
 from builder.serving import EXAMPLES
 from builder.storage import services as published, workspace
+from builder.storage import submissions
 from builder.storage import accounts
 from builder.storage.accounts import EDITOR, OWNER, READER
 from builder.studio.access import login_required
@@ -72,10 +73,12 @@ class World:
             service_text = (EXAMPLES / "avis.yaml").read_text(encoding="utf-8")
             workspace.create(db, self.org.id, "avis", service_text)
             published.publish(db, "avis", service_text)
+            sent = submissions.record(db, "avis", {"activite": "atelier", "satisfaction": "5"}, "world-key",
+                                      service_version=1)
         self.people = people
         self.samples = {"org_slug": self.org.slug, "user_id": people["olga"].id,
                         "invitation_id": invitation.id, "service_id": "avis", "kind": "svg",
-                        "version": 1}
+                        "version": 1, "reference": sent.reference, "format_name": "csv"}
 
     def state(self, app):
         """What an attacker would want to change: members, roles and invitations."""

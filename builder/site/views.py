@@ -142,6 +142,11 @@ def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseRetur
             form[block.id].errors = []
         return _render_step(current, blocks, form, merged, evaluation, revealed=revealed)
     if request.headers.get("HX-Request"):
+        # htmx checks the one field that changed (``_source``): no error on the others,
+        # least of all on a question that has only just appeared
+        for block in blocks:
+            if block.is_question and block.id != request.form.get("_source"):
+                form[block.id].errors = []
         return _render_step(current, blocks, form, merged, evaluation, partial=True)
     if not valid:
         state.record(g.service, current.id, "error")

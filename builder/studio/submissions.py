@@ -107,14 +107,19 @@ def answer_text(block: Block | None, raw: Any, day: dt.date, lang: str) -> str:
     return block.type.format_text(block.params, value, lang)
 
 
+def question_label(service: Service | None, key: str, lang: str) -> str:
+    """The label of question ``key`` in ``service``, or the id when the service does not ask it."""
+    block = service.questions.get(key) if service else None
+    return (block.text("label", lang, service.languages) if block else "") or key
+
+
 def answer_rows(service: Service | None, submission: Submission, lang: str) -> list[AnswerRow]:
     """Each answer of ``submission`` in the order of ``service``, then the ids it does not know."""
     blocks = service.questions if service else {}
-    languages = service.languages if service else (lang,)
     day = local_time(submission.created_at).date()
     keys = [key for key in blocks if key in submission.answers]
     keys += [key for key in submission.answers if key not in blocks]
-    return [AnswerRow(key, blocks[key].text("label", lang, languages) or key if key in blocks else key,
+    return [AnswerRow(key, question_label(service, key, lang),
                       answer_text(blocks.get(key), submission.answers[key], day, lang), key in blocks)
             for key in keys]
 
@@ -184,8 +189,8 @@ def index(org_slug: str, service_id: str):
     compiled = published_service(service_id)
     service = compiled[0] if compiled else None
     lang = display_language(service)
-    questions = [block.text("label", lang, service.languages) or key
-                 for key, block in list(service.questions.items())[:TABLE_QUESTIONS]] if service else []
+    questions = [question_label(service, key, lang) for key in list(service.questions)[:TABLE_QUESTIONS]] \
+        if service else []
     rows = [(submission, table_cells(service, submission, lang)) for submission in page.submissions]
     return render_template("studio/submissions/index.html", copy=found.copy, org=found.access.org,
                            role=found.access.role, title=service_title(found.copy.yaml, service_id),

@@ -1,0 +1,179 @@
+"""The blocks of a service's steps: the palette, a block's parameter form (generated from
+what its type declares), reorder, move to another step, duplicate, delete with undo."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Mapping
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from blocks import REGISTRY
+from builder.editing import operations as ops
+from builder.editing.block_operations import block_type_named
+from builder.editing.document import ServiceDocument
+from builder.editing.forms import FieldSpec, form_to_params, param_fields, use_fields, use_form_to_params
+from builder.editing.locate import block_key, find_block, find_step
+from builder.messages import Problem, Problems
+from builder.storage.accounts import EDITOR, READER
+from builder.studio.access import has_role, login_required
+from builder.studio.common import require_service
+from builder.studio.editor import bp
+from builder.studio.editor_analysis import analyse
+from builder.studio.editor_common import (Editing, after_edit, anchor, editor_url, posted_revision, refuse,
+                                          start_edit, ui_lang)
+from builder.studio.editor_fields import languages_of
+
+
+@bp.route("/etapes/<step_id>/blocs", methods=["POST"])
+@login_required
+def add_block(org_slug: str, service_id: str, step_id: str):
+    """Add a block from the palette (a block type, or a reusable block) to a step."""
+    editing = start_edit(org_slug, service_id)
+    library, type_name = request.form.get("library"), request.form.get("type", "")
+    try:
+        if library:
+            data, key = ops.add_library_block(editing.data, step_id, library,
+                                              prefix=request.form.get("prefix") or None)
+        else:
+            data, key = ops.add_block(editing.data, step_id, type_name)
+    except Problem as problem:
+        return refuse(editing, problem)
+    notice = _("Le bloc est ajouté. Choisissez « Modifier » pour écrire sa question.") if not library \
+        else _("Le bloc réutilisable « %(name)s » est ajouté.", name=library)
+    return after_edit(editing, data, notice, anchor("bloc", key))
+
+
+@bp.route("/blocs/<block_id>", methods=["GET", "POST"])
+@login_required
+def block(org_slug: str, service_id: str, block_id: str):
+    """A block's parameters in a form generated from what its type declares."""
+    found = require_service(org_slug, service_id, EDITOR if request.method == "POST" else READER)
+    document = ServiceDocument.from_yaml(found.copy.yaml, service_id)
+    entry = _entry(document.data, block_id)
+    languages = languages_of(document.data)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        editing = Editing(found, document, posted_revision())
+        try:
+            data = ops.update_block(editing.data, block_id, read_block_form(entry, request.form, languages))
+        except (Problem, Problems) as error:
+            errors = field_errors(error)
+        else:
+            key = _key_after(data, editing.data, block_id)
+            return after_edit(editing, data, _("Le bloc est enregistré."), anchor("bloc", key), back=request.url)
+    fields = block_fields(entry, languages, request.form if errors else None)
+    analysis = analyse(found.copy)
+    key = block_key(entry)
+    body = render_template("studio/editor/block.html", org=found.access.org, copy=found.copy, entry=entry,
+                           key=key, fields=fields, errors=errors, can_edit=has_role(found.access.role, EDITOR),
+                           problems=analysis.problems_at(block=key), hints=analysis.hints_at(block=key),
+                           back=editor_url(found, anchor("bloc", key)), lang=ui_lang())
+    return body, (422 if errors else 200)
+
+
+def _entry(data: dict, block_id: str) -> dict:
+    """The entry ``block_id`` of one of the steps (404 when there is none)."""
+    try:
+        step_index, index = find_block(data, block_id)
+    except Problem:
+        abort(404)
+    entry = data["steps"][step_index]["blocks"][index]
+    if not isinstance(entry, dict) or ("use" not in entry and entry.get("type") not in REGISTRY):
+        abort(404)  # a block the form cannot describe: the YAML tab can fix it
+    return entry
+
+
+def _key_after(data: dict, before: dict, block_id: str) -> str:
+    """The key of the edited block once saved (its id may have followed its label)."""
+    step_index, index = find_block(before, block_id)
+    step = data["steps"][step_index]
+    return block_key(step["blocks"][index], step.get("id"), index)
+
+
+def read_block_form(entry: Mapping, form: MultiDict, languages: tuple[str, ...]) -> dict:
+    """The block's new parameters from its posted form (raises Problems)."""
+    if "use" in entry:
+        posted: dict[str, Any] = {"prefix": form.get("prefix", "")}
+        if "only_shown" in form:
+            posted["only"] = form.getlist("only")
+        return use_form_to_params(entry, posted)
+    formdata = {key: form.getlist(key) for key in form}  # the last value wins (checkboxes)
+    return form_to_params(block_type_named(entry["type"]), formdata, entry, languages)
+
+
+def block_fields(entry: Mapping, languages: tuple[str, ...], posted: MultiDict | None = None) -> list[FieldSpec]:
+    """The fields of the block's form, showing what was posted after a mistake."""
+    specs = use_fields(entry) if "use" in entry else param_fields(block_type_named(entry["type"]), entry, languages)
+    return [with_posted(spec, posted) for spec in specs] if posted is not None else specs
+
+
+def with_posted(spec: FieldSpec, posted: MultiDict) -> FieldSpec:
+    """The field showing what was posted (after a mistake, nothing typed is lost)."""
+    if spec.widget == "condition":
+        return spec
+    if spec.widget == "checkboxes":
+        return replace(spec, value=posted.getlist(spec.name))
+    if spec.widget == "checkbox":
+        return replace(spec, value=(posted.getlist(spec.name) or [""])[-1] == "oui")
+    if isinstance(spec.value, dict):
+        return replace(spec, value={lang: posted.get(f"{spec.name}.{lang}", "") for lang in spec.value})
+    return replace(spec, value=posted.get(spec.name, ""))
+
+
+def field_errors(error: Problem | Problems) -> dict[str, str]:
+    """The messages of a refused form, by field name ("" for the form as a whole)."""
+    problems = error.problems if isinstance(error, Problems) else [error]
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = str(problem.path[0]) if problem.path else ""
+        errors[name] = (errors.get(name, "") + " " + problem.message(ui_lang())).strip()
+    return errors
+
+
+@bp.route("/blocs/<block_id>/deplacer", methods=["POST"])
+@login_required
+def move_block(org_slug: str, service_id: str, block_id: str):
+    """Move a block up or down in its step, or to the end of another step."""
+    editing = start_edit(org_slug, service_id)
+    try:
+        step_index, index = find_block(editing.data, block_id)
+        step_id = editing.data["steps"][step_index].get("id")
+        target = request.form.get("to_step")
+        if target:
+            find_step(editing.data, target)
+            data = ops.move_block(editing.data, block_id, target)
+        else:
+            data = ops.move_block(editing.data, block_id, step_id,
+                                  index + (-1 if request.form.get("direction") == "up" else 1))
+    except Problem as problem:
+        return refuse(editing, problem)
+    notice = _("Le bloc est déplacé dans une autre étape.") if target else _("Le bloc est déplacé.")
+    return after_edit(editing, data, notice, anchor("bloc", block_id))
+
+
+@bp.route("/blocs/<block_id>/dupliquer", methods=["POST"])
+@login_required
+def duplicate_block(org_slug: str, service_id: str, block_id: str):
+    """Put a copy of a block right after it."""
+    editing = start_edit(org_slug, service_id)
+    try:
+        data, new_id = ops.duplicate_block(editing.data, block_id)
+    except Problem as problem:
+        return refuse(editing, problem)
+    return after_edit(editing, data, _("Le bloc est dupliqué."), anchor("bloc", new_id))
+
+
+@bp.route("/blocs/<block_id>/supprimer", methods=["POST"])
+@login_required
+def delete_block(org_slug: str, service_id: str, block_id: str):
+    """Delete a block (« Annuler » puts it back)."""
+    editing = start_edit(org_slug, service_id)
+    try:
+        data, token = ops.delete_block(editing.data, block_id)
+    except Problem as problem:
+        return refuse(editing, problem)
+    return after_edit(editing, data, _("Le bloc est supprimé."), undo=token)
+

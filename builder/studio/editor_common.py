@@ -1,0 +1,242 @@
+"""What the editor's views share: starting an edit, saving it without overwriting
+anyone, and answering (the whole page, or the editor's partial for htmx).
+
+Every form of the editor carries the ``revision`` its page was shown with. An edit is
+made on the working copy as it is now, and saved only if that is still the revision the
+person saw (:func:`store`); otherwise it is refused with a 409 and a « Recharger »
+link, and the other person's work stays as it is.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
+                   url_for)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from jinja2 import Undefined
+from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response
+
+from blocks import REGISTRY
+from blocks.library import LIBRARY_DIR, library_blocks, library_names
+from builder.db import get_db
+from builder.editing.condition_text import condition_to_text
+from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.ids import use_ids
+from builder.editing.locate import block_key
+from builder.format.model import localize
+from builder.messages import Problem, Problems
+from builder.storage import services as published, workspace
+from builder.storage.accounts import EDITOR
+from builder.studio.access import current_user, has_role
+from builder.studio.common import ServiceAccess, require_service
+from builder.studio.editor_analysis import analyse, preview_service, status_changes
+from builder.studio.editor_fields import STEP_FIELDS, languages_of
+
+EDITOR_TEMPLATE = "studio/editor/overview.html"
+EDITOR_PARTIAL = "studio/editor/_editor.html"
+_UNDO_SALT = "tremplin.editor.undo"
+
+
+@dataclass(frozen=True)
+class Editing:
+    """An edit under way: the service as it is now, and the revision the person saw."""
+
+    found: ServiceAccess
+    document: ServiceDocument
+    revision: int
+
+    @property
+    def data(self) -> dict:
+        """The service's data as it is now."""
+        return self.document.data
+
+    @property
+    def copy(self) -> workspace.WorkingCopy:
+        """The working copy as it is now."""
+        return self.found.copy
+
+
+def start_edit(org_slug: str, service_id: str) -> Editing:
+    """An editor's edit of the service (403 for a reader, 400 without a revision)."""
+    found = require_service(org_slug, service_id, EDITOR)
+    return Editing(found, ServiceDocument.from_yaml(found.copy.yaml, service_id), posted_revision())
+
+
+def posted_revision() -> int:
+    """The revision the form was shown with (400 when it is missing)."""
+    try:
+        return int(request.form.get("revision", ""))
+    except ValueError:
+        abort(400)
+
+
+def is_htmx() -> bool:
+    """Whether htmx made this request (it then gets a partial, not a whole page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def ui_lang() -> str:
+    """The interface language (for messages)."""
+    return str(get_locale() or "fr")
+
+
+def store(editing: Editing, data: dict) -> workspace.WorkingCopy:
+    """Save ``data`` as the next revision; raises :class:`workspace.Conflict` when someone
+    saved since the person's page was shown. Nothing is written when nothing changed."""
+    if editing.revision != editing.copy.revision:
+        raise workspace.Conflict(editing.copy)
+    text = editing.document.with_data(data).to_yaml()
+    if text == editing.copy.yaml:
+        return editing.copy
+    user = current_user()
+    return workspace.save(get_db(), editing.copy.service_id, text, editing.revision,
+                          user_id=user.id if user else None)
+
+
+def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo: dict | None = None,
+               back: str | None = None) -> Response:
+    """Save the edit, then show the editor: the partial for htmx, else back to the page
+    (the page itself after a delete, with its « Annuler » button). ``back`` is the page
+    to reload after a conflict (the editor by default)."""
+    try:
+        copy = store(editing, data)
+    except workspace.Conflict as conflict:
+        return conflict_response(editing, conflict.current, back)
+    changes = status_changes(analyse(editing.copy), analyse(copy))
+    found = ServiceAccess(editing.found.access, copy)
+    if is_htmx() or undo is not None:
+        return render_editor(found, notice=notice, persona_changes=changes,
+                             undo=sign_undo(copy.service_id, undo) if undo else None)
+    flash(notice)
+    for name, passes in changes:
+        flash(persona_change_message(name, passes), "persona")
+    return redirect(editor_url(found, anchor), 303)
+
+
+def refuse(editing: Editing, error: Problem | Problems, status: int = 422) -> Response:
+    """An edit that cannot be made: its message on the editor (nothing is saved)."""
+    message = problem_text(error)
+    if is_htmx():
+        return render_editor(editing.found, status=status, error=message)
+    flash(message, "error")
+    return redirect(editor_url(editing.found), 303)
+
+
+def problem_text(error: Problem | Problems) -> str:
+    """The French (or English) message of a problem, or of several."""
+    problems = error.problems if isinstance(error, Problems) else [error]
+    return " ".join(problem.message(ui_lang()) for problem in problems)
+
+
+def conflict_response(editing: Editing, current: workspace.WorkingCopy, back: str | None = None) -> Response:
+    """409: someone saved since the page was shown; nothing of theirs is lost, and the
+    person can reload the latest version."""
+    found = ServiceAccess(editing.found.access, current)
+    if is_htmx():
+        return render_editor(found, status=409, conflict=True)
+    body = render_template("studio/editor/conflict.html", org=found.access.org, copy=current,
+                           back=back or editor_url(found))
+    return make_response(body, 409)
+
+
+def persona_change_message(name: str, passes: bool) -> str:
+    """What an edit did to a persona, in words (not only in colour)."""
+    if passes:
+        return _("✓ L’exemple « %(name)s » passe de nouveau.", name=name)
+    return _("✗ L’exemple « %(name)s » ne passe plus.", name=name)
+
+
+def editor_url(found: ServiceAccess, anchor: str = "") -> str:
+    """The editor page of the service, at ``anchor``."""
+    url = url_for("studio_editor.edit", org_slug=found.access.org.slug, service_id=found.copy.service_id)
+    return f"{url}#{anchor}" if anchor else url
+
+
+def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Response:
+    """The editor: the whole page, or only its partial for htmx."""
+    from builder.studio.editor_preview import preview_url
+    template = EDITOR_PARTIAL if is_htmx() else EDITOR_TEMPLATE
+    analysis = analyse(found.copy)
+    body = render_template(template, org=found.access.org, copy=found.copy, role=found.access.role,
+                           can_edit=has_role(found.access.role, EDITOR), analysis=analysis,
+                           data=analysis.data, live=published.get_published(get_db(), found.copy.service_id),
+                           preview_src=preview_url(found.access.org.slug, found.copy),
+                           preview_current=preview_service(found.copy)[1], **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+# --- undo -------------------------------------------------------------------------------
+
+def _undo_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_UNDO_SALT)
+
+
+def sign_undo(service_id: str, token: dict) -> str:
+    """An undo token, signed, for the « Annuler » form (nobody can forge what it puts back)."""
+    return _undo_serializer().dumps({"service": service_id, "token": token})
+
+
+def read_undo(service_id: str, signed: str) -> dict | None:
+    """The undo token of that form, or None when it is not one of this service's."""
+    try:
+        content = _undo_serializer().loads(signed)
+    except BadSignature:
+        return None
+    if not isinstance(content, dict) or content.get("service") != service_id:
+        return None
+    return content.get("token") if isinstance(content.get("token"), dict) else None
+
+
+# --- what the templates use -------------------------------------------------------------
+
+def anchor(kind: str, key: Any) -> str:
+    """An HTML id for a step, block, outcome or persona (« bloc-date-naissance »)."""
+    return f"{kind}-" + re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-")
+
+
+def type_label(name: Any) -> str:
+    """A block type's name for people, in the interface's language."""
+    if name not in REGISTRY:
+        return str(name)
+    block_type = REGISTRY.get(name)
+    return block_type.label_en if ui_lang() == "en" and block_type.label_en else block_type.label
+
+
+@functools.lru_cache(maxsize=None)
+def library_description(name: str) -> str:
+    """What a reusable block holds, from the comment that opens its file."""
+    text = (LIBRARY_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+    first = next(iter(leading_comments(text).splitlines()), "")
+    return first.lstrip("# ").strip()
+
+
+def palette() -> dict[str, list[tuple[str, str, str]]]:
+    """The palette: every block type (name, label, English label) and every reusable
+    block (name, description, the ids of its questions)."""
+    types = [(block_type.name, block_type.label, block_type.label_en) for block_type in REGISTRY]
+    library = [(name, library_description(name), ", ".join(block["id"] for block in library_blocks(name)))
+               for name in library_names()]
+    return {"types": types, "library": library}
+
+
+def author_text(value: Any) -> str:
+    """A text of the service (a title, a label…) as the editor shows it: in French, else
+    in the first language it has."""
+    if value is None or isinstance(value, Undefined):  # a key the item does not have
+        return ""
+    return localize(value, "fr")
+
+
+def template_helpers() -> dict[str, Any]:
+    """Functions the editor's templates call."""
+    return {"anchor": anchor, "type_label": type_label, "condition_text": condition_to_text,
+            "text": author_text, "palette": palette, "block_key": block_key, "block_ids": use_ids,
+            "step_fields": lambda step, data: STEP_FIELDS.fields(step, languages_of(data))}

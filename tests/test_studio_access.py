@@ -78,7 +78,10 @@ class World:
         self.people = people
         self.samples = {"org_slug": self.org.slug, "user_id": people["olga"].id,
                         "invitation_id": invitation.id, "service_id": "avis", "kind": "svg",
-                        "version": 1, "reference": sent.reference, "format_name": "csv"}
+                        "version": 1, "reference": sent.reference, "format_name": "csv",
+                        # the editor's own (a step, a block, an outcome, a persona of avis.yaml)
+                        "step_id": "experience", "block_id": "activite", "outcome_id": "rappel-responsable",
+                        "index": 0}
 
     def state(self, app):
         """What an attacker would want to change: members, roles and invitations."""

@@ -52,6 +52,7 @@ outcomes:
       all:
         - statut == "apprenti"
         - age >= 18
+        - not deja_permis
 tests:
   - name: Apprentie de 19 ans
     answers: {age: 19, statut: apprenti, deja_permis: false}
@@ -154,7 +155,7 @@ def test_the_page_shows_steps_blocks_outcomes_examples_and_the_preview(studio):
     assert page.count("<h1>") == 1 and "<h1>Aide au permis</h1>" in page
     assert "Étape 1 : Vous" in text and "Étape 2 : Le permis" in text
     assert "Quel est votre âge ?" in text and "Nombre · identifiant age" in text
-    assert 'S’applique quand : statut == "apprenti" and age >= 18' in text
+    assert 'S’applique quand : statut == "apprenti" and age >= 18 and not deja_permis' in text
     assert "✓ Passe" in text and "Apprentie de 19 ans" in text
     assert "✓ Le service n’a aucun problème" in text
     assert '<iframe name="apercu"' in page and 'title="Aperçu du brouillon de « Aide au permis »' in page

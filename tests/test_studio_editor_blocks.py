@@ -8,7 +8,7 @@ import re
 import pytest
 
 from blocks import REGISTRY
-from test_studio_editor import Studio, people, section, studio, text_of  # noqa: F401  (fixtures)
+from test_studio_editor import Studio, people, studio, text_of  # noqa: F401  (fixtures)
 
 
 @pytest.mark.parametrize("type_name", REGISTRY.names())
@@ -88,7 +88,7 @@ def test_an_id_already_taken_is_refused_next_to_the_id_field(studio: Studio):
 def test_renaming_a_question_renames_it_in_conditions_and_examples(studio: Studio):
     studio.post("blocs/age", {"id": "age_annees"})
     data = studio.data()
-    assert data["outcomes"][0]["when"] == {"all": ['statut == "apprenti"', "age_annees >= 18"]}
+    assert data["outcomes"][0]["when"] == {"all": ['statut == "apprenti"', "age_annees >= 18", "not deja_permis"]}
     assert "age_annees" in data["tests"][0]["answers"]
     assert "✓ Passe" in studio.page()
 

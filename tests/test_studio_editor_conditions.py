@@ -3,7 +3,7 @@ or « au moins une », the text mode checked as one types, and on save without J
 
 from __future__ import annotations
 
-from test_studio_editor import SERVICE, Studio, people, studio, text_of  # noqa: F401  (fixtures)
+from test_studio_editor import Studio, people, studio, text_of  # noqa: F401  (fixtures)
 
 
 def rows(*items, group="all", action="save", **extra) -> dict:

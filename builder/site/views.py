@@ -124,15 +124,16 @@ def step(step_id: str) -> ResponseReturnValue:
     if current.id not in evaluation.steps:
         return redirect(next_url(answers))
     state.record(g.service, current.id, "view")
-    blocks = journey.visible_blocks(current, evaluation)
+    blocks = _shown_blocks(current, answers)
     form = step_form(g.service, blocks, answers, g.lang, evaluation.values["$today"])
     return _render_step(current, blocks, form, answers, evaluation)
 
 
 def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseReturnValue:
-    merged = {**answers, **prefilled_answers(request.form)}
+    posted = prefilled_answers(request.form)
+    merged = {**answers, **posted}
     evaluation = state.evaluation_of(g.service, merged, g.lang)
-    blocks = journey.visible_blocks(current, evaluation)
+    blocks = _shown_blocks(current, answers, posted)
     form = step_form(g.service, blocks, answers, g.lang, evaluation.values["$today"], formdata=request.form)
     shown_before = set(request.form.getlist("_shown"))
     revealed = [block for block in blocks if block.is_question and block.id not in shown_before]
@@ -160,14 +161,31 @@ def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseRetur
     return redirect(next_url(updated), 303)
 
 
+def _shown_blocks(current: Step, answers: dict[str, Any], posted: dict[str, Any] | None = None) -> list:
+    """The blocks this page shows, its own questions taken as they stand on the page.
+
+    They are the posted answers (else the saved ones), and one not answered yet is empty,
+    not unknown: a block that depends on it stays hidden until it is answered, then appears
+    (with htmx at once, without JavaScript when « Continuer » shows the page again).
+    """
+    own = posted if posted is not None else answers
+    page = {**answers, **{block.id: own.get(block.id) for block in current.questions}}
+    return journey.visible_blocks(current, state.evaluation_of(g.service, page, g.lang))
+
+
 def _render_step(current: Step, blocks, form, answers, evaluation, revealed=(), partial=False):
     previous = journey.previous_step(g.service, evaluation, answers, current.id)
     back = url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
     questions = [block for block in blocks if block.is_question]
+    controllers = _controllers(current)
+    # a block that may appear on this page counts: the headings stay put when it does
+    shown = {block.id for block in blocks}
+    may_appear = [block for block in current.blocks if block.id not in shown
+                  and block.show_if is not None and set(block.show_if.names) & controllers]
     template = "site/_step_form.html" if partial else "site/step.html"
     return render_template(template, step=current, blocks=blocks, form=form, back_url=back,
-                           single=questions[0] if len(questions) == 1 and len(blocks) == 1 else None,
-                           revealed=revealed, controllers=_controllers(current))
+                           single=questions[0] if len(questions) == 1 and len(blocks) + len(may_appear) == 1 else None,
+                           revealed=revealed, controllers=controllers)
 
 
 def _controllers(current: Step) -> set[str]:

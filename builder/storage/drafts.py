@@ -93,11 +93,11 @@ def load_draft(
     known = normalize(code)
     if known is None:
         return None
-    rows = db["drafts"].rows_where(
-        "code = ? AND service_id = ? AND expires_at > ?", [known, service_id, iso(now)]
-    )
-    row = next(rows, None)
-    return _to_draft(row) if row else None
+    # plain SQL: this runs on every page of a journey (db["table"] asks the schema first)
+    cursor = db.execute("SELECT * FROM drafts WHERE code = ? AND service_id = ? AND expires_at > ?",
+                        [known, service_id, iso(now)])
+    found = cursor.fetchone()
+    return _to_draft(dict(zip([column[0] for column in cursor.description], found))) if found else None
 
 
 def delete_draft(db: Database, code: str) -> None:

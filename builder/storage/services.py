@@ -71,8 +71,10 @@ def get_published(
         where, args = "service_id = ? AND version = ?", [service_id, version]
     else:
         where, args = "service_id = ?", [service_id]
-    rows = db["published_services"].rows_where(where, args, order_by="version DESC", limit=1)
-    row = next(rows, None)
+    # plain SQL: this runs on every mini-site request (db["table"] asks the schema first)
+    cursor = db.execute(f"SELECT * FROM published_services WHERE {where} ORDER BY version DESC LIMIT 1", args)
+    found = cursor.fetchone()
+    row = dict(zip([column[0] for column in cursor.description], found)) if found else None
     if row is None or (version is None and row["withdrawn_at"]):
         return None
     return _to_service(row)

@@ -4,6 +4,10 @@ Sending twice (a double click, the back button, a retry on a bad connection) mus
 create two submissions: the form carries an idempotency key, unique in the table, and
 sending the same key again returns the submission already recorded. The commit is
 durable (see :mod:`builder.db`) before the caller shows the confirmation.
+
+The studio searches them (:func:`search`) and deletes them (:func:`delete`,
+:func:`delete_all`, and :mod:`builder.storage.retention` through
+:func:`delete_sent_before`): a deleted submission takes its outbox mails with it.
 """
 
 from __future__ import annotations

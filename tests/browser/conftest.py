@@ -84,11 +84,12 @@ class Console:
 
     @property
     def csp_violations(self) -> list[str]:
-        return [m for m in self.messages if re.search(r"Content.Security.Policy|CSP", m, re.I)]
+        return [m for m in self.messages if re.search(r"Content.Security.Policy|\bCSP\b|Refused to", m, re.I)]
 
     @property
-    def errors(self) -> list[str]:
-        return [m for m in self.messages if m.startswith(("error:", "pageerror:"))]
+    def page_errors(self) -> list[str]:
+        """Uncaught script errors and htmx's own error reports."""
+        return [m for m in self.messages if m.startswith("pageerror:") or "htmx" in m and m.startswith("error:")]
 
 
 @pytest.fixture
@@ -121,3 +122,30 @@ def new_page(browser, live_server, console):
 def page(new_page):
     """A phone-sized page (360 × 740) with JavaScript on."""
     return new_page()
+
+
+@pytest.fixture(scope="session")
+def screenshots_taken() -> set[str]:
+    return set()
+
+
+@pytest.fixture
+def inspect(console, screenshots_taken):
+    """``inspect(page, kind)``: what every page must pass, whatever its kind.
+
+    No axe-core violation (all its rules, best practices included), no horizontal
+    scroll at 320 px, no Content-Security-Policy violation or script error so far; and
+    the first page of each kind is kept as ``test-artifacts/screenshots/<kind>.png``.
+    """
+    from browsing import axe_violations, horizontal_overflow, screenshot
+
+    def check(page, kind: str) -> None:
+        assert axe_violations(page) == [], f"axe on {kind} page {page.url}"
+        assert horizontal_overflow(page, NARROW, PHONE) <= 0, f"horizontal scroll at 320 px on {kind} page {page.url}"
+        assert console.csp_violations == [], console.csp_violations
+        assert console.page_errors == [], console.page_errors
+        if kind not in screenshots_taken:
+            screenshot(page, SCREENSHOTS, kind)
+            screenshots_taken.add(kind)
+
+    return check

@@ -153,8 +153,10 @@ def mail_retry() -> None:
 
 def _add_extension_commands() -> None:
     """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
+    from builder.studio.cli_purge import purge
     from exports.cli import export
     main.add_command(export)
+    main.add_command(purge)
 
 
 _add_extension_commands()

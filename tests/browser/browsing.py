@@ -14,13 +14,11 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlparse
 
-from axe_playwright_python.sync_playwright import Axe
-
 from builder.format.model import Service
 
 REFERENCE = re.compile(r"TRM-[A-Z0-9]{3}-[A-Z0-9]{3}")
 OPTION_TYPES = ("option", "options", "boolean")
-AXE = Axe()
+_AXE = []  # one axe-core, loaded on first use
 
 
 def path_of(page) -> str:
@@ -52,7 +50,10 @@ def controllers(service: Service, step) -> set[str]:
 
 def axe_violations(page) -> list[str]:
     """axe-core's violations on the page, one readable line per rule and element."""
-    results = AXE.run(page)
+    if not _AXE:
+        from axe_playwright_python.sync_playwright import Axe
+        _AXE.append(Axe())
+    results = _AXE[0].run(page)
     return [f"{violation['id']} ({violation['impact']}): {violation['help']} — {node['target']}"
             for violation in results.response["violations"] for node in violation["nodes"]]
 
@@ -70,7 +71,7 @@ def screenshot(page, folder: Path, name: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.png"
     # caret="initial": hiding it would inject a <style>, which the CSP refuses (a false alarm)
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=True, caret="initial")
     return path
 
 

@@ -238,13 +238,19 @@ def test_delete_then_undo_puts_everything_back_where_it_was(studio):
     assert "C’est annulé" in studio.page()
 
 
-def test_an_undo_token_cannot_be_forged_or_used_on_another_service(studio):
+def test_an_undo_token_cannot_be_forged_or_used_on_another_service(people):
+    people.create()
+    people.create(SERVICE.replace("id: aide-permis\n", "id: autre\n", 1), "autre")
+    studio, other = people.studio("olga", "aide-permis"), people.studio("olga", "autre")
     page = studio.post("etapes/vous/supprimer").get_data(as_text=True)
     token = re.search(r'name="undo" value="([^"]+)"', page).group(1)
     before = studio.copy().revision
     assert studio.post("annuler", {"undo": token[:-2] + "xx"}).status_code == 303
     assert "Cette annulation n'est plus possible." in text_of(studio.page())
     assert studio.copy().revision == before
+    other.post("etapes/vous/supprimer")
+    other.post("annuler", {"undo": token})  # the token of the other service
+    assert [step["id"] for step in other.data()["steps"]] == ["permis"]
 
 
 def test_validation_shows_each_problem_next_to_its_cause(studio):
@@ -317,6 +323,18 @@ def test_a_conflict_seen_through_htmx_shows_the_latest_version_and_a_reload_link
     assert response.status_code == 409 and body.strip().startswith('<div id="editeur"')
     assert "Recharger" in body and "Vos revenus" in body
     assert "age" in olga.block_ids("vous")
+
+
+def test_a_conflict_on_a_block_form_reloads_that_form(people):
+    people.create()
+    olga, eddie = people.studio("olga", "aide-permis"), people.studio("eddie", "aide-permis")
+    seen = olga.copy().revision
+    olga.post("blocs/age", {"label": "Votre âge ?"}, revision=seen)
+    response = eddie.post("blocs/age", {"label": "Quel âge as-tu ?"}, revision=seen)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert 'href="http://localhost/studio/o/mission-locale/services/aide-permis/blocs/age"' in page
+    assert olga.step("vous")["blocks"][0]["label"] == "Votre âge ?"
 
 
 def test_a_form_without_its_revision_is_refused(studio):

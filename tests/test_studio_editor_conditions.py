@@ -54,11 +54,20 @@ def test_choosing_a_question_offers_the_comparisons_that_fit_it(studio: Studio):
     assert "≥" in page and "est parmi" not in page
 
 
+def test_another_question_starts_its_row_again(studio: Studio):
+    form = rows(("age", "ge", "18"), action="refresh", **{"row-0-was": "statut"})
+    page = studio.post("etapes/permis/condition", form).get_data(as_text=True)
+    assert 'name="row-0-value" value=""' in page  # the value was for the other question
+    form = rows(("age", "ge", "18"), action="refresh", **{"row-0-was": "age"})
+    assert 'name="row-0-value" value="18"' in studio.post("etapes/permis/condition", form).get_data(as_text=True)
+
+
 def test_with_htmx_a_new_question_swaps_only_the_form(studio: Studio):
     response = studio.post("etapes/permis/condition", rows(("statut", "", ""), action="refresh"), htmx=True)
     body = response.get_data(as_text=True)
     assert body.strip().startswith('<form id="condition-form"') and "<html" not in body
     assert 'hx-trigger="change"' in body and 'hx-vals=\'{"action": "refresh"}\'' in body
+    assert 'hx-swap="outerMorph"' in body  # the select keeps the focus
 
 
 def test_add_and_remove_rows_without_saving(studio: Studio):

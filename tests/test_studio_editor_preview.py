@@ -35,11 +35,13 @@ def test_only_the_preview_may_be_framed_and_only_by_the_studio(studio: Studio):
 def test_the_editor_frames_the_preview_with_a_title_and_follows_the_person(studio: Studio):
     page = studio.page()
     frame = re.search(r"<iframe [^>]*>", page).group(0)
-    assert 'src="/studio/o/mission-locale/services/aide-permis/apercu/"' in frame and 'title="' in frame
+    assert 'src="/studio/o/mission-locale/services/aide-permis/apercu/?r=1"' in frame and 'title="' in frame
     assert 'width="360"' in frame
     studio.post("apercu/commencer")
-    answer(studio, "vous", age="19", statut="apprenti")
-    assert 'src="/studio/o/mission-locale/services/aide-permis/apercu/etape/permis"' in studio.page()
+    answer(studio, "vous", age="17", statut="apprenti")
+    assert 'src="/studio/o/mission-locale/services/aide-permis/apercu/verifier?r=1"' in studio.page()
+    studio.post("blocs/age", {"label": "Votre âge ?"})  # every edit loads the frame again
+    assert 'src="/studio/o/mission-locale/services/aide-permis/apercu/verifier?r=2"' in studio.page()
 
 
 def test_filling_the_preview_for_real_up_to_the_result(studio: Studio):

@@ -37,6 +37,7 @@ from builder.studio.access import current_user, has_role
 from builder.studio.common import ServiceAccess, require_service
 from builder.studio.editor_analysis import analyse, preview_service, status_changes
 from builder.studio.editor_fields import STEP_FIELDS, languages_of
+from builder.studio.editor_preview import preview_url
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
@@ -160,7 +161,6 @@ def editor_url(found: ServiceAccess, anchor: str = "") -> str:
 
 def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Response:
     """The editor: the whole page, or only its partial for htmx."""
-    from builder.studio.editor_preview import preview_url
     template = EDITOR_PARTIAL if is_htmx() else EDITOR_TEMPLATE
     analysis = analyse(found.copy)
     body = render_template(template, org=found.access.org, copy=found.copy, role=found.access.role,

@@ -122,12 +122,20 @@ def from_post(form: Any) -> ConditionForm:
         count = min(max(int(form.get("count", "0")), 0), MAX_ROWS)
     except ValueError:
         count = 0
-    rows = [RowForm(form.get(f"row-{i}-subject", ""), form.get(f"row-{i}-operator", ""),
-                    form.get(f"row-{i}-value", ""), form.get(f"row-{i}-value2", ""),
-                    tuple(form.getlist(f"row-{i}-values"))) for i in range(count)]
+    rows = [_posted_row(form, i) for i in range(count)]
     return ConditionForm(mode="text" if form.get("mode") == "text" else "rows",
                          group="any" if form.get("group") == "any" else "all", rows=rows,
                          expression=" ".join(str(form.get("expression", "")).split()))
+
+
+def _posted_row(form: Any, i: int) -> RowForm:
+    """Row ``i`` as posted; a question just changed starts again without its comparison
+    and value (they were the other question's)."""
+    subject, was = form.get(f"row-{i}-subject", ""), form.get(f"row-{i}-was")
+    if was is not None and was != subject:
+        return RowForm(subject)
+    return RowForm(subject, form.get(f"row-{i}-operator", ""), form.get(f"row-{i}-value", ""),
+                   form.get(f"row-{i}-value2", ""), tuple(form.getlist(f"row-{i}-values")))
 
 
 # --- what the buttons do ----------------------------------------------------------------

@@ -73,7 +73,9 @@ def preview_url(org_slug: str, copy: workspace.WorkingCopy) -> str:
     step is done, the start page before they begin."""
     answers = preview_answers(copy.service_id)
     service, _current = preview_service(copy)
-    values = {"org_slug": org_slug, "service_id": copy.service_id}
+    # the revision in the address: the frame loads again after every edit, even when it
+    # stays on the same page (a morphing swap keeps the frame, and reloads it only then)
+    values = {"org_slug": org_slug, "service_id": copy.service_id, "r": copy.revision}
     if service is None or not answers:
         return url_for("studio_preview.start", **values)
     evaluation = state.evaluation_of(service, real_answers(answers), service.default_language)

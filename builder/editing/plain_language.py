@@ -10,6 +10,7 @@ rules, their limits and their sources are in ``docs/plain-language.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -125,6 +126,16 @@ def readability(text: str) -> Readability | None:
 
 def text_hints(text: str, lang: str = "fr") -> list[Hint]:
     """The plain-language hints for one text; the French rules only apply to French."""
+    return list(_cached_hints(text, lang))
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached_hints(text: str, lang: str) -> tuple[Hint, ...]:
+    """Hints depend on the text alone, and an edit changes few texts: work each out once."""
+    return tuple(_work_out_hints(text, lang))
+
+
+def _work_out_hints(text: str, lang: str) -> list[Hint]:
     hints = [_long_sentence(sentence) for sentence in sentences(text)
              if len(words(sentence)) > MAX_WORDS]
     if lang != "fr":
@@ -188,6 +199,7 @@ def _find_term(entry: Jargon, text: str) -> tuple[str, int] | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def _folded(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each of its characters, the index it comes from in ``text``."""
     folded, where = [], []

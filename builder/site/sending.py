@@ -42,6 +42,39 @@ def _recipients() -> list[str]:
     return notify or ([fallback] if fallback else [])
 
 
+def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None):
+    """The hook that puts the mails in the outbox, in the submission's own transaction.
+
+    The organisation's notice is written in the service's default language (its team's);
+    the person's copy in the language they used.
+    """
+    title = g.service.text("title", g.lang)
+    recipients = _recipients()
+
+    def queue(db, submission) -> None:
+        if recipients:
+            with force_locale(g.service.default_language):
+                notice = mail.submission_notice(submission, to=recipients, service_title=title, lines=lines,
+                                                reply_to=person)
+            mail.enqueue(db, notice, submission_id=submission.id)
+        if copy_to:
+            with force_locale(g.lang):
+                copy = mail.submission_copy(submission, to=copy_to, service_title=title, lines=lines,
+                                            confirmation=_confirmation_text())
+            mail.enqueue(db, copy, submission_id=submission.id)
+    return queue
+
+
+def _ready_draft():
+    """The draft to send, or the response when there is nothing (more) to send."""
+    draft = state.load(g.service)
+    if draft is None:
+        return None, redirect(url_for("site.start", expire="1"))
+    if state.sent_reference(draft):
+        return None, redirect(url_for("site.confirmation", reference=state.sent_reference(draft)), 303)
+    return draft, None
+
+
 @bp.route("/envoyer", methods=["POST"])
 def send() -> ResponseReturnValue:
     """Record the submission once, queue the mails, show the confirmation."""
@@ -49,11 +82,9 @@ def send() -> ResponseReturnValue:
         abort(404)
     if security.is_spam():
         return render_template("site/confirmation.html", reference=None, lines=[])
-    draft = state.load(g.service)
-    if draft is None:
-        return redirect(url_for("site.start", expire="1"))
-    if state.sent_reference(draft):
-        return redirect(url_for("site.confirmation", reference=state.sent_reference(draft)), 303)
+    draft, answer = _ready_draft()
+    if answer is not None:
+        return answer
     answers = state.answers_of(draft)
     evaluation = state.evaluation_of(g.service, answers, g.lang)
     if journey.next_step(g.service, evaluation, answers) is not None:
@@ -63,25 +94,11 @@ def send() -> ResponseReturnValue:
     if submissions.get_by_key(get_db(), key) is None:
         security.limit_rate(f"submit:{g.service.id}")
     rows = summary_rows(g.service, evaluation, answers, g.lang)
-    lines = [(row.label, row.text or "—") for row in rows]
     person = email_answer(rows)
-    copy_to = person if request.form.get("copie") else None
-
-    def queue_mails(db, submission) -> None:
-        title = g.service.text("title", g.lang)
-        recipients = _recipients()
-        if recipients:
-            mail.enqueue(db, mail.submission_notice(submission, to=recipients, service_title=title,
-                                                    lines=lines, reply_to=person),
-                         submission_id=submission.id)
-        if copy_to:
-            with force_locale(g.lang):
-                confirmation = _confirmation_text()
-                mail.enqueue(db, mail.submission_copy(submission, to=copy_to, service_title=title, lines=lines,
-                                                      confirmation=confirmation), submission_id=submission.id)
-
+    queue = mail_queue([(row.label, row.text or "—") for row in rows], person,
+                       person if request.form.get("copie") else None)
     submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
-                                    lang=g.lang, within=queue_mails, outcomes=evaluation.outcomes,
+                                    lang=g.lang, within=queue, outcomes=evaluation.outcomes,
                                     duration_seconds=journey_seconds(draft))
     if submission.created:
         state.record(g.service, None, "submit")

@@ -40,6 +40,7 @@ BLUEPRINTS: list[str] = [
     "builder.studio.orgs:bp",
     "builder.studio.services:bp",
     "builder.studio.editor:bp",
+    "builder.studio.editor_service:bp",
     "builder.studio.editor_preview:bp",
     "builder.studio.publishing:bp",
     "builder.studio.submissions:bp",

@@ -28,7 +28,7 @@ from flask_babel import format_datetime, gettext
 from sqlite_utils import Database
 
 from builder.db import get_db, transaction
-from builder.storage import as_utc, iso
+from builder.storage import as_utc, iso, turns
 from builder.storage.submissions import Submission
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
@@ -358,19 +358,8 @@ def _deliver_now_and_then(response: Response) -> Response:
 def _take_turn(db: Database, config: Mapping[str, Any]) -> bool:
     """True for one worker when mails are due and the interval has passed since the last turn."""
     now = as_utc(None)
-    earliest = iso(now - dt.timedelta(seconds=config["MAIL_RETRY_INTERVAL"]))
-    if not _turn_is_free(db, earliest) or not _has_due_mail(db, now):
-        return False
-    with transaction(db):
-        if not _turn_is_free(db, earliest):
-            return False  # another worker took this turn in between
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_LAST_RUN, iso(now)])
-    return True
-
-
-def _turn_is_free(db: Database, earliest: str) -> bool:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [_LAST_RUN]).fetchone()
-    return row is None or row[0] <= earliest
+    return turns.take_turn(db, _LAST_RUN, config["MAIL_RETRY_INTERVAL"], now=now,
+                           wanted=lambda: _has_due_mail(db, now))
 
 
 def _has_due_mail(db: Database, now: dt.datetime) -> bool:

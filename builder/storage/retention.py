@@ -23,7 +23,7 @@ from sqlite_utils import Database
 
 from builder.db import connect, transaction
 from builder.format.loader import ServiceFileError, load_service_text
-from builder.storage import as_utc, drafts, events, iso, services, submissions
+from builder.storage import as_utc, drafts, events, services, submissions, turns
 
 DEFAULT_DAYS = 365
 MINIMUM_DAYS = 1  # a period of 0 would delete a submission before its mails leave
@@ -85,20 +85,7 @@ def purge(db: Database, *, now: dt.datetime | None = None,
 
 def take_turn(db: Database, interval: int, *, now: dt.datetime | None = None) -> bool:
     """True for one worker when ``interval`` seconds have passed since the last purge."""
-    now = as_utc(now)
-    earliest = iso(now - dt.timedelta(seconds=interval))
-    if not _turn_is_free(db, earliest):
-        return False
-    with transaction(db):
-        if not _turn_is_free(db, earliest):
-            return False  # another worker took this turn in between
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [_LAST_RUN, iso(now)])
-    return True
-
-
-def _turn_is_free(db: Database, earliest: str) -> bool:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [_LAST_RUN]).fetchone()
-    return row is None or row[0] <= earliest
+    return turns.take_turn(db, _LAST_RUN, interval, now=now)
 
 
 def purge_file(path: str) -> Purge:

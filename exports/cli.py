@@ -100,7 +100,7 @@ def export(service_id: str | None, file: str | None, format_name: str | None, ou
     result = _export(service_id, file, format_name or _format_from(output), export_lang,
                      _database_path(instance))
     if output == "-":
-        click.get_binary_stream("stdout").write(result.content)
+        click.echo(result.content, nl=False)  # bytes go to the binary stream as they are
         return
     path = Path(output or result.filename)
     path.write_bytes(result.content)

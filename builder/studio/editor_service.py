@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -225,6 +225,9 @@ def settings(org_slug: str, service_id: str):
         except (Problem, Problems) as error:
             errors = field_errors(error)
         else:
+            if data == editing.data and editing.revision == found.copy.revision:
+                flash(_("Les réglages du service sont enregistrés."))  # nothing changed: the file stays as it is
+                return redirect(editor_url(found), 303)
             return after_edit(editing, data, _("Les réglages du service sont enregistrés."), back=request.url)
     fields = service_fields(document.data)
     if errors:

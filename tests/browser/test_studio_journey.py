@@ -1,0 +1,238 @@
+"""The studio from start to end, in a real Chromium, by clicking only (issue « The studio »,
+item 12): sign up, create an organisation, build a service from blank (three steps, five
+blocks, a condition, two outcomes), send the answers, make an example from the preview,
+publish, answer on a phone, then find the answers and download them as CSV.
+
+Only the first page and the mini-site's address (read on the share page) are typed in;
+everything else is a click, a fill or a choice. axe-core checks every studio page seen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from browsing import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class Studio:
+    """Someone clicking through the studio; ``checked`` lists the pages axe passed."""
+
+    def __init__(self, page):
+        self.page = page
+        self.checked: list[str] = []
+
+    def axe(self, kind: str) -> None:
+        assert axe_violations(self.page) == [], f"axe on the {kind} page {self.page.url}"
+        self.checked.append(kind)
+
+    def click(self, target, name: str | None = None) -> None:
+        """Click a link or button (by role and name, or a locator) and wait for the page."""
+        locator = self.page.get_by_role(target, name=name, exact=True) if name else target
+        if name and name.startswith("Retour"):
+            locator = self.page.locator("a.back-link", has_text=name)  # its name starts with « ‹ » (CSS)
+        try:
+            with self.page.expect_navigation():
+                locator.first.click()
+        except Exception:
+            with open("/tmp/journey-fail.html", "w") as dump:
+                dump.write(self.page.content())
+            raise
+
+    def swap(self, locator) -> None:
+        """Click a button that htmx answers by swapping the editor in place."""
+        with self.page.expect_response(lambda response: response.request.method == "POST"):
+            locator.click()
+        self.page.wait_for_load_state("networkidle")
+
+    def heading(self) -> str:
+        return self.page.locator("h1").inner_text().strip()
+
+    def step(self, number: int):
+        return self.page.locator("li.editor-step").nth(number - 1)
+
+    def add_block(self, step: int, type_label: str) -> None:
+        section = self.step(step)
+        section.locator("details.palette > summary").click()
+        self.swap(section.locator("details.palette").get_by_role("button", name=type_label, exact=True))
+
+    def edit_last_block(self, step: int, **fields: str) -> None:
+        """Open the last block of ``step`` and fill its form (``id``, ``label``, ``options``…)."""
+        self.click(self.step(step).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Modifier")))
+        for name, value in fields.items():
+            self.page.fill(f"#champ-{name}", value)
+        self.click("button", "Enregistrer")
+
+    def condition_row(self, subject: str, operator: str, value: str | None = None, row: int = 0) -> None:
+        """Fill one row of the condition builder (htmx refreshes the comparisons)."""
+        self.page.select_option(f"#row-{row}-subject", subject)
+        self.page.wait_for_selector(f"#row-{row}-operator")
+        self.page.select_option(f"#row-{row}-operator", operator)
+        if value is not None:
+            self.page.wait_for_selector(f"#row-{row}-value")
+            field = self.page.locator(f"#row-{row}-value")
+            if field.evaluate("element => element.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+
+
+def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page, live_server):
+    page = new_page(viewport=DESKTOP)
+    page.set_default_timeout(10_000)
+    studio = Studio(page)
+
+    # --- sign up, organisation -------------------------------------------------------------
+    page.goto("/compte/inscription")
+    studio.axe("sign-up")
+    page.get_by_label("Votre nom").fill("Inès Martin")
+    page.get_by_label("Adresse e-mail").fill("ines@example.org")
+    page.get_by_label("Mot de passe", exact=True).fill("une phrase assez longue")
+    page.get_by_label("Confirmez le mot de passe").fill("une phrase assez longue")
+    studio.click("button", "Créer mon compte")
+    studio.axe("dashboard")
+    studio.click("link", "Créer une organisation")
+    page.get_by_label("Nom de l’organisation").fill("Point Jeunes de Lille")
+    studio.click("button", "Créer l’organisation")
+    studio.click(page.get_by_role("link", name="Les services de Point Jeunes de Lille"))
+    studio.axe("services list")
+
+    # --- a service from blank --------------------------------------------------------------
+    studio.click("link", "Créer un service")
+    page.get_by_label("Un service vide").check()
+    page.get_by_label("Titre du service").fill("Coup de pouce mobilité")
+    studio.click("button", "Créer le service")
+    assert studio.heading() == "Coup de pouce mobilité"
+    studio.axe("editor")
+
+    # Step 1: the blank service's text question, then a number.
+    studio.edit_last_block(1, id="prenom", label="Votre prénom")
+    studio.add_block(1, "Nombre")
+    studio.edit_last_block(1, id="age", label="Quel est votre âge ?")
+    # Step 2: a choice and a yes/no question (shown only from 18).
+    page.fill("#nouvelle-etape", "Votre situation")
+    studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
+    studio.add_block(2, "Choix unique")
+    studio.click(studio.step(2).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Modifier")))
+    studio.axe("block form")
+    page.fill("#champ-id", "statut")
+    page.fill("#champ-label", "Quelle est votre situation ?")
+    page.fill("#champ-options", "Étudiant\nSalarié\nEn recherche d’emploi")
+    studio.click("button", "Enregistrer")
+    studio.add_block(2, "Oui ou non")
+    studio.edit_last_block(2, id="permis", label="Avez-vous le permis de conduire ?")
+    studio.click(studio.step(2).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Condition")))
+    studio.condition_row("age", "ge", "18")
+    studio.axe("condition form")
+    studio.click("button", "Enregistrer la condition")
+    assert "Montré seulement si : age >= 18" in studio.step(2).inner_text()
+    # Step 3: an e-mail address.
+    page.fill("#nouvelle-etape", "Vous recontacter")
+    studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
+    studio.add_block(3, "Adresse e-mail")
+    studio.edit_last_block(3, id="courriel", label="Votre adresse e-mail")
+
+    # Two outcomes, each with its condition.
+    for title, subject, operator, value in (("Aide au permis", "permis", "no", None),
+                                            ("Bourse étudiante", "statut", "eq", "Étudiant")):
+        page.fill("#nouveau-resultat", title)
+        studio.swap(page.get_by_role("button", name="Ajouter un résultat", exact=True))
+        studio.click(page.locator("li", has_text=title).get_by_role("link", name=re.compile("^Condition")).last)
+        studio.condition_row(subject, operator, value)
+        studio.click("button", "Enregistrer la condition")
+    editor_text = page.locator("#editeur").inner_text()
+    assert "not permis" in editor_text and 'statut == "Étudiant"' in editor_text
+
+    # « Envoyer les réponses », in the service's settings.
+    studio.click("link", "Réglages du service")
+    studio.axe("service settings")
+    page.get_by_label("Envoyer les réponses").check()
+    page.get_by_label("Message affiché après l’envoi").fill("Merci ! Nous vous répondons sous une semaine.")
+    page.get_by_label("Adresses prévenues à chaque envoi").fill("accueil@point-jeunes.example.org")
+    studio.click("button", "Enregistrer")
+    assert "Les réglages du service sont enregistrés." in page.content()
+
+    # An example, from the answers given in the preview.
+    preview = page.frame_locator('iframe[name="apercu"]')
+    preview.get_by_role("button", name="Commencer").click()
+    preview.get_by_label("Votre prénom").fill("Lina")
+    preview.get_by_label("Quel est votre âge ?").fill("20")
+    preview.get_by_role("button", name="Continuer").click()
+    preview.get_by_label("Étudiant").check()
+    preview.get_by_label("Non").check()
+    preview.get_by_role("button", name="Continuer").click()
+    preview.get_by_label("Votre adresse e-mail").fill("lina@example.org")
+    preview.get_by_role("button", name="Continuer").click()
+    preview.get_by_role("heading", name="Vérifier vos réponses").wait_for()
+    studio.click("link", "Faire un exemple avec les réponses de l’aperçu")
+    page.get_by_label("Nom de l’exemple").fill("Étudiante de 20 ans sans permis")
+    studio.click("button", "Créer l’exemple")
+    assert "Étudiante de 20 ans sans permis" in page.locator("#editeur").inner_text()
+
+    # Publish.
+    studio.click("link", "Publier et historique")
+    studio.axe("history")
+    studio.click("button", "Publier")
+    assert "est en ligne" in page.content()
+    studio.click("link", "Retour au service")
+    studio.click("link", "Partager (lien et QR code)")
+    studio.axe("share")
+    site_url = page.locator('main a[href*="/s/coup-de-pouce-mobilite"]').first.get_attribute("href")
+
+    # --- the mini-site, on a phone -----------------------------------------------------------
+    phone = new_page(viewport=PHONE)
+    phone.goto(site_url)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Commencer").click()
+    phone.get_by_label("Votre prénom").fill("Sami")
+    phone.get_by_label("Quel est votre âge ?").fill("19")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Continuer").click()
+    phone.get_by_label("Étudiant").check()
+    phone.get_by_label("Non").check()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Continuer").click()
+    phone.get_by_label("Votre adresse e-mail").fill("sami@example.org")
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Continuer").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="Voir le résultat").click()
+    result = phone.locator("main").inner_text()
+    assert "Aide au permis" in result and "Bourse étudiante" in result
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Envoyer").click()
+    reference = re.search(r"TRM-[A-Z0-9]{3}-[A-Z0-9]{3}", phone.locator("main").inner_text()).group(0)
+    assert "Merci ! Nous vous répondons sous une semaine." in phone.locator("main").inner_text()
+
+    # --- back in the studio: the answers ---------------------------------------------------
+    studio.click("link", "Retour au service")
+    studio.click("link", "Réponses")
+    studio.axe("submissions list")
+    assert reference in page.locator("main").inner_text()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Tableur (CSV)").click()
+    with open(download_info.value.path(), "rb") as downloaded:
+        raw = downloaded.read()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, for Excel
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    header, line = rows[0], next(row for row in rows[1:] if reference in row)
+    answers = dict(zip(header, line))
+    assert "Sami" in line and "19" in line and "sami@example.org" in line and "Étudiant" in line, answers
+    studio.click("link", reference)
+    studio.axe("submission detail")
+    assert "Sami" in page.locator("main").inner_text()
+    studio.click(page.locator("a.back-link", has_text="Toutes les réponses"))
+    studio.click("link", "Retour au service")
+    studio.click("link", "Chiffres")
+    studio.axe("figures")
+    assert studio.checked == ["sign-up", "dashboard", "services list", "editor", "block form", "condition form",
+                              "service settings", "history", "share", "submissions list", "submission detail",
+                              "figures"]

@@ -3,7 +3,7 @@ réponses » up to the published mini-site, conflicts, readers, mistakes next to
 
 from __future__ import annotations
 
-from test_studio_editor import People, Studio, people, text_of  # noqa: F401 (the fixture)
+from test_studio_editor import Studio, people, text_of  # noqa: F401  (fixtures)
 
 CONTACT = """\
 tremplin: 1

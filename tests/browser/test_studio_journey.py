@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 class Studio:
@@ -43,8 +45,8 @@ class Studio:
             with self.page.expect_navigation():
                 locator.first.click()
         except Exception:
-            with open("/tmp/journey-fail.html", "w") as dump:
-                dump.write(self.page.content())
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the page that failed, to read
+            (ARTIFACTS / "studio-journey-failure.html").write_text(self.page.content(), encoding="utf-8")
             raise
 
     def swap(self, locator) -> None:

@@ -131,7 +131,7 @@ def subjects(data: dict) -> dict[str, Subject]:
     found: dict[str, Subject] = {}
     for step in as_list(data.get("steps")):
         for entry in as_list(step.get("blocks") if isinstance(step, dict) else None):
-            for block in _expanded(entry):
+            for block in expanded_blocks(entry):
                 subject = _block_subject(block)
                 if subject is not None:
                     found.setdefault(subject.name, subject)
@@ -263,7 +263,8 @@ def _is_iso_date(text: str) -> bool:
         return False
 
 
-def _expanded(entry: Any) -> list[dict]:
+def expanded_blocks(entry: Any) -> list[dict]:
+    """The blocks a step entry stands for: itself, or what its ``use:`` brings (none if broken)."""
     if isinstance(entry, dict) and "use" in entry:
         try:
             return expand_use(entry)

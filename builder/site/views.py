@@ -198,14 +198,22 @@ def _controllers(current: Step) -> set[str]:
     return names
 
 
+def _current_answers():
+    """(answers, evaluation) of this person's draft, or where to send them instead."""
+    draft, redirection = _draft_or_start()
+    if redirection:
+        return None, redirection
+    answers = state.answers_of(draft)
+    return (answers, state.evaluation_of(g.service, answers, g.lang)), None
+
+
 @bp.route("/verifier")
 def check() -> ResponseReturnValue:
     """« Vérifier vos réponses »: every answer with a « Modifier » link."""
-    draft, redirection = _draft_or_start()
+    found, redirection = _current_answers()
     if redirection:
         return redirection
-    answers = state.answers_of(draft)
-    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    answers, evaluation = found
     pending = journey.next_step(g.service, evaluation, answers)
     if pending is not None:
         return redirect(url_for("site.step", step_id=pending.id))
@@ -217,11 +225,10 @@ def check() -> ResponseReturnValue:
 @bp.route("/resultat")
 def result() -> ResponseReturnValue:
     """The result of an eligibility service, with why each outcome applies or not."""
-    draft, redirection = _draft_or_start()
+    found, redirection = _current_answers()
     if redirection:
         return redirection
-    answers = state.answers_of(draft)
-    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    answers, evaluation = found
     if not g.service.outcomes:
         return redirect(url_for("site.check"))
     state.record(g.service, None, "result")

@@ -13,8 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from blocks.library import expand_use
-from builder.editing.conditions import (Operator, Row, Subject, check_expression, condition_to_rows,
+from builder.editing.conditions import (Operator, expanded_blocks, Row, Subject, check_expression, condition_to_rows,
                                         condition_to_text, make_row, operators_for_kind, rows_to_condition,
                                         subjects)
 from builder.editing.locate import entries
@@ -218,16 +217,9 @@ def expression_names(data: dict) -> tuple[set, set]:
     """The names an expression may use, and those of content blocks (which have no value)."""
     content = set()
     for _, _, _, entry in entries(data):
-        for block in _expanded(entry):
+        for block in expanded_blocks(entry):
             if block.get("type") == "content" and isinstance(block.get("id"), str):
                 content.add(block["id"])
     return set(subjects(data)), content
 
 
-def _expanded(entry: Any) -> list[dict]:
-    if isinstance(entry, dict) and "use" in entry:
-        try:
-            return expand_use(entry)
-        except (Problem, KeyError, TypeError):
-            return []
-    return [entry] if isinstance(entry, dict) else []

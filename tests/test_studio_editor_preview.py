@@ -122,3 +122,15 @@ def test_a_reader_sees_the_preview_but_cannot_fill_it(people):
     reader = people.studio("rita", "aide-permis")
     assert reader.get("apercu/").status_code == 200
     assert reader.post("apercu/commencer").status_code == 403
+
+
+def test_a_block_revealed_on_the_same_page_is_hidden_in_the_preview_until_answered(studio: Studio):
+    text = studio.copy().yaml.replace(
+        "  - id: permis\n",
+        "      - type: text\n        id: ecole\n        label: Quelle école ?\n"
+        "        show_if: statut == \"etudiant\"\n  - id: permis\n", 1)
+    assert studio.post("yaml", {"yaml": text}).status_code == 302
+    studio.post("apercu/commencer")
+    assert "Quelle école ?" not in studio.page("apercu/etape/vous")   # as on the mini-site
+    response = answer(studio, "vous", age="19", statut="etudiant")
+    assert response.status_code == 200 and "Quelle école ?" in response.get_data(as_text=True)

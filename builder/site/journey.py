@@ -27,6 +27,18 @@ def visible_blocks(step: Step, evaluation: Evaluation) -> list[Block]:
     return [block for block in step.blocks if evaluation.is_shown(block)]
 
 
+def page_answers(step: Step, answers: dict, posted: dict | None = None) -> dict:
+    """The answers as the page of ``step`` stands, to decide which of its blocks it shows.
+
+    Its own questions take the posted answers (else the saved ones), and one not answered
+    yet is empty, not unknown: a block that depends on it stays hidden until it is
+    answered, then appears (with htmx at once, without JavaScript when « Continuer »
+    shows the page again).
+    """
+    own = posted if posted is not None else answers
+    return {**answers, **{block.id: own.get(block.id) for block in step.questions}}
+
+
 def _is_answered(block: Block, answers: dict) -> bool:
     return block.id in answers
 

@@ -162,14 +162,8 @@ def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseRetur
 
 
 def _shown_blocks(current: Step, answers: dict[str, Any], posted: dict[str, Any] | None = None) -> list:
-    """The blocks this page shows, its own questions taken as they stand on the page.
-
-    They are the posted answers (else the saved ones), and one not answered yet is empty,
-    not unknown: a block that depends on it stays hidden until it is answered, then appears
-    (with htmx at once, without JavaScript when « Continuer » shows the page again).
-    """
-    own = posted if posted is not None else answers
-    page = {**answers, **{block.id: own.get(block.id) for block in current.questions}}
+    """The blocks this page shows (see :func:`journey.page_answers`)."""
+    page = journey.page_answers(current, answers, posted)
     return journey.visible_blocks(current, state.evaluation_of(g.service, page, g.lang))
 
 

@@ -173,16 +173,23 @@ def step(org_slug: str, service_id: str, step_id: str) -> ResponseReturnValue:
     if request.method == "POST":
         return _answer_step(service, current, answers)
     evaluation = state.evaluation_of(service, real_answers(answers), g.lang)
-    blocks = journey.visible_blocks(current, evaluation)
+    blocks = _shown_blocks(service, current, answers)
     form = _form(service, blocks, answers, evaluation.values["$today"])
     return _render_step(service, current, blocks, form, answers, evaluation)
 
 
+def _shown_blocks(service: Service, current: Step, answers: dict[str, Any], posted: dict | None = None) -> list:
+    """The blocks the page shows, decided as the mini-site does (:func:`journey.page_answers`)."""
+    page = journey.page_answers(current, real_answers(answers), posted)
+    return journey.visible_blocks(current, state.evaluation_of(service, page, g.lang))
+
+
 def _answer_step(service: Service, current: Step, answers: dict[str, Any]) -> ResponseReturnValue:
     """As the mini-site does (see :mod:`builder.site.views`), into the preview's answers."""
-    merged = {**answers, **prefilled_answers(request.form)}
+    posted = prefilled_answers(request.form)
+    merged = {**answers, **posted}
     evaluation = state.evaluation_of(service, real_answers(merged), g.lang)
-    blocks = journey.visible_blocks(current, evaluation)
+    blocks = _shown_blocks(service, current, answers, posted)
     form = _form(service, blocks, answers, evaluation.values["$today"], request.form)
     shown_before = set(request.form.getlist("_shown"))
     revealed = [block for block in blocks if block.is_question and block.id not in shown_before]

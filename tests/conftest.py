@@ -7,15 +7,12 @@ turn CSRF back on). Each test gets its own instance folder, hence its own SQLite
 
 from __future__ import annotations
 
-import email
 import os
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from builder.app import create_app
+from mailserver import free_port, smtp_server
 
 
 @pytest.fixture
@@ -55,33 +52,8 @@ def runner(app):
     return app.test_cli_runner()
 
 
-class SmtpInbox:
-    """What a local SMTP server received: ``port`` to configure, ``messages()`` to read."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        """The received messages, parsed, with the wire's CRLF turned into newlines."""
-        return [email.message_from_bytes(e.content.replace(b"\r\n", b"\n"), policy=policy.default)
-                for e in self.envelopes]
-
-
 @pytest.fixture
 def smtp_inbox():
-    """A real SMTP server (aiosmtpd) on 127.0.0.1 for the test; point ``MAIL_PORT`` at it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = SmtpInbox(port)
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for the test; point ``MAIL_PORT`` at its ``port``."""
+    with smtp_server(free_port()) as inbox:
         yield inbox
-    finally:
-        controller.stop()

@@ -6,55 +6,17 @@ No test sleeps: aiosmtpd's handler stores the message before the server answers
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import email
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask_babel import force_locale
 
 from builder import mail
 from builder.db import get_db
 from builder.storage import submissions, utcnow
+from mailserver import free_port, smtp_server
 
 ORGANISATION = "contact@mission-locale.example"
-
-
-class Collector:
-    """An aiosmtpd handler that keeps every message it receives."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        """The received messages, parsed, with the wire's CRLF turned into newlines."""
-        return [email.message_from_bytes(e.content.replace(b"\r\n", b"\n"), policy=policy.default)
-                for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def smtp_server(port: int):
-    """A real SMTP server on ``port`` for the duration of the block."""
-    collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield collector
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

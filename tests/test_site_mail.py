@@ -15,21 +15,15 @@ with a deadline, for the server's handler to have the messages.
 
 from __future__ import annotations
 
-import contextlib
-import email
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-from email import policy
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from builder import mail
 from builder.db import connect
@@ -37,61 +31,11 @@ from builder.format.loader import load_service
 from builder.serving import EXAMPLES
 from builder.storage import services as published
 from builder.storage import submissions
+from mailserver import free_port, smtp_server
 from test_site_journey import drive  # the journey a persona takes through the site's forms
 
 SERVICE_FILE = EXAMPLES / "rappel-benevole.yaml"
 SENDER = "ne-pas-repondre@tremplin.example"
-DEADLINE = 10  # seconds: a bound on waiting, never a pause
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps the messages and lets a test wait for them."""
-
-    def __init__(self):
-        self.envelopes = []
-        self._arrived = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._arrived:
-            self.envelopes.append(envelope)
-            self._arrived.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count: int, timeout: float = DEADLINE) -> list:
-        """The first ``count`` envelopes, once they are all there (or fail at the deadline)."""
-        with self._arrived:
-            if not self._arrived.wait_for(lambda: len(self.envelopes) >= count, timeout):
-                raise AssertionError(f"{len(self.envelopes)} of {count} mails after {timeout} s")
-            return list(self.envelopes)
-
-    def messages(self, count: int) -> list[email.message.EmailMessage]:
-        """The first ``count`` messages, parsed (the wire's CRLF turned into newlines)."""
-        return [email.message_from_bytes(e.content.replace(b"\r\n", b"\n"), policy=policy.default)
-                for e in self.wait_for(count)]
-
-    def to(self, address: str, count: int):
-        """The one message, among the first ``count``, whose envelope goes to ``address``."""
-        envelopes = self.wait_for(count)
-        [message] = [m for e, m in zip(envelopes, self.messages(count)) if address in e.rcpt_tos]
-        return message
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def smtp_server(port: int):
-    """A real SMTP server on 127.0.0.1:``port`` for the duration of the block."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 
 from builder.db import get_db
-from builder.format.loader import check_service_text
+from builder.format.loader import ServiceFileError, check_service_text, load_service_text
 from builder.storage import services as published, workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, login_required
@@ -37,8 +37,8 @@ def yaml_tab(org_slug: str, service_id: str):
     text, problems, conflict, status = found.copy.yaml, [], None, 200
     if request.method == "POST":
         text = request.form.get("yaml", "").replace("\r\n", "\n")
-        problems = check_service_text(text, f"{service_id}.yaml")
-        if not problems and _same_id(text, service_id, problems):
+        problems = _problems(text, service_id)
+        if not problems:
             try:
                 workspace.save(get_db(), service_id, text, int(request.form.get("revision", 0)), user_id=_user_id())
             except workspace.Conflict as error:
@@ -52,14 +52,17 @@ def yaml_tab(org_slug: str, service_id: str):
                            problems=problems, conflict=conflict, role=found.access.role), status
 
 
-def _same_id(text: str, service_id: str, problems: list) -> bool:
-    """The id of a service cannot change in the studio (its address would break)."""
-    from builder.format.loader import load_service_text
-    if load_service_text(text).id == service_id:
-        return True
-    problems.append(_("L’identifiant du service (id: %(id)s) ne peut pas changer ici : son adresse en dépend.",
-                      id=service_id))
-    return False
+def _problems(text: str, service_id: str) -> list:
+    """Every problem of the posted file (read once), including a changed id: the service's
+    address depends on its id, so it cannot change in the studio."""
+    try:
+        service = load_service_text(text, f"{service_id}.yaml")
+    except ServiceFileError as error:
+        return list(error.problems)
+    if service.id == service_id:
+        return []
+    return [_("L’identifiant du service (id: %(id)s) ne peut pas changer ici : son adresse en dépend.",
+              id=service_id)]
 
 
 @bp.route("/publier", methods=["POST"])

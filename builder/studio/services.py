@@ -4,6 +4,7 @@ archive, download. Nothing is saved until the file is valid.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -43,8 +44,9 @@ steps:
 """
 
 
+@functools.lru_cache(maxsize=1)
 def templates() -> dict[str, str]:
-    """The example services offered as templates: file stem → title."""
+    """The example services offered as templates: file stem → title (read once per process)."""
     found = {}
     for path in sorted(EXAMPLES.glob("*.yaml")):
         document = ServiceDocument.from_yaml(path.read_text(encoding="utf-8"))
@@ -77,7 +79,9 @@ def index(org_slug: str):
                            role=access.role)
 
 
+@functools.lru_cache(maxsize=1024)
 def _title(yaml_text: str) -> str:
+    """The service's title, read once per text (the list page must not parse YAML each time)."""
     try:
         title = ServiceDocument.from_yaml(yaml_text).data.get("title")
     except Exception:  # a broken file must not hide the list

@@ -91,6 +91,8 @@ def read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         _check_depth(text)
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as error:
+        if (error.problem or "").startswith("exceeded maximum nesting depth"):  # libyaml ≥ 0.2.6 stops at 1,000
+            raise YamlProblem("yaml_too_deep", error.problem_mark.line + 1, limit=MAX_DEPTH) from None
         raise _syntax_problem(error) from None
     except yaml.YAMLError as error:
         raise YamlProblem("yaml_syntax", 1, detail=str(error)) from None

@@ -171,10 +171,19 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["static_url"] = static_url
 
 
+_STATIC_VERSIONS: dict[str, int] = {}
+
+
 def static_url(filename: str) -> str:
-    """The URL of a static file, changing whenever the file does (so caches refresh)."""
+    """The URL of a static file, changing whenever the file does (so caches refresh).
+
+    The file's date is read once per process (on every call in debug mode, where
+    files change while the server runs).
+    """
     path = os.path.join(current_app.static_folder, filename)
-    version = int(os.stat(path).st_mtime) if os.path.exists(path) else 0
+    version = None if current_app.debug else _STATIC_VERSIONS.get(path)
+    if version is None:
+        version = _STATIC_VERSIONS[path] = int(os.stat(path).st_mtime) if os.path.exists(path) else 0
     return url_for("static", filename=filename, v=version)
 
 

@@ -22,9 +22,12 @@ from sqlite_utils import Database
 BUSY_TIMEOUT_SECONDS = 5.0
 
 
-def connect(path: str) -> Database:
-    """Open the database at ``path`` with Tremplin's settings (the caller closes it)."""
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+def connect(path: str, *, any_thread: bool = False) -> Database:
+    """Open the database at ``path`` with Tremplin's settings (the caller closes it).
+
+    ``any_thread`` lets another thread than the opener use it (one at a time: the pool).
+    """
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=not any_thread)
     db = Database(conn)
     try:
         db.enable_wal()
@@ -38,48 +41,86 @@ def connect(path: str) -> Database:
 
 
 def get_db() -> Database:
-    """The database of the current application context, opened on first use."""
+    """The database of the current application context.
+
+    Connections are not opened per request: each context borrows one from the
+    application's pool (:class:`ConnectionPool`) and gives it back when it ends.
+    """
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
-        _keep_wal_open(current_app._get_current_object())
+        g.db = _pool(current_app._get_current_object()).borrow()
     return g.db
 
 
-_KEEPER = "tremplin.db_keeper"
-_KEEPER_LOCK = threading.Lock()
-_INHERITED: list[sqlite3.Connection] = []  # keepers of a parent process: never used nor closed here
+class ConnectionPool:
+    """Idle connections of one process to the application's database, ready to lend.
 
-
-def _keep_wal_open(app: Flask) -> None:
-    """Hold one idle connection per process to the application's database.
-
-    When the last connection to a WAL database closes, SQLite copies the WAL into the
-    database file (two more fsyncs) and deletes it, and the next connection creates it
-    again. With one connection per request, most requests paid for that; an idle
-    connection that stays open (it holds no transaction, so it blocks nobody) makes
-    closing a request's connection cheap. It is opened in the process that serves, so
-    it is never shared across a fork.
+    Opening a connection costs its PRAGMAs on every request, and when the last
+    connection to a WAL database closes, SQLite copies the WAL into the database (with
+    fsyncs) and deletes it, only for the next request to create it again. Kept idle
+    (no transaction open, so they block nobody), connections make a request cheap. The
+    pool belongs to the process that made it: after a fork, a new one is started and
+    the parent's connections are left alone. Any thread may borrow; one connection
+    serves one context at a time.
     """
-    keeper = app.extensions.get(_KEEPER)
-    if keeper is not None and keeper[0] == os.getpid():
-        return
-    with _KEEPER_LOCK:
-        keeper = app.extensions.get(_KEEPER)
-        if keeper is not None and keeper[0] == os.getpid():
-            return
-        if keeper is not None:
-            _INHERITED.append(keeper[1])
-        conn = sqlite3.connect(app.config["DATABASE"], timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()  # now it holds the WAL open
-        app.extensions[_KEEPER] = (os.getpid(), conn)
-        weakref.finalize(app, conn.close)  # closed with the application (or at exit)
+
+    MAX_IDLE = 8
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.pid = os.getpid()
+        self._idle: list[Database] = []
+        self._lock = threading.Lock()
+
+    def borrow(self) -> Database:
+        """An idle connection, or a new one when none is free."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return connect(self.path, any_thread=True)
+
+    def give_back(self, db: Database) -> None:
+        """Take back a connection whose context ended (an open transaction is rolled back)."""
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        with self._lock:
+            if os.getpid() == self.pid and len(self._idle) < self.MAX_IDLE:
+                self._idle.append(db)
+                return
+        db.close()
+
+    def close(self) -> None:
+        """Close every idle connection (the application is going away)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        if os.getpid() == self.pid:
+            for db in idle:
+                db.close()
+
+
+_POOL = "tremplin.db_pool"
+_POOL_LOCK = threading.Lock()
+_INHERITED: list[ConnectionPool] = []  # pools of a parent process: never used nor closed here
+
+
+def _pool(app: Flask) -> ConnectionPool:
+    pool = app.extensions.get(_POOL)
+    if pool is not None and pool.pid == os.getpid():
+        return pool
+    with _POOL_LOCK:
+        pool = app.extensions.get(_POOL)
+        if pool is None or pool.pid != os.getpid():
+            if pool is not None:
+                _INHERITED.append(pool)
+            pool = app.extensions[_POOL] = ConnectionPool(app.config["DATABASE"])
+            weakref.finalize(app, pool.close)  # closed with the application (or at exit)
+    return pool
 
 
 def close_db(exception: BaseException | None = None) -> None:
-    """Close the connection of the current context, if one was opened."""
+    """Give the connection of the current context back to the pool, if one was borrowed."""
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        _pool(current_app._get_current_object()).give_back(db)
 
 
 @contextlib.contextmanager
@@ -112,12 +153,11 @@ def unsynced(db: Database) -> Iterator[Database]:
     if db.conn.in_transaction:
         yield db
         return
-    level = db.execute("PRAGMA synchronous").fetchone()[0]
     db.execute("PRAGMA synchronous=NORMAL")
     try:
         yield db
     finally:
-        db.execute(f"PRAGMA synchronous={int(level)}")
+        db.execute("PRAGMA synchronous=FULL")  # every connection's setting (see connect)
 
 
 def init_db(db: Database) -> None:

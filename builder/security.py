@@ -80,8 +80,12 @@ def refuse_large_requests() -> None:
 
 def add_security_headers(response: Response) -> Response:
     """Add :data:`SECURITY_HEADERS` to ``response`` (a view may set its own first)."""
+    # one pass over the headers already set: looking each name up raises and catches an
+    # exception inside werkzeug when it is absent, which is the common case
+    present = {name.lower() for name, _ in response.headers}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 

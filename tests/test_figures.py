@@ -12,6 +12,7 @@ import pytest
 from builder.db import get_db
 from builder.format.loader import load_service
 from builder.serving import EXAMPLES
+from builder.site import funnel
 from builder.storage import accounts, events, figures, services as published, submissions, workspace
 from builder.storage.accounts import READER
 
@@ -141,6 +142,7 @@ def test_outcomes_of_a_simulator_are_counted_from_its_result_pages(studio):
     neet.post(f"/s/{SIMULATOR}/etape/situation", data={"statut": "sans_activite", "_shown": ["statut"]})
     neet.get(f"/s/{SIMULATOR}/resultat")                        # the last result is the one counted
     with studio.app.app_context():
+        funnel.flush()  # events are written in batches (builder.site.funnel)
         counts = figures.outcomes_in_results(get_db(), SIMULATOR)
         kinds = {row["kind"] for row in get_db()["events"].rows_where("kind = 'outcome'")}
     assert counts.total == 2

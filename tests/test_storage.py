@@ -23,6 +23,32 @@ def db(app):
 
 # -- The database file -----------------------------------------------------------------
 
+def test_a_request_that_fails_mid_transaction_leaves_nothing_behind(app):
+    """Connections outlive requests (builder.db.ConnectionPool): what one left open is undone."""
+    with app.app_context():
+        db = get_db()
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO meta (key, value) VALUES ('half-done', 'x')")
+    with app.app_context():  # the same connection, lent again
+        db = get_db()
+        assert not db.conn.in_transaction
+        assert db.execute("SELECT COUNT(*) FROM meta WHERE key = 'half-done'").fetchone()[0] == 0
+        with contextlib.closing(connect(app.config["DATABASE"])) as other:  # nobody waits on a lock
+            other.execute("INSERT INTO meta (key, value) VALUES ('next', 'y')")
+            other.conn.commit()
+
+
+def test_each_context_in_flight_has_its_own_connection(app):
+    with app.app_context():
+        first = get_db()
+        with app.app_context():
+            assert get_db() is not first
+        with app.app_context():
+            reused = get_db()
+        assert reused is not first
+
+
+
 def test_database_is_a_wal_file_in_the_instance_folder(app, db):
     assert app.config["DATABASE"].startswith(app.instance_path)
     assert db.journal_mode == "wal"

@@ -120,6 +120,9 @@ class Service:
     evaluator: Callable[..., Any] | None = None  # set by builder.rules.engine
     path: str | None = None
     lines: Mapping[tuple, int] = field(default_factory=dict)
+    # what the mini-site derives from the service once (form classes, the rendered help
+    # box): kept with it, so that it goes away with it and never outlives a new version
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def questions(self) -> dict[str, Block]:

@@ -39,17 +39,19 @@ def get_live_service(service_id: str) -> LiveService:
         if service.id != service_id:
             abort(404)
         return LiveService(service, 0)
-    row = published.get_published(get_db(), service_id)
-    if row is None:
+    version = published.live_version(get_db(), service_id)
+    if version is None:
         abort(404)
-    return LiveService(_compiled(row.service_id, row.version, row.yaml), row.version)
+    return LiveService(_compiled(service_id, version), version)
 
 
-def _compiled(service_id: str, version: int, yaml_text: str) -> Service:
+def _compiled(service_id: str, version: int) -> Service:
+    """The compiled version (its YAML is read from the database only the first time)."""
     key = (current_app.config["DATABASE"], service_id, version)
     service = _COMPILED.get(key)
     if service is None:
-        service = load_service_text(yaml_text, f"{service_id} v{version}")
+        row = published.get_published(get_db(), service_id, version)
+        service = load_service_text(row.yaml, f"{service_id} v{version}")
         with _LOCK:
             _COMPILED[key] = service
     return service

@@ -2,32 +2,32 @@
 
 Each question block gives its own WTForms field (``BlockType.form_field``), whose
 validator is the block type's ``clean``: the page and the engine share one check.
-Form classes are built once per step, visible blocks and language, then cached.
+Form classes are built once per step, visible blocks, language and date, then kept
+with the service (``Service.derived``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
 from flask_wtf import FlaskForm
 
 from builder.format.model import Block, Service
 
-_CLASSES: dict[tuple, type] = {}
-_LOCK = threading.Lock()
+class _Meta:
+    # CSRFProtect checks the token of every POST before any view runs (builder.security):
+    # a second token per form would only cost a signature on every page
+    csrf = False
 
 
 def _form_class(service: Service, blocks: list[Block], lang: str, today: dt.date) -> type:
-    key = (id(service), tuple(block.id for block in blocks), lang, today)
-    form_class = _CLASSES.get(key)
+    key = ("form", tuple(block.id for block in blocks), lang, today)
+    form_class = service.derived.get(key)
     if form_class is None:
         fields = {block.id: block.type.form_field(block.params, lang, service.languages, today)
                   for block in blocks if block.is_question}
-        form_class = type("StepForm", (FlaskForm,), fields)
-        with _LOCK:
-            _CLASSES[key] = form_class
+        form_class = service.derived[key] = type("StepForm", (FlaskForm,), {**fields, "Meta": _Meta})
     return form_class
 
 

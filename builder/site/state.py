@@ -13,9 +13,10 @@ from typing import Any
 from flask import current_app, session
 from flask_babel import get_locale
 
-from builder.db import get_db, unsynced
+from builder.db import get_db
 from builder.format.model import Service
 from builder.rules.engine import Evaluation, evaluate
+from builder.site import funnel
 from builder.site.journey import VISITED
 from builder.storage import drafts, events
 
@@ -77,10 +78,10 @@ def mark_visited(answers: dict[str, Any], step_id: str) -> dict[str, Any]:
 
 def record(service: Service, step_id: str | None, kind: str) -> None:
     """Record a funnel event for this journey (no personal data)."""
-    journey = _slot(service.id).get("journey")
+    # read without setdefault: touching the session would make Flask sign and send it again
+    journey = session.get("journeys", {}).get(service.id, {}).get("journey")
     if journey:
-        with unsynced(get_db()) as db:  # not worth an fsync on every page: see builder.db.unsynced
-            events.record_event(db, service.id, step_id, kind, journey)
+        funnel.record(service.id, step_id, kind, journey)  # written in batches: see builder.site.funnel
 
 
 SENT = "$sent"  # key of a draft whose answers were sent: it keeps only the reference

@@ -7,11 +7,13 @@ from typing import Any
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import refresh
+from markupsafe import Markup
 
 from builder.format.model import Step
 from builder.site import bp, journey, state
 from builder.site.catalog import get_live_service
 from builder.site.forms import cleaned_answers, step_form
+from builder.site.shared_pages import shared_page
 from builder.site.summary import email_answer, summary_rows
 
 
@@ -40,7 +42,16 @@ def service_context() -> dict[str, Any]:
     return {"service": service, "lang": g.lang, "languages": list(service.languages),
             "site_name": service.text("title", g.lang), "home_url": url_for("site.start"),
             "help": service.data.get("help") or {}, "organisation": service.data.get("organisation") or {},
-            "t": lambda value: _text(value)}
+            "t": lambda value: _text(value), "help_box": help_box}
+
+
+def help_box() -> Markup:
+    """The help box of this service in this language, rendered once and kept with the service."""
+    key = ("help box", g.lang)
+    html = g.service.derived.get(key)
+    if html is None:
+        html = g.service.derived[key] = Markup(render_template("site/_help.html"))
+    return html
 
 
 @bp.app_template_global("t")
@@ -124,9 +135,23 @@ def step(step_id: str) -> ResponseReturnValue:
     if current.id not in evaluation.steps:
         return redirect(next_url(answers))
     state.record(g.service, current.id, "view")
+    return _show_step(current, answers, evaluation)
+
+
+def _show_step(current: Step, answers: dict[str, Any], evaluation) -> str:
+    """The step as first shown: kept and shared while none of its questions is answered."""
     blocks = _shown_blocks(current, answers)
-    form = step_form(g.service, blocks, answers, g.lang, evaluation.values["$today"])
-    return _render_step(current, blocks, form, answers, evaluation)
+    today = evaluation.values["$today"]
+
+    def render(**extra: Any) -> str:
+        form = step_form(g.service, blocks, answers, g.lang, today)
+        return _render_step(current, blocks, form, answers, evaluation, **extra)
+
+    if any(answers.get(block.id) is not None for block in blocks if block.is_question):
+        return render()  # the person's own answers are on it
+    key = (current.id, g.lang, tuple(block.id for block in blocks), _back_url(current, evaluation, answers),
+           request.script_root, today)
+    return shared_page(g.service, key, render)
 
 
 def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseReturnValue:
@@ -167,9 +192,14 @@ def _shown_blocks(current: Step, answers: dict[str, Any], posted: dict[str, Any]
     return journey.visible_blocks(current, state.evaluation_of(g.service, page, g.lang))
 
 
-def _render_step(current: Step, blocks, form, answers, evaluation, revealed=(), partial=False):
+def _back_url(current: Step, evaluation, answers: dict[str, Any]) -> str:
+    """Where « Retour » leads: the step shown before this one, else the start page."""
     previous = journey.previous_step(g.service, evaluation, answers, current.id)
-    back = url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
+    return url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
+
+
+def _render_step(current: Step, blocks, form, answers, evaluation, revealed=(), partial=False, **extra):
+    back = _back_url(current, evaluation, answers)
     questions = [block for block in blocks if block.is_question]
     controllers = _controllers(current)
     # a block that may appear on this page counts: the headings stay put when it does
@@ -179,7 +209,7 @@ def _render_step(current: Step, blocks, form, answers, evaluation, revealed=(), 
     template = "site/_step_form.html" if partial else "site/step.html"
     return render_template(template, step=current, blocks=blocks, form=form, back_url=back,
                            single=questions[0] if len(questions) == 1 and len(blocks) + len(may_appear) == 1 else None,
-                           revealed=revealed, controllers=controllers)
+                           revealed=revealed, controllers=controllers, **extra)
 
 
 def _controllers(current: Step) -> set[str]:

@@ -56,6 +56,21 @@ def record_event(
                    [service_id, step_id, kind, journey_id, iso(_to_hour(now))])
 
 
+def record_events(db: Database, rows: list[tuple[str, str | None, str, str, dt.datetime]]) -> None:
+    """Record several events at once, each ``(service_id, step_id, kind, journey_id, at)``,
+    in one transaction (the funnel's buffer writes its batches through this)."""
+    for service_id, step_id, kind, journey_id, _ in rows:
+        _check(service_id, step_id, kind, journey_id)
+    with db.conn:
+        db.conn.executemany("INSERT INTO events (service_id, step_id, kind, journey_id, at) VALUES (?, ?, ?, ?, ?)",
+                            [(*row[:4], iso(_to_hour(row[4]))) for row in rows])
+
+
+def check_event(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
+    """Raise ValueError unless these ids have the shapes an event may hold (no free text)."""
+    _check(service_id, step_id, kind, journey_id)
+
+
 def _check(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown event kind: {kind!r}")

@@ -80,6 +80,13 @@ def get_published(
     return _to_service(row)
 
 
+def live_version(db: Database, service_id: str) -> int | None:
+    """The version of ``service_id`` that is online, or None (its YAML is not read)."""
+    row = db.execute("SELECT version, withdrawn_at FROM published_services WHERE service_id = ? "
+                     "ORDER BY version DESC LIMIT 1", [service_id]).fetchone()
+    return row[0] if row is not None and row[1] is None else None
+
+
 def list_published(db: Database) -> list[PublishedService]:
     """The online version of every published service, by service id."""
     rows = db.query(

@@ -29,7 +29,7 @@ from builder.format.model import Service, Step, localize
 from builder.site import journey, state
 from builder.site.forms import cleaned_answers, initial_value
 from builder.site.summary import summary_rows
-from builder.site.views import prefilled_answers
+from builder.site.views import help_box, prefilled_answers
 from builder.storage import drafts, workspace
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import login_required
@@ -116,7 +116,7 @@ def preview_context() -> dict[str, Any]:
             "site_name": service.text("title", g.lang), "url_for": preview_url_for,
             "home_url": preview_url_for("site.start"), "help": service.data.get("help") or {},
             "organisation": service.data.get("organisation") or {},
-            "t": lambda value: localize(value, g.lang, service.languages)}
+            "t": lambda value: localize(value, g.lang, service.languages), "help_box": help_box}
 
 
 @bp.after_request

@@ -19,6 +19,7 @@ from flask_babel import ngettext
 
 from builder.db import get_db
 from builder.format.model import Service, localize
+from builder.site.funnel import flush as write_waiting_events
 from builder.storage import figures, submissions
 from builder.studio.access import login_required
 from builder.studio.common import require_service
@@ -108,6 +109,7 @@ def outcome_rows(db: Any, service: Service | None, service_id: str, lang: str) -
 
 def report(service_id: str) -> dict[str, Any]:
     """Everything the page shows, from the newest published version's steps and outcomes."""
+    write_waiting_events()  # this process's; other workers write theirs within a second
     db = get_db()
     compiled = published_service(service_id)
     service, version = compiled if compiled else (None, None)

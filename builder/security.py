@@ -16,6 +16,7 @@ import hashlib
 import hmac
 
 from flask import Flask, Response, current_app, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
@@ -57,10 +58,27 @@ DEFAULTS = {
 }
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per key.
+
+    Flask builds it again on every request (deriving keys each time); the keys only
+    change with the configuration, so it is kept until they do.
+    """
+
+    def get_signing_serializer(self, app: Flask):
+        """The serializer for the application's current secret keys."""
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        kept = app.extensions.get("tremplin.session_serializer")
+        if kept is None or kept[0] != keys:
+            kept = app.extensions["tremplin.session_serializer"] = (keys, super().get_signing_serializer(app))
+        return kept[1]
+
+
 def init_app(app: Flask) -> None:
     """CSRF protection, cookie settings and response headers (defaults: :data:`DEFAULTS`)."""
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
+    app.session_interface = SessionInterface()
     app.before_request(refuse_large_requests)
     csrf.init_app(app)
     app.after_request(add_security_headers)

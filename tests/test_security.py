@@ -184,3 +184,18 @@ def test_language_is_french_unless_asked(client, query, accept, expected):
 def test_chosen_language_is_remembered(client):
     client.get("/healthz?lang=en")
     assert '<html lang="en">' in client.get("/page-qui-n-existe-pas").text
+
+
+def test_a_new_secret_key_takes_effect_at_once_for_sessions(app):
+    """The session serializer is kept between requests, but never past a key change."""
+    @app.get("/_remember")
+    def remember():
+        from flask import session
+        session["seen"] = session.get("seen", 0) + 1
+        return str(session["seen"])
+
+    client = app.test_client()
+    assert client.get("/_remember").text == "1"
+    assert client.get("/_remember").text == "2"
+    app.secret_key = "une toute nouvelle clé, après une fuite"
+    assert client.get("/_remember").text == "1"  # the old cookie is no longer trusted

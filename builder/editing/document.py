@@ -232,13 +232,19 @@ class ServiceDocument:
         """Read a service file's text; raises :class:`ServiceFileError` (with the line)
         only when it is not readable YAML or not a mapping. A readable file with
         problems still opens: :meth:`problems` lists them."""
+        return cls.read(text, path)[0]
+
+    @classmethod
+    def read(cls, text: str, path: str = "<texte>") -> tuple["ServiceDocument", dict[tuple, int]]:
+        """As :meth:`from_yaml`, with the line of every value in ``text`` (for the loader:
+        :func:`builder.format.loader.compile_read`)."""
         try:
-            data, _ = read_yaml(text)
+            data, lines = read_yaml(text)
         except YamlProblem as problem:
             raise ServiceFileError([LocatedProblem(path, problem.line, problem)]) from None
         if not isinstance(data, dict):
             raise ServiceFileError([LocatedProblem(path, 1, Problem("file_not_mapping"))])
-        return cls(data, leading_comments(text))
+        return cls(data, leading_comments(text)), lines
 
     def to_yaml(self) -> str:
         """The file's text in the studio's style (see the module's docstring)."""

@@ -19,8 +19,7 @@ from flask import current_app
 from builder.editing.document import ServiceDocument
 from builder.editing.locate import Where
 from builder.editing.plain_language import Hint, service_hints
-from builder.editing.validation import Located, validate
-from builder.format.loader import ServiceFileError, load_service_text
+from builder.editing.validation import Located, check_read
 from builder.format.model import Service
 from builder.rules.personas import PersonaResult, run_personas
 from builder.storage.workspace import WorkingCopy
@@ -37,6 +36,7 @@ class Analysis:
     """A revision of a service as the editor sees it."""
 
     revision: int
+    text: str  # the working copy's text at that revision
     document: ServiceDocument
     problems: tuple[Located, ...]
     hints: dict[Where, list[Hint]] = field(default_factory=dict)
@@ -99,11 +99,15 @@ def _is_at(where: Where, step: str | None, block: str | None, outcome: str | Non
 
 
 def analyse(copy: WorkingCopy) -> Analysis:
-    """The analysis of this revision of the working copy (worked out once, then kept)."""
+    """The analysis of this revision of the working copy (worked out once, then kept).
+
+    It is found by the revision and the text read from the database with the request,
+    never by anything kept in this process: a save by anyone else (another tab, another
+    worker) makes a new revision, hence a new analysis."""
     key = (current_app.config["DATABASE"], copy.service_id, copy.revision)
     with _LOCK:
         found = _CACHE.get(key)
-        if found is not None:
+        if found is not None and found.text == copy.yaml:
             _CACHE.move_to_end(key)
             return found
     analysis = _work_out(copy)
@@ -117,16 +121,12 @@ def analyse(copy: WorkingCopy) -> Analysis:
 
 
 def _work_out(copy: WorkingCopy) -> Analysis:
-    document = ServiceDocument.from_yaml(copy.yaml, copy.service_id)
-    problems = tuple(validate(document.data))
-    service = None
-    if not problems:
-        try:
-            service = load_service_text(copy.yaml, copy.service_id)
-        except ServiceFileError:  # the saved text itself has a problem the data hides
-            service = None
+    """Read the text once, check and compile it once, run the personas."""
+    document, lines = ServiceDocument.read(copy.yaml, copy.service_id)
+    problems, service = check_read(document.data, lines, copy.service_id)
     personas = tuple(run_personas(service)) if service is not None else ()
-    return Analysis(copy.revision, document, problems, service_hints(document.data), service, personas)
+    return Analysis(copy.revision, copy.yaml, document, tuple(problems), service_hints(document.data), service,
+                    personas)
 
 
 def preview_service(copy: WorkingCopy) -> tuple[Service | None, bool]:

@@ -66,7 +66,8 @@ class Editing:
 def start_edit(org_slug: str, service_id: str) -> Editing:
     """An editor's edit of the service (403 for a reader, 400 without a revision)."""
     found = require_service(org_slug, service_id, EDITOR)
-    return Editing(found, ServiceDocument.from_yaml(found.copy.yaml, service_id), posted_revision())
+    # the document of this revision is already read (the page showed it): edits never change it
+    return Editing(found, analyse(found.copy).document, posted_revision())
 
 
 def posted_revision() -> int:

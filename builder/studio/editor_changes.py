@@ -131,21 +131,21 @@ def _faces(analysis: Analysis, step: dict, lang: str) -> list[tuple[str, tuple]]
 def _block_patches(old: list[tuple[str, tuple]], new: list[tuple[str, tuple]], step: dict) -> list[BlockPatch]:
     """The patches that turn the blocks ``old`` into ``new`` (those of ``step`` now):
     blocks kept in place are redrawn when what they are drawn from changed; the others
-    are deleted, and inserted (in runs, after a block that stays) where they now stand."""
+    are deleted, and inserted (in runs, after a block that stays) where they now stand.
+    Inserts come first: each is placed after a block that is still where it was."""
     entries = step.get("blocks") or []
     old_ids, new_ids = [html_id for html_id, _ in old], [html_id for html_id, _ in new]
-    patches: list[BlockPatch] = []
+    inserts, redraws, deletes = [], [], []
     matcher = difflib.SequenceMatcher(None, old_ids, new_ids, autojunk=False)
     for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
         if operation == "equal":
-            patches += [BlockPatch("replace", new[index][0], ((index, entries[index]),))
+            redraws += [BlockPatch("replace", new[index][0], ((index, entries[index]),))
                         for index, previous in zip(range(new_start, new_end), range(old_start, old_end))
                         if old[previous][1] != new[index][1]]
             continue
-        patches += [BlockPatch("delete", old[index][0]) for index in range(old_start, old_end)]
+        deletes += [BlockPatch("delete", old[index][0]) for index in range(old_start, old_end)]
         if new_end > new_start:
             target = new[new_start - 1][0] if new_start else anchor("blocs", step["id"])
-            patches.append(BlockPatch("insert", target, tuple((index, entries[index])
-                                                              for index in range(new_start, new_end)),
-                                      at_start=not new_start))
-    return patches
+            run = tuple((index, entries[index]) for index in range(new_start, new_end))
+            inserts.append(BlockPatch("insert", target, run, at_start=not new_start))
+    return inserts + redraws + deletes

@@ -126,7 +126,7 @@ def test_duplicate_then_delete_and_undo(studio: Studio):
 def test_htmx_edits_swap_the_editor_and_keep_the_undo(studio: Studio):
     response = studio.post("blocs/age/supprimer", htmx=True)
     body = response.get_data(as_text=True)
-    assert body.strip().startswith('<div id="editeur"') and ">Annuler</button>" in body
+    assert '<li id="bloc-age" hx-swap-oob="delete">' in body and ">Annuler</button>" in body
     assert 'hx-post="' in body and 'hx-target="#editeur"' in body
     token = re.search(r'name="undo" value="([^"]+)"', body).group(1)
     body = studio.post("annuler", {"undo": token}, htmx=True).get_data(as_text=True)

@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -42,6 +44,8 @@ FLOW_LIST_LIMIT = 60        # a list of plain values this long at most fits on o
 LINE_WIDTH = 4096           # never fold a long text over several lines
 UNICODE_BREAKS = "\x85\u2028\u2029"
 NUMBER_LIKE = re.compile(r"[+0-9][0-9 .()/+-]*")
+PLAIN_TYPES = (str, int, float, bool, type(None), dt.date)  # what YAML and the edits give
+DUMPS_KEPT = 8192           # dumped sections and items kept (an edit changes only a few)
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
@@ -137,9 +141,62 @@ def dump_service(data: dict, header: str = "") -> str:
 
 def _dump_section(key: str, value: Any) -> str:
     if key in SPACED_ITEMS and isinstance(value, list) and value:
-        items = [_indent(dump_yaml([item])) for item in value]
+        items = [_DUMPS.get([item], indent=True) for item in value]
         return f"{key}:\n" + "\n".join(items)
-    return dump_yaml({key: value})
+    return _DUMPS.get({key: value})
+
+
+def _is_plain(value: Any) -> bool:
+    """Whether ``value`` holds only dicts, lists and the scalars YAML gives (so that its
+    ``repr`` names it exactly: no two such values share one)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+        elif type(item) not in PLAIN_TYPES:
+            return False
+    return True
+
+
+class _DumpMemory:
+    """The YAML of the sections and items dumped lately, by the ``repr`` of their value:
+    an edit changes one step of a service, so the others need not be dumped again (the
+    text is the same, byte for byte, since the dump depends on the value alone)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.kept: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, value: Any, indent: bool = False) -> str:
+        """``dump_yaml(value)`` (shifted two spaces right when ``indent``), dumped again
+        only when it is not kept."""
+        if not _is_plain(value):
+            return self._dump(value, indent)
+        key = f"{indent}:{value!r}"
+        with self.lock:
+            text = self.kept.get(key)
+            if text is not None:
+                self.kept.move_to_end(key)
+                return text
+        text = self._dump(value, indent)
+        with self.lock:
+            self.kept[key] = text
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return text
+
+    @staticmethod
+    def _dump(value: Any, indent: bool) -> str:
+        text = dump_yaml(value)
+        return _indent(text) if indent else text
+
+
+_DUMPS = _DumpMemory(DUMPS_KEPT)
 
 
 def _indent(text: str) -> str:
@@ -175,13 +232,19 @@ class ServiceDocument:
         """Read a service file's text; raises :class:`ServiceFileError` (with the line)
         only when it is not readable YAML or not a mapping. A readable file with
         problems still opens: :meth:`problems` lists them."""
+        return cls.read(text, path)[0]
+
+    @classmethod
+    def read(cls, text: str, path: str = "<texte>") -> tuple["ServiceDocument", dict[tuple, int]]:
+        """As :meth:`from_yaml`, with the line of every value in ``text`` (for the loader:
+        :func:`builder.format.loader.compile_read`)."""
         try:
-            data, _ = read_yaml(text)
+            data, lines = read_yaml(text)
         except YamlProblem as problem:
             raise ServiceFileError([LocatedProblem(path, problem.line, problem)]) from None
         if not isinstance(data, dict):
             raise ServiceFileError([LocatedProblem(path, 1, Problem("file_not_mapping"))])
-        return cls(data, leading_comments(text))
+        return cls(data, leading_comments(text)), lines
 
     def to_yaml(self) -> str:
         """The file's text in the studio's style (see the module's docstring)."""

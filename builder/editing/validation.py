@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from builder.editing.document import dump_service
 from builder.editing.locate import Where, where_of
-from builder.format.loader import check_service_text
+from builder.format.loader import LocatedProblem, ServiceFileError, check_service_text, compile_read
+from builder.format.model import Service
 from builder.messages import Problem, register
 
 register({
@@ -63,9 +64,21 @@ class Located:
 def validate(data: dict) -> list[Located]:
     """Every problem of the service ``data``, each placed next to its cause, in the order
     of the file (an empty list when the service is valid)."""
-    found = check_service_text(dump_service(data))
-    return [Located(where_of(data, item.problem.path), item.line, _for_editor(item.problem))
-            for item in found]
+    return _placed(data, check_service_text(dump_service(data)))
+
+
+def check_read(data: dict, lines: dict[tuple, int], path: str) -> tuple[list[Located], Service | None]:
+    """The problems of a service file already read (its data, and the lines of the values
+    in its text), each placed next to its cause, and the compiled service when there are
+    none: the loader runs once, on the saved text itself, and its lines are that text's."""
+    try:
+        return [], compile_read(data, lines, path)
+    except ServiceFileError as error:
+        return _placed(data, error.problems), None
+
+
+def _placed(data: dict, found: list[LocatedProblem]) -> list[Located]:
+    return [Located(where_of(data, item.problem.path), item.line, _for_editor(item.problem)) for item in found]
 
 
 def _for_editor(problem: Problem) -> Problem:

@@ -81,6 +81,12 @@ def load_service_text(text: str, path: str = "<texte>") -> Service:
         data, lines = read_yaml(text)
     except YamlProblem as problem:
         raise ServiceFileError([LocatedProblem(path, problem.line, problem)]) from None
+    return compile_read(data, lines, path)
+
+
+def compile_read(data: Any, lines: dict[tuple, int], path: str = "<texte>") -> Service:
+    """Check and compile a file already read by :func:`read_yaml` (its data and the lines
+    of its values), for a caller that needs the data too and should not read it twice."""
     return _Compiler(data, lines, path).compile()
 
 

@@ -1,8 +1,10 @@
-"""What the studio's service pages share: finding a service inside an organisation."""
+"""What the studio's service pages share: finding a service inside an organisation, and
+the HTML ids of the things of a service."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import re
+from typing import Any, NamedTuple
 
 from flask import abort, g
 
@@ -27,3 +29,8 @@ def require_service(org_slug: str, service_id: str, at_least: str = READER) -> S
         abort(404)
     g.copy = copy
     return ServiceAccess(access, copy)
+
+
+def anchor(kind: str, key: Any) -> str:
+    """An HTML id for a step, block, outcome or persona (« bloc-date-naissance »)."""
+    return f"{kind}-" + re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-")

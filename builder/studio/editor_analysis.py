@@ -9,6 +9,7 @@ works while an edit in progress leaves the service with a problem (an empty step
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -19,13 +20,12 @@ from flask import current_app
 from builder.editing.document import ServiceDocument
 from builder.editing.locate import Where
 from builder.editing.plain_language import Hint, service_hints
-from builder.editing.validation import Located, validate
-from builder.format.loader import ServiceFileError, load_service_text
+from builder.editing.validation import Located, check_read
 from builder.format.model import Service
 from builder.rules.personas import PersonaResult, run_personas
 from builder.storage.workspace import WorkingCopy
 
-CACHE_SIZE = 64  # revisions kept in memory (each is one service, compiled)
+CACHE_SIZE = 64  # revisions kept in memory (each is one service, compiled), two at most per service
 
 _LOCK = threading.Lock()
 _CACHE: OrderedDict[tuple, "Analysis"] = OrderedDict()
@@ -37,6 +37,7 @@ class Analysis:
     """A revision of a service as the editor sees it."""
 
     revision: int
+    text: str  # the working copy's text at that revision
     document: ServiceDocument
     problems: tuple[Located, ...]
     hints: dict[Where, list[Hint]] = field(default_factory=dict)
@@ -52,7 +53,7 @@ class Analysis:
                     outcome: str | None = None, persona: int | None = None) -> list[Located]:
         """The problems of one thing: a step (its own, not its blocks'), a block, an
         outcome or a persona (by index)."""
-        return [item for item in self.problems if _is_at(item.where, step, block, outcome, persona)]
+        return list(self._owned[0].get(_wanted(step, block, outcome, persona), ()))
 
     def general_problems(self) -> list[Located]:
         """The problems of the service itself (title, help, computed values…)."""
@@ -61,8 +62,19 @@ class Analysis:
     def hints_at(self, step: str | None = None, block: str | None = None,
                  outcome: str | None = None) -> list[Hint]:
         """The plain-language hints of one step, block or outcome."""
-        return [hint for where, hints in self.hints.items() if _is_at(where, step, block, outcome, None)
-                for hint in hints]
+        return list(self._owned[1].get(_wanted(step, block, outcome, None), ()))
+
+    @functools.cached_property
+    def _owned(self) -> tuple[dict[tuple, list[Located]], dict[tuple, list[Hint]]]:
+        """The problems and the hints by what they belong to (each page asks for them
+        thing by thing)."""
+        problems: dict[tuple | None, list[Located]] = {}
+        for item in self.problems:
+            problems.setdefault(_owner(item.where), []).append(item)
+        hints: dict[tuple | None, list[Hint]] = {}
+        for where, found in self.hints.items():
+            hints.setdefault(_owner(where), []).extend(found)
+        return problems, hints
 
     def general_hints(self) -> list[Hint]:
         """The hints about the service's own texts (title, summary, help…)."""
@@ -91,24 +103,28 @@ def _owner(where: Where) -> tuple | None:
     return None
 
 
-def _is_at(where: Where, step: str | None, block: str | None, outcome: str | None,
-           persona: int | None) -> bool:
-    wanted = (("block", block) if block is not None else ("step", step) if step is not None
-              else ("outcome", outcome) if outcome is not None else ("persona", persona))
-    return _owner(where) == wanted
+def _wanted(step: str | None, block: str | None, outcome: str | None, persona: int | None) -> tuple:
+    return (("block", block) if block is not None else ("step", step) if step is not None
+            else ("outcome", outcome) if outcome is not None else ("persona", persona))
 
 
 def analyse(copy: WorkingCopy) -> Analysis:
-    """The analysis of this revision of the working copy (worked out once, then kept)."""
+    """The analysis of this revision of the working copy (worked out once, then kept).
+
+    It is found by the revision and the text read from the database with the request,
+    never by anything kept in this process: a save by anyone else (another tab, another
+    worker) makes a new revision, hence a new analysis."""
     key = (current_app.config["DATABASE"], copy.service_id, copy.revision)
     with _LOCK:
         found = _CACHE.get(key)
-        if found is not None:
+        if found is not None and found.text == copy.yaml:
             _CACHE.move_to_end(key)
             return found
     analysis = _work_out(copy)
     with _LOCK:
         _CACHE[key] = analysis
+        for older in [kept for kept in _CACHE if kept[:2] == key[:2] and kept[2] < key[2] - 1]:
+            del _CACHE[older]  # only the latest revision is ever asked for, and the one before during an edit
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)
         if analysis.service is not None:
@@ -117,16 +133,12 @@ def analyse(copy: WorkingCopy) -> Analysis:
 
 
 def _work_out(copy: WorkingCopy) -> Analysis:
-    document = ServiceDocument.from_yaml(copy.yaml, copy.service_id)
-    problems = tuple(validate(document.data))
-    service = None
-    if not problems:
-        try:
-            service = load_service_text(copy.yaml, copy.service_id)
-        except ServiceFileError:  # the saved text itself has a problem the data hides
-            service = None
+    """Read the text once, check and compile it once, run the personas."""
+    document, lines = ServiceDocument.read(copy.yaml, copy.service_id)
+    problems, service = check_read(document.data, lines, copy.service_id)
     personas = tuple(run_personas(service)) if service is not None else ()
-    return Analysis(copy.revision, document, problems, service_hints(document.data), service, personas)
+    return Analysis(copy.revision, copy.yaml, document, tuple(problems), service_hints(document.data), service,
+                    personas)
 
 
 def preview_service(copy: WorkingCopy) -> tuple[Service | None, bool]:

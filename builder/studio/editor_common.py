@@ -10,7 +10,6 @@ link, and the other person's work stays as it is.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,13 +33,15 @@ from builder.messages import Problem, Problems
 from builder.storage import services as published, workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, has_role
-from builder.studio.common import ServiceAccess, require_service
-from builder.studio.editor_analysis import analyse, preview_service, status_changes
+from builder.studio.common import ServiceAccess, anchor, require_service
+from builder.studio.editor_analysis import Analysis, analyse, preview_service, status_changes
+from builder.studio.editor_changes import page_changes
 from builder.studio.editor_fields import STEP_FIELDS, languages_of
 from builder.studio.editor_preview import preview_url
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
+EDITOR_CHANGES = "studio/editor/_changes.html"
 _UNDO_SALT = "tremplin.editor.undo"
 
 
@@ -66,7 +67,8 @@ class Editing:
 def start_edit(org_slug: str, service_id: str) -> Editing:
     """An editor's edit of the service (403 for a reader, 400 without a revision)."""
     found = require_service(org_slug, service_id, EDITOR)
-    return Editing(found, ServiceDocument.from_yaml(found.copy.yaml, service_id), posted_revision())
+    # the document of this revision is already read (the page showed it): edits never change it
+    return Editing(found, analyse(found.copy).document, posted_revision())
 
 
 def posted_revision() -> int:
@@ -109,11 +111,14 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
         copy = store(editing, data)
     except workspace.Conflict as conflict:
         return conflict_response(editing, conflict.current, back)
-    changes = status_changes(analyse(editing.copy), analyse(copy))
+    before = analyse(editing.copy)
+    changes = status_changes(before, analyse(copy))
     found = ServiceAccess(editing.found.access, copy)
-    if is_htmx() or undo is not None:
-        return render_editor(found, notice=notice, persona_changes=changes,
-                             undo=sign_undo(copy.service_id, undo) if undo else None)
+    signed = sign_undo(copy.service_id, undo) if undo else None
+    if is_htmx():
+        return render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
+    if undo is not None:
+        return render_editor(found, notice=notice, persona_changes=changes, undo=signed)
     flash(notice)
     for name, passes in changes:
         flash(persona_change_message(name, passes), "persona")
@@ -162,15 +167,33 @@ def editor_url(found: ServiceAccess, anchor: str = "") -> str:
 def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Response:
     """The editor: the whole page, or only its partial for htmx."""
     template = EDITOR_PARTIAL if is_htmx() else EDITOR_TEMPLATE
-    analysis = analyse(found.copy)
-    body = render_template(template, org=found.access.org, copy=found.copy, role=found.access.role,
-                           can_edit=has_role(found.access.role, EDITOR), analysis=analysis,
-                           data=analysis.data, live=published.get_published(get_db(), found.copy.service_id),
-                           preview_src=preview_url(found.access.org.slug, found.copy),
-                           preview_current=preview_service(found.copy)[1], **context)
+    body = render_template(template, **editor_context(found), **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
     return response
+
+
+def render_changes(found: ServiceAccess, before: Analysis, **context: Any) -> Response:
+    """For htmx after an edit: only the parts of the page that changed since it showed
+    ``before``, swapped out of band (:mod:`builder.studio.editor_changes`); the whole
+    editor when the page's outline changed."""
+    shown = editor_context(found)
+    changes = page_changes(before, shown["analysis"], ui_lang())
+    if changes is None:
+        return render_editor(found, **context)
+    response = make_response(render_template(EDITOR_CHANGES, changes=changes, **shown, **context))
+    response.vary.add("HX-Request")
+    return response
+
+
+def editor_context(found: ServiceAccess) -> dict[str, Any]:
+    """What the editor's templates are drawn from."""
+    analysis = analyse(found.copy)
+    return {"org": found.access.org, "copy": found.copy, "role": found.access.role,
+            "can_edit": has_role(found.access.role, EDITOR), "analysis": analysis, "data": analysis.data,
+            "live": published.get_published(get_db(), found.copy.service_id),
+            "preview_src": preview_url(found.access.org.slug, found.copy),
+            "preview_current": preview_service(found.copy)[1]}
 
 
 # --- undo -------------------------------------------------------------------------------
@@ -196,11 +219,6 @@ def read_undo(service_id: str, signed: str) -> dict | None:
 
 
 # --- what the templates use -------------------------------------------------------------
-
-def anchor(kind: str, key: Any) -> str:
-    """An HTML id for a step, block, outcome or persona (« bloc-date-naissance »)."""
-    return f"{kind}-" + re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-")
-
 
 def type_label(name: Any) -> str:
     """A block type's name for people, in the interface's language."""

@@ -25,6 +25,21 @@ DESKTOP = {"width": 1280, "height": 900}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+EDITOR_SHOWN = r"""() => {
+  const kept = (a, node) => !a.name.startsWith("data-htmx")
+    && !(a.name === "value" && node.getAttribute("name") === "csrf_token");
+  const shown = (a) => a.name !== "class" ? a.value
+    : a.value.split(/\s+/).filter((name) => name && !name.startsWith("htmx-")).join(" ");
+  const walk = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent.split(/\s+/).filter(Boolean).join(" ");
+    if (node.nodeType !== Node.ELEMENT_NODE || node.id === "editeur-annonces") return "";
+    const attrs = [...node.attributes].filter((a) => kept(a, node)).map((a) => `${a.name}="${shown(a)}"`).sort();
+    return `<${node.tagName} ${attrs.join(" ")}>` + [...node.childNodes].map(walk).join("") + "</>";
+  };
+  return walk(document.getElementById("editeur"));
+}"""
+
+
 class Studio:
     """Someone clicking through the studio; ``checked`` lists the pages axe passed."""
 
@@ -57,6 +72,11 @@ class Studio:
 
     def heading(self) -> str:
         return self.page.locator("h1").inner_text().strip()
+
+    def editor_shown(self) -> str:
+        """The editor as the page holds it: elements, attributes and words (what htmx adds
+        while it works, CSRF tokens signed anew and the last edit's message left out)."""
+        return self.page.evaluate(EDITOR_SHOWN)
 
     def step(self, number: int):
         return self.page.locator("li.editor-step").nth(number - 1)
@@ -140,6 +160,18 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     page.fill("#nouvelle-etape", "Vous recontacter")
     studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
     studio.add_block(3, "Adresse e-mail")
+    # htmx swapped only what the edit changed, yet every form carries the new revision
+    # (a form of step 1, not redrawn, still works) and the page is the one a reload shows.
+    revision = page.locator('#editeur input[name="revision"]').first.get_attribute("value")
+    assert f"r={revision}" in page.locator('iframe[name="apercu"]').get_attribute("src")
+    for place, direction in ((0, "Descendre"), (1, "Monter")):  # « prenom » down, then up again
+        blocks = studio.step(1).locator("li.editor-block")
+        studio.swap(blocks.nth(place).get_by_role("button", name=re.compile(f"^{direction}")))
+        assert "Quelqu’un d’autre a modifié ce service" not in page.locator("#editeur").inner_text()
+    assert studio.step(1).locator("li.editor-block").first.get_attribute("id") == "bloc-prenom"
+    shown = studio.editor_shown()
+    page.reload()
+    assert studio.editor_shown() == shown
     studio.edit_last_block(3, id="courriel", label="Votre adresse e-mail")
 
     # Two outcomes, each with its condition.

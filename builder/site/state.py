@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app, session
-from flask_babel import get_locale
 
 from builder.db import get_db
 from builder.format.model import Service
@@ -22,8 +21,13 @@ from builder.storage import drafts, events
 
 
 def language(service: Service) -> str:
-    """The page language: the person's choice when the service has it, else its default."""
-    asked = str(get_locale() or "")
+    """The page language: the person's choice when the service has it, else its default.
+
+    The choice is read as a code (:func:`builder.app.select_locale`), without asking
+    Flask-Babel for a parsed locale that the service's own language replaces at once.
+    """
+    from builder.app import select_locale  # here: builder.app builds the application that imports this
+    asked = select_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     return asked if asked in service.languages else service.default_language
 
 

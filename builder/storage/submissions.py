@@ -13,6 +13,7 @@ The studio searches them (:func:`search`) and deletes them (:func:`delete`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import secrets
@@ -24,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 from sqlite_utils import Database
 
 from builder.db import transaction
-from builder.storage import iso, parse_iso
+from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ def record(
     only if the submission does. If it fails, the error is logged and the submission is
     kept all the same: losing what a person sent is worse than losing a mail.
     ``duration_seconds`` is how long the journey took (for the studio's median time).
+
+    Threads of one process recording at the same time share one commit
+    (:mod:`builder.storage.group_commit`): ``within`` may run in another thread, in this
+    caller's context, and must write through the ``db`` it is given.
     """
     row = {
         "idempotency_key": idempotency_key,
@@ -87,8 +92,7 @@ def record(
         "created_at": iso(now),
         "duration_seconds": duration_seconds,
     }
-    with transaction(db):
-        return _record_row(db, row, within)
+    return group_commit.write(db, functools.partial(_record_row, row=row, within=within))
 
 
 def _record_row(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +64,14 @@ ANSWERS = [
 
 @dataclass
 class Run:
-    """What some writers recorded: submissions, seconds, commits and seconds inside COMMIT."""
+    """What some writers recorded: submissions, seconds, commits, seconds inside COMMIT, and how
+    long each ``record`` call took (what the person waits for after « Envoyer »)."""
 
     count: int = 0
     elapsed: float = 0.0
     commits: int = 0
     committing: float = 0.0
+    waits: list[float] = field(default_factory=list)
 
     @property
     def rate(self) -> float:
@@ -79,9 +81,14 @@ class Run:
     def per_commit(self) -> float:
         return self.count / self.commits if self.commits else 0.0
 
+    def wait(self, share: float) -> float:
+        """The ``share`` quantile of the waits (0.5: median; 1: the longest)."""
+        ordered = sorted(self.waits)
+        return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else 0.0
+
     def add(self, other: "Run") -> "Run":
-        return Run(self.count + other.count, max(self.elapsed, other.elapsed),
-                   self.commits + other.commits, self.committing + other.committing)
+        return Run(self.count + other.count, max(self.elapsed, other.elapsed), self.commits + other.commits,
+                   self.committing + other.committing, self.waits + other.waits)
 
 
 def new_database(folder: Path) -> Path:
@@ -110,14 +117,18 @@ def timed_connection(path: Path, run: Run, synchronous: str):
     return db
 
 
-def record_some(db, number: int, deadline: float | None = None, count: int | None = None) -> int:
+def record_some(db, number: int, deadline: float | None = None, count: int | None = None,
+                waits: list[float] | None = None) -> int:
     """Record new submissions until ``deadline`` (or ``count`` of them); return how many."""
     from builder.storage import submissions
     done = 0
     while (count is None or done < count) and (deadline is None or time.perf_counter() < deadline):
         answers = dict(ANSWERS[done % len(ANSWERS)], prenom=f"Personne {number}-{done}")
+        began = time.perf_counter()
         submissions.record(db, "rappel-benevole", answers, secrets.token_urlsafe(16), service_version=1,
                            lang="fr", outcomes={})
+        if waits is not None:
+            waits.append(time.perf_counter() - began)
         done += 1
     return done
 
@@ -131,7 +142,7 @@ def record_for(path: Path, seconds: float, threads: int = 1, synchronous: str = 
     def writer(number: int) -> None:
         with contextlib.closing(timed_connection(path, run, synchronous)) as db:
             ready.wait()
-            counts[number] = record_some(db, number, deadline=began[0] + seconds)
+            counts[number] = record_some(db, number, deadline=began[0] + seconds, waits=run.waits)
 
     workers = [threading.Thread(target=writer, args=(number,)) for number in range(threads)]
     for worker in workers:
@@ -259,10 +270,12 @@ def report(figures: dict[str, Any]) -> str:
         f"{figures['pages_batched']:.2f} per submission",
         f"  one fdatasync of a commit's pages: median {median * 1e6:,.0f} µs (mean {mean * 1e6:,.0f}) before, "
         f"median {median_after * 1e6:,.0f} µs (mean {mean_after * 1e6:,.0f}) after",
+        "  wait = how long one record() call took: median / 99th percentile / longest",
     ]
     for label, run in figures["runs"].items():
         lines.append(f"  {label:<52} {run.rate:7,.0f} /s  {run.commits / run.elapsed:6,.0f} commits/s  "
-                     f"{run.per_commit:5.1f} per commit  COMMIT {run.committing / run.elapsed:4.0%} of the time")
+                     f"{run.per_commit:5.1f} per commit  COMMIT {run.committing / run.elapsed:4.0%} of the time  "
+                     f"wait {run.wait(0.5) * 1e3:.1f} / {run.wait(0.99) * 1e3:.1f} / {run.wait(1) * 1e3:.0f} ms")
     normal = figures["no_fsync"]
     lines.append(f"  {'1 thread, synchronous=NORMAL (no fsync)':<52} {normal.rate:7,.0f} /s "
                  f"({1e6 / normal.rate:,.0f} µs of CPU per submission)")
@@ -278,6 +291,10 @@ def table_rows(figures: dict[str, Any]) -> list[tuple[str, str, str, bool | None
         served = (processes, threads) == SERVED
         rows.append((f"durable submissions, {label}", f"{run.rate:,.0f} /s",
                      f"≥ {SUBMISSIONS_TARGET:,}" if served else "info", run.rate >= SUBMISSIONS_TARGET if served else None))
+        if served:
+            rows.append(("  one record() there, median / p99 / longest",
+                         f"{run.wait(0.5) * 1e3:.1f} / {run.wait(0.99) * 1e3:.1f} / {run.wait(1) * 1e3:.0f} ms",
+                         "info", None))
     median, mean = figures["fsync"]
     rows += [
         ("one fdatasync of a commit's WAL pages, median", f"{median * 1e6:,.0f} µs", "info", None),
@@ -300,9 +317,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="tremplin-bench-") as folder:
         figures = measure_submissions(Path(folder), seconds, options.profile)
     print(report(figures))
-    width = max(len(r[0]) for r in table_rows(figures))
-    for figure, value, target, ok in table_rows(figures):
-        print(f"| {figure:<{width}} | {value:>12} | {target:<7} | {'' if ok is None else 'ok' if ok else 'NOT OK'}")
+    rows = table_rows(figures)
+    width, value_width = max(len(r[0]) for r in rows), max(len(r[1]) for r in rows)
+    for figure, value, target, ok in rows:
+        print(f"| {figure:<{width}} | {value:>{value_width}} | {target:<7} | {'' if ok is None else 'ok' if ok else 'NOT OK'}")
     return 0
 
 

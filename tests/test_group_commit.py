@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import multiprocessing
+import os
 import sqlite3
 import threading
 
@@ -32,21 +33,27 @@ class Writers:
         self.results: dict[str, object] = {}   # name -> Submission or the exception raised
         self.threads: list[threading.Thread] = []
 
-    def connect(self):
+    def connect(self, locked: bool = False):
+        """A connection of this test's file; ``locked``: its BEGIN fails as when another holds the file."""
         db = connect(self.path)
-        commit = db.commit
+        commit, execute = db.commit, db.execute
 
         def counted() -> None:
             commit()
             self.commits.append(threading.get_ident())
 
-        db.commit = counted   # builder.db.transaction commits through db.commit()
+        def begin(sql, *args, **kwargs):
+            if locked and sql.startswith("BEGIN"):
+                raise sqlite3.OperationalError("database is locked")
+            return execute(sql, *args, **kwargs)
+
+        db.commit, db.execute = counted, begin   # builder.db.transaction goes through these two
         return db
 
-    def start(self, name: str, service_id: str | None, key: str, within=None) -> None:
+    def start(self, name: str, service_id: str | None, key: str, within=None, locked: bool = False) -> None:
         def run() -> None:
             caller.set(name)
-            with contextlib.closing(self.connect()) as db:
+            with contextlib.closing(self.connect(locked)) as db:
                 try:
                     self.results[name] = submissions.record(db, service_id, {"nom": name}, key, within=within)
                 except Exception as error:  # noqa: BLE001  (what this caller was told)
@@ -74,7 +81,7 @@ def writers(app):
 
 
 def held_batch(writers: Writers, queued: list[tuple]) -> None:
-    """A first submission whose leader waits inside its transaction until ``queued`` are waiting."""
+    """A first submission whose leader waits inside its transaction until ``queued`` wait, in order."""
     inside, release = threading.Event(), threading.Event()
 
     def hold(db, submission) -> None:
@@ -83,10 +90,10 @@ def held_batch(writers: Writers, queued: list[tuple]) -> None:
 
     writers.start("first", "s", "first-key", within=hold)
     assert inside.wait(WAIT)
-    for arguments in queued:
-        writers.start(*arguments)
     with contextlib.closing(connect(writers.path)) as db:
-        assert group_commit.wait_until_queued(db, len(queued), WAIT)
+        for number, arguments in enumerate(queued, start=1):
+            writers.start(*arguments)
+            assert group_commit.wait_until_queued(db, number, WAIT)  # in this order
     release.set()
     writers.join()
 
@@ -170,6 +177,14 @@ def test_hooks_run_in_their_callers_context_and_a_failing_one_loses_nothing(writ
         mailed = {row[0] for row in db.execute("SELECT submission_id FROM outbox")}
     assert mailed == {results["mail1"].id, results["mail2"].id}  # the failing hook's mail is undone
     assert "mail composition failed" in caplog.text
+
+
+def test_a_batch_that_cannot_begin_fails_every_writer_in_it(writers):
+    # The first writer queued leads the next batch on its own connection, whose BEGIN fails.
+    held_batch(writers, [("leader", "s", "k1", None, True), ("follower", "s", "k2")])
+    assert isinstance(writers.results["leader"], sqlite3.OperationalError)
+    assert isinstance(writers.results["follower"], sqlite3.OperationalError)  # not told « envoyé »
+    assert sorted(writers.rows().values()) == ["first"]
 
 
 def test_a_row_that_undoes_the_whole_transaction_fails_its_whole_batch(writers):
@@ -292,3 +307,26 @@ def test_mails_queued_in_one_batch_belong_to_their_own_request(app):
         assert all(message["Subject"].endswith(title) for message in own)
         copy = next(message for message in own if message["Subject"].startswith("Votre demande"))
         assert confirmation in copy.get_content()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="flock is POSIX")
+def test_leaders_of_every_process_take_turns_on_a_lock_file(writers):
+    """While a batch is written its leader holds ``<file>-writers``: another process's leader waits
+    in the kernel, woken when the turn ends, instead of SQLite's busy handler sleeping."""
+    import fcntl
+
+    def other_process_may_write() -> bool:
+        fd = os.open(writers.path + "-writers", os.O_RDWR | os.O_CREAT)   # a separate open file: as another process
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)   # closing it drops the lock if it was taken
+        return True
+
+    during = []
+    with contextlib.closing(writers.connect()) as db:
+        submissions.record(db, "s", {}, "k", within=lambda db, submission: during.append(other_process_may_write()))
+    assert during == [False]
+    assert other_process_may_write()

@@ -18,16 +18,17 @@ target still exits 0; 1 only when something does not work, e.g. a journey fails)
    gunicorn with 2 workers, against a bare Flask + Jinja page with the same inputs
    (bench/bare_app.py, also 2 workers), with the same load generator (``wrk`` if
    installed, else a Python keep-alive client), alternately, after a warm-up.
-3. **Durable submissions per second**: ``submissions.record`` into a SQLite file opened
-   by ``builder.db.connect`` (WAL, synchronous=FULL), one process then two processes at
-   once; with what one fsync costs on this disk, and the same loop without fsync
-   (synchronous=NORMAL) to show what the disk costs.
+3. **Durable submissions per second** (bench/submissions.py, which also runs alone):
+   ``submissions.record`` into a SQLite file opened by ``builder.db.connect`` (WAL,
+   synchronous=FULL) from 1 thread, from 8 and 16 threads of one process (group commit),
+   from 2 processes × 1 and × 8 threads (the target is held against the last: the way
+   ``gunicorn -w 2 --threads 8`` sends); with what one fsync costs on this disk, the WAL
+   pages per commit, and one thread without fsync (synchronous=NORMAL).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import cProfile
 import gzip
 import html.parser
@@ -38,11 +39,9 @@ import multiprocessing
 import os
 import pstats
 import re
-import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,10 +58,13 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing the package
 
+from bench.submissions import measure_submissions  # noqa: E402  (part 3)
+from bench.submissions import report as submissions_report  # noqa: E402
+from bench.submissions import table_rows as submissions_rows  # noqa: E402
+
 GZIP_LEVEL = 6            # gzip's and zlib's default; nginx's own default (gzip_comp_level 1) is also shown
 WEIGHT_TARGET = 20 * 1024  # bytes, gzipped, per page on first load
 RATIO_TARGET = 0.7
-SUBMISSIONS_TARGET = 2000  # per second
 QUESTION_SERVICE, QUESTION_STEP = "rappel-benevole", "demande"
 CONNECTIONS = 4           # load generator connections (2 per gunicorn worker)
 PAGE_TYPES = ["start", "step", "step with errors", "check", "result", "confirmation", "save", "resume", "404"]
@@ -490,141 +492,8 @@ def measure_rps(tremplin: Gunicorn, bare: Gunicorn, seconds: float, rounds: int,
 # 3. Durable submissions
 # --------------------------------------------------------------------------------------
 
-ANSWERS = [
-    {"sujet": "soutien_scolaire", "creneaux": ["soir", "samedi"],
-     "message": "Mon fils est en 5e. Il a du mal en mathématiques et il perd confiance.",
-     "prenom": "Fatou", "email": "fatou.diallo@example.org", "telephone": "06 12 34 56 78",
-     "consentement": True},
-    {"sujet": "benevolat", "creneaux": ["midi"], "message": None, "prenom": "Hugo",
-     "email": "hugo.petit@example.org", "telephone": "+33 7 11 22 33 44", "consentement": True},
-    {"sujet": "logement", "creneaux": ["matin", "apres_midi"], "message": None, "prenom": "Léa",
-     "email": "lea.moreau@example.org", "telephone": "07 65 43 21 09", "consentement": True},
-]
-
-
-def new_database(folder: Path) -> Path:
-    from builder.db import connect, init_db
-    path = folder / "tremplin.sqlite3"
-    with contextlib.closing(connect(str(path))) as db:
-        init_db(db)
-    return path
-
-
-def record_for(path: Path, seconds: float, synchronous: str = "FULL", start: Any = None,
-               profile: bool = False) -> tuple[int, float, float, str]:
-    """Record new submissions for ``seconds``; return (count, elapsed, seconds in COMMIT, profile)."""
-    from builder.db import connect
-    from builder.storage import submissions
-    db = connect(str(path))
-    db.execute(f"PRAGMA synchronous={synchronous}")
-    committing = [0.0]
-    commit = db.commit
-
-    def timed_commit() -> None:   # builder.db.transaction commits through db.commit()
-        began = time.perf_counter()
-        commit()
-        committing[0] += time.perf_counter() - began
-
-    db.commit = timed_commit
-    profiler = cProfile.Profile() if profile else None
-    if start is not None:
-        start.wait()
-    count, began = 0, time.perf_counter()
-    deadline = began + seconds
-    if profiler:
-        profiler.enable()
-    while time.perf_counter() < deadline:
-        for _ in range(20):
-            answers = dict(ANSWERS[count % len(ANSWERS)], prenom=f"Personne {count}")
-            submissions.record(db, "rappel-benevole", answers, secrets.token_urlsafe(16), service_version=1,
-                               lang="fr", outcomes={})
-            count += 1
-    elapsed = time.perf_counter() - began
-    text = ""
-    if profiler:
-        profiler.disable()
-        out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
-        text = out.getvalue()
-    db.close()
-    return count, elapsed, committing[0], text
-
-
-def _record_child(path: str, seconds: float, start, results) -> None:
-    results.put(record_for(Path(path), seconds, start=start)[:2])
-
-
-def record_concurrently(path: Path, seconds: float, processes: int) -> tuple[int, float]:
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    start, results = context.Event(), context.Queue()
-    children = [context.Process(target=_record_child, args=(str(path), seconds, start, results))
-                for _ in range(processes)]
-    for child in children:
-        child.start()
-    start.set()
-    counts = [results.get(timeout=seconds + 120) for _ in children]
-    for child in children:
-        child.join(timeout=30)
-    return sum(c[0] for c in counts), max(c[1] for c in counts)
-
-
-def fsync_cost(folder: Path, count: int, size: int = 4096) -> tuple[float, float]:
-    """Median and mean seconds of one fdatasync (what SQLite calls on Linux) after appending ``size``
-    bytes. The mean is what bounds a rate: a shared disk has a long tail."""
-    sync = getattr(os, "fdatasync", os.fsync)
-    times = []
-    fd = os.open(folder / "fsync-probe", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-    try:
-        for _ in range(count):
-            os.write(fd, b"\0" * size)
-            began = time.perf_counter()
-            sync(fd)
-            times.append(time.perf_counter() - began)
-    finally:
-        os.close(fd)
-        os.unlink(folder / "fsync-probe")
-    return statistics.median(times), statistics.fmean(times)
-
-
-WAL_HEADER, WAL_FRAME_HEADER, PAGE = 32, 24, 4096
-
-
-def wal_frames_per_submission(folder: Path, count: int = 100) -> float:
-    """How many pages one submission's commit appends to the WAL (the table and its indexes)."""
-    from builder.db import connect
-    from builder.storage import submissions
-    path = new_database(folder)
-    with contextlib.closing(connect(str(path))) as db:
-        for index in range(5):   # the tables' first pages exist
-            submissions.record(db, "rappel-benevole", ANSWERS[0], f"warm-{index}")
-        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        for index in range(count):
-            submissions.record(db, "rappel-benevole", dict(ANSWERS[index % 3], prenom=f"P{index}"),
-                               secrets.token_urlsafe(16))
-        size = os.path.getsize(str(path) + "-wal")
-    return (size - WAL_HEADER) / (PAGE + WAL_FRAME_HEADER) / count
-
-
-def measure_submissions(folder: Path, seconds: float, profile: bool) -> dict[str, Any]:
-    figures: dict[str, Any] = {}
-    probes = 50 if seconds < 3 else 200
-    figures["frames"] = wal_frames_per_submission(Path(tempfile.mkdtemp(dir=folder)))
-    commit_bytes = round(figures["frames"]) * (PAGE + WAL_FRAME_HEADER)
-    figures["fsync"], _ = fsync_cost(folder, probes)
-    figures["fsync_commit"], figures["fsync_commit_mean"] = fsync_cost(folder, probes, commit_bytes)
-    count, elapsed, committing, _ = record_for(new_database(Path(tempfile.mkdtemp(dir=folder))), seconds)
-    figures.update(sequential=count / elapsed, commit_share=committing / elapsed,
-                   commit_each=committing / count, each=elapsed / count)
-    if profile:  # a pass of its own: the profiler slows down what it watches
-        figures["profile"] = record_for(new_database(Path(tempfile.mkdtemp(dir=folder))), seconds / 2,
-                                        profile=True)[3]
-    count, elapsed = record_concurrently(new_database(Path(tempfile.mkdtemp(dir=folder))), seconds, 2)
-    figures["concurrent"] = count / elapsed
-    count, elapsed, _, _ = record_for(new_database(Path(tempfile.mkdtemp(dir=folder))), seconds / 2,
-                                      synchronous="NORMAL")
-    figures["no_fsync"] = count / elapsed
-    figures["fsync_after"], figures["fsync_after_mean"] = fsync_cost(folder, probes, commit_bytes)
-    return figures
+# measure_submissions and its helpers live in bench/submissions.py, which runs alone too:
+# python bench/submissions.py [--quick] [--profile]
 
 
 # --------------------------------------------------------------------------------------
@@ -739,17 +608,8 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"\nDurable submissions ({record_seconds:g} s per measure)…")
         subs = measure_submissions(folder, record_seconds, options.profile)
-        print(f"  one commit appends {subs['frames']:.1f} pages to the WAL (the row, the table's b-tree and "
-              f"3 indexes), then WAL + FULL calls fdatasync once")
-        print(f"  one fdatasync: median {subs['fsync'] * 1e6:,.0f} µs after a 4 KiB append; after a "
-              f"commit-sized append, median {subs['fsync_commit'] * 1e6:,.0f} µs (mean "
-              f"{subs['fsync_commit_mean'] * 1e6:,.0f}) before the measures, median "
-              f"{subs['fsync_after'] * 1e6:,.0f} µs (mean {subs['fsync_after_mean'] * 1e6:,.0f}) after")
-        print(f"  synchronous=FULL: {subs['each'] * 1e6:,.0f} µs per submission, of which "
-              f"{subs['commit_each'] * 1e6:,.0f} µs in COMMIT ({subs['commit_share']:.0%}); "
-              f"synchronous=NORMAL (no fsync): {1e6 / subs['no_fsync']:,.0f} µs per submission")
+        print(submissions_report(subs))
         if options.profile:
-            print("\n  cProfile of submissions.record, synchronous=FULL:\n" + subs["profile"])
             print("cProfile of the question page:\n" + profile_question_page(instance, 300))
 
     worst = worst_per_type(weights)
@@ -766,16 +626,8 @@ def main(argv: list[str] | None = None) -> int:
     row(table, "same form, bare Flask + Jinja (gunicorn -w 2)", f"{bare_rate:,.0f} req/s")
     row(table, "ratio Tremplin / bare", f"{ratio:.2f}", f"≥ {RATIO_TARGET}",
         ratio >= RATIO_TARGET and not loads["tremplin"].errors)
-    row(table, "durable submissions, 1 process", f"{subs['sequential']:,.0f} /s", f"≥ {SUBMISSIONS_TARGET:,}",
-        subs["sequential"] >= SUBMISSIONS_TARGET)
-    row(table, "durable submissions, 2 processes", f"{subs['concurrent']:,.0f} /s", f"≥ {SUBMISSIONS_TARGET:,}",
-        subs["concurrent"] >= SUBMISSIONS_TARGET)
-    row(table, "one fdatasync of a commit's WAL pages, median", f"{subs['fsync_commit'] * 1e6:,.0f} µs", "info")
-    row(table, "same, mean (the tail of a shared disk)", f"{subs['fsync_commit_mean'] * 1e6:,.0f} µs", "info")
-    row(table, "ceiling at one such fdatasync per commit (mean)", f"{1 / subs['fsync_commit_mean']:,.0f} /s",
-        "info")
-    row(table, "share of a submission spent in COMMIT", f"{subs['commit_share']:.0%}", "info")
-    row(table, "submissions without fsync (synchronous=NORMAL)", f"{subs['no_fsync']:,.0f} /s", "info")
+    for figure in submissions_rows(subs):
+        row(table, *figure)
     print_table(table)
     print(f"\nLoad average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0

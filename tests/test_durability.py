@@ -1,7 +1,8 @@
 """A server killed mid-load keeps every submission it had confirmed.
 
-The real application runs in gunicorn (2 workers) on 127.0.0.1 with a temporary
-instance. Threads fill in the contact form ``rappel-benevole`` over HTTP as people would
+The real application runs in gunicorn (2 workers: sync ones, then 8 threads each, the
+way the docs recommend to serve, where concurrent sends share commits) on 127.0.0.1
+with a temporary instance. Threads fill in the contact form ``rappel-benevole`` over HTTP as people would
 (real CSRF tokens, cookies kept by http.cookiejar), then all of them press « Envoyer »
 at once. As soon as enough confirmations have come back, the whole server (master and
 workers) is killed with SIGKILL while the other sends are still under way. Then:
@@ -55,9 +56,9 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX p
 # -- The server -------------------------------------------------------------------------
 
 class Server:
-    """``gunicorn -w 2`` serving the application on ``instance``, in its own process group."""
+    """``gunicorn -w 2 [--threads N]`` serving the application on ``instance``, in its own process group."""
 
-    def __init__(self, instance: Path, log: Path, deadline: float):
+    def __init__(self, instance: Path, log: Path, deadline: float, threads: int = 1):
         with closing(socket.socket()) as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -69,8 +70,8 @@ class Server:
             "TREMPLIN_SUBMIT_RATE_LIMIT": "100000",      # every sender is 127.0.0.1
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         })
-        command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}",
-                   "--log-level", "warning", "builder.app:create_app()"]
+        command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", str(threads),
+                   "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "builder.app:create_app()"]
         with open(log, "ab") as output:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
                                             start_new_session=True)
@@ -170,11 +171,12 @@ def answers_of(number: int) -> dict:
 
 # -- The test ----------------------------------------------------------------------------
 
-def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path):
+@pytest.mark.parametrize("threads", [1, 8], ids=["sync workers", "8 threads per worker (group commit)"])
+def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path, threads):
     deadline = time.monotonic() + DEADLINE_SECONDS
     publish_files(app, [EXAMPLES / "rappel-benevole.yaml"])
     instance, log = Path(app.instance_path), tmp_path / "gunicorn.log"
-    server = Server(instance, log, deadline)
+    server = Server(instance, log, deadline, threads)
 
     lock = threading.Condition()
     ready: list[Person] = []             # at « Vérifier vos réponses », about to send
@@ -247,7 +249,7 @@ def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path
 
     # Restart: those who got no answer press « Envoyer » again, with the same cookies.
     recorded = {prenom: reference for reference, prenom in rows.items()}
-    server = Server(instance, log, deadline)
+    server = Server(instance, log, deadline, threads)
     try:
         for person in unanswered:
             person.base = server.base

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
+import sqlite3
 
 import pytest
 
@@ -179,6 +180,35 @@ def test_failing_hook_never_loses_the_submission(db, caplog):
     assert submissions.get_by_reference(db, sent.reference)
     assert db["outbox"].count == 0  # the hook's half-done work is undone
     assert "mail composition failed" in caplog.text
+
+
+def test_recording_reads_no_schema(db):
+    """The hot path is plain SQL: no PRAGMA nor sqlite_master query per submission."""
+    submissions.record(db, "s", {"a": 0}, "warm-up")
+    statements = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        submissions.record(db, "s", {"a": 1}, "k")
+    finally:
+        db.conn.set_trace_callback(None)
+    assert any(text.startswith("INSERT INTO submissions") for text in statements)
+    assert not [text for text in statements if "PRAGMA" in text.upper() and "database_list" not in text
+                or "sqlite_master" in text], statements
+
+
+def test_a_taken_reference_is_drawn_again(db, monkeypatch):
+    taken = submissions.record(db, "s", {}, "first").reference
+    drawn = iter([taken, taken, "TRM-FRE-SH2"])
+    monkeypatch.setattr(submissions, "new_reference", lambda: next(drawn))
+    assert submissions.record(db, "s", {}, "second").reference == "TRM-FRE-SH2"
+
+
+def test_other_integrity_errors_are_not_taken_for_a_taken_reference(db, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(submissions, "new_reference", lambda: drawn.append(1) or f"TRM-AAA-{len(drawn):03d}")
+    with pytest.raises(sqlite3.IntegrityError, match="service_id"):
+        submissions.record(db, None, {}, "no-service")
+    assert len(drawn) == 1
 
 
 def test_submissions_are_listed_by_service(db):

@@ -13,6 +13,7 @@ The studio searches them (:func:`search`) and deletes them (:func:`delete`,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import secrets
@@ -24,7 +25,7 @@ from typing import Any, Callable, Iterator, Mapping
 from sqlite_utils import Database
 
 from builder.db import transaction
-from builder.storage import iso, parse_iso
+from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
 
 logger = logging.getLogger(__name__)
@@ -69,42 +70,59 @@ def record(
     outcomes: Mapping[str, str] | None = None,
     duration_seconds: int | None = None,
 ) -> Submission:
-    """Record a submission once per ``idempotency_key`` and return it.
+    """Record a submission once per ``idempotency_key`` and return it once committed.
 
     ``within(db, submission)`` runs in the same transaction, only for a new submission:
     it is where the notification mails are put in the outbox, so that they exist if and
     only if the submission does. If it fails, the error is logged and the submission is
     kept all the same: losing what a person sent is worse than losing a mail.
     ``duration_seconds`` is how long the journey took (for the studio's median time).
+
+    Threads of one process recording at the same time share one commit
+    (:mod:`builder.storage.group_commit`): ``within`` may run in another thread, in this
+    caller's context, and must write through the ``db`` it is given.
     """
-    with transaction(db):
-        existing = get_by_key(db, idempotency_key)
-        if existing is not None:
-            return existing
-        row = _insert(db, {
-            "idempotency_key": idempotency_key,
-            "service_id": service_id,
-            "service_version": service_version,
-            "answers": json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
-            "outcomes": json.dumps(dict(outcomes or {}), ensure_ascii=False),
-            "lang": lang,
-            "created_at": iso(now),
-            "duration_seconds": duration_seconds,
-        })
-        submission = _to_submission(row)
-        if within is not None:
-            _run_hook(db, within, submission)
+    row = {
+        "idempotency_key": idempotency_key,
+        "service_id": service_id,
+        "service_version": service_version,
+        "answers": json.dumps(dict(answers), ensure_ascii=False, sort_keys=True),
+        "outcomes": json.dumps(dict(outcomes or {}), ensure_ascii=False),
+        "lang": lang,
+        "created_at": iso(now),
+        "duration_seconds": duration_seconds,
+    }
+    return group_commit.write(db, functools.partial(_record_row, row=row, within=within))
+
+
+def _record_row(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:
+    """Inside the write transaction: the submission with this key, inserted if new."""
+    existing = get_by_key(db, row["idempotency_key"])
+    if existing is not None:
+        return existing
+    submission = _to_submission(_insert(db, row))
+    if within is not None:
+        _run_hook(db, within, submission)
     return submission
+
+
+_COLUMNS = ("reference", "idempotency_key", "service_id", "service_version", "answers", "outcomes", "lang",
+            "created_at", "duration_seconds")
+# Plain SQL, the same text each time: sqlite3 keeps it prepared (its statement cache),
+# where sqlite-utils' insert would first read the table's schema.
+_INSERT = f"INSERT INTO submissions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
 def _insert(db: Database, row: dict) -> dict:
     for _ in range(_REFERENCE_ATTEMPTS):
         candidate = {**row, "reference": new_reference()}
         try:
-            table = db["submissions"].insert(candidate)
-        except sqlite3.IntegrityError:
+            cursor = db.conn.execute(_INSERT, [candidate[column] for column in _COLUMNS])
+        except sqlite3.IntegrityError as error:
+            if "submissions.reference" not in str(error):
+                raise
             continue  # the reference is taken: draw another one
-        return {**candidate, "id": table.last_pk}
+        return {**candidate, "id": cursor.lastrowid}
     raise RuntimeError("no free submission reference found")
 
 
@@ -116,16 +134,23 @@ def _run_hook(db: Database, hook: Hook, submission: Submission) -> None:
         logger.exception("hook after submission %s failed", submission.reference)
 
 
+def _select_one(db: Database, where: str, args: list[Any]) -> dict[str, Any] | None:
+    """The one submission row matching ``where``, as a mapping, or None."""
+    cursor = db.conn.execute(f"SELECT * FROM submissions WHERE {where}", args)
+    row = cursor.fetchone()
+    return dict(zip([column[0] for column in cursor.description], row)) if row else None
+
+
 def get_by_key(db: Database, idempotency_key: str) -> Submission | None:
     """The submission sent with ``idempotency_key``, if any (``created`` is False)."""
-    row = next(db["submissions"].rows_where("idempotency_key = ?", [idempotency_key]), None)
+    row = _select_one(db, "idempotency_key = ?", [idempotency_key])
     return _to_submission(row, created=False) if row else None
 
 
 def get_by_reference(db: Database, reference: str) -> Submission | None:
     """The submission with this reference (case and spaces do not matter), if any."""
     wanted = "".join(reference.split()).upper()
-    row = next(db["submissions"].rows_where("reference = ?", [wanted]), None)
+    row = _select_one(db, "reference = ?", [wanted])
     return _to_submission(row, created=False) if row else None
 
 

@@ -16,6 +16,7 @@ default written in the code: without ``SECRET_KEY`` one is generated once and ke
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import secrets
@@ -54,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_TTL_DAYS": 30,
     "PROXY_FIX_X_FOR": 0,  # how many reverse proxies stand in front of the application
     "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # static URLs change with the file (static_url)
+    "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
 }
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
@@ -83,7 +85,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(_import(target))
     from builder import site
     site.init_app(app)
+    if app.config["GC_FREEZE"] and not app.testing:
+        freeze_loaded_objects()
     return app
+
+
+def freeze_loaded_objects() -> None:
+    """Move every object alive now (modules, the application, its templates and
+    settings) into the garbage collector's permanent generation, after collecting what
+    start-up left behind.
+
+    A serving process keeps these objects until it ends; without this, every full
+    collection walks all of them again (tens of milliseconds, every few requests that
+    allocate a lot, such as studio edits). Tests build thousands of applications in one
+    process, so a ``TESTING`` application never freezes anything (and ``GC_FREEZE``
+    turns it off elsewhere).
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _instance_path(test_config: Mapping[str, Any] | None) -> str | None:

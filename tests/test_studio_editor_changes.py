@@ -121,3 +121,24 @@ def test_the_yaml_kept_for_an_item_is_that_of_its_exact_value():
     steps[0]["blocks"][0]["required"] = 1  # equal to True for Python, not the same YAML
     second = dump_service({**base, "steps": steps})
     assert "required: true" in first and "required: 1" in second
+
+
+def test_an_edit_does_not_read_the_saved_text_again_and_its_problems_keep_their_lines(studio: Studio, monkeypatch):
+    from builder.editing.document import ServiceDocument
+    from builder.format.loader import check_service_text
+    from builder.studio.editor_analysis import analyse
+
+    studio.page()  # the revision shown is analysed (its text read once)
+
+    def whole_read(*args, **kwargs):
+        raise AssertionError("the saved text was read again")
+
+    monkeypatch.setattr(ServiceDocument, "read", whole_read)
+    assert studio.post("blocs/age/supprimer", {}, htmx=True).status_code == 200
+    assert studio.post("etapes/vous/blocs", {"type": "text"}).status_code == 303
+    with studio.app.app_context():
+        analysis = analyse(studio.copy())
+    monkeypatch.undo()
+    assert analysis.problems  # the outcome and the persona still name the deleted question
+    assert [item.line for item in analysis.problems] == [item.line for item in check_service_text(analysis.text)]
+    assert analysis.data == ServiceDocument.from_yaml(analysis.text).data

@@ -103,6 +103,13 @@ def update_block(data: dict, block_id: str, params: Mapping[str, Any]) -> dict:
     return data
 
 
+def dropped_by_type_change(block: Mapping, type_name: str) -> list[str]:
+    """The parameters of ``block`` that a ``type_name`` block does not declare (what
+    :func:`change_block_type` would drop), in the block's order."""
+    known = {param.name for param in block_type_named(type_name).all_params()}
+    return [key for key in block if key != "type" and key not in known]
+
+
 def change_block_type(data: dict, block_id: str, type_name: str) -> dict:
     """Turn the block into a ``type_name`` block: the parameters the new type also has are
     kept, the others dropped, and required ones it lacks get their defaults."""

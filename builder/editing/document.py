@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
 import yaml
 
+from builder.editing.fragments import FragmentMemory, Section, WrittenText
 from builder.format.loader import LocatedProblem, ServiceFileError, check_service_text
 from builder.format.spec import SERVICE
 from builder.format.yaml_lines import YamlProblem, read_yaml
@@ -44,7 +43,6 @@ FLOW_LIST_LIMIT = 60        # a list of plain values this long at most fits on o
 LINE_WIDTH = 4096           # never fold a long text over several lines
 UNICODE_BREAKS = "\x85\u2028\u2029"
 NUMBER_LIKE = re.compile(r"[+0-9][0-9 .()/+-]*")
-PLAIN_TYPES = (str, int, float, bool, type(None), dt.date)  # what YAML and the edits give
 DUMPS_KEPT = 8192           # dumped sections and items kept (an edit changes only a few)
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
@@ -131,72 +129,31 @@ def ordered_keys(data: dict) -> list[str]:
 
 def dump_service(data: dict, header: str = "") -> str:
     """The service ``data`` as the text of a service file, after the ``header`` comment."""
-    parts: list[str] = []
+    return write_service(data, header).text
+
+
+def write_service(data: dict, header: str = "") -> WrittenText:
+    """The service ``data`` as written in a service file, section by section and, in
+    ``steps``, ``outcomes`` and ``tests``, item by item (each dumped only when its value
+    is not one dumped lately), with what reading the text gives (:mod:`fragments`)."""
+    sections = []
     for key in ordered_keys(data):
-        if parts and key in SPACED_KEYS:
-            parts.append("\n")
-        parts.append(_dump_section(key, data[key]))
-    return header + "".join(parts)
+        spaced = bool(sections) and key in SPACED_KEYS
+        value = data[key]
+        if key in SPACED_ITEMS and isinstance(value, list) and value:
+            fragments = tuple(_FRAGMENTS.get([item], item=True) for item in value)
+            sections.append(Section(key, fragments, listed=True, spaced=spaced))
+        else:
+            sections.append(Section(key, (_FRAGMENTS.get({key: value}),), listed=False, spaced=spaced))
+    return WrittenText(header, tuple(sections))
 
 
-def _dump_section(key: str, value: Any) -> str:
-    if key in SPACED_ITEMS and isinstance(value, list) and value:
-        items = [_DUMPS.get([item], indent=True) for item in value]
-        return f"{key}:\n" + "\n".join(items)
-    return _DUMPS.get({key: value})
+def _dump_fragment(value: Any, item: bool) -> str:
+    text = dump_yaml(value)
+    return _indent(text) if item else text
 
 
-def _is_plain(value: Any) -> bool:
-    """Whether ``value`` holds only dicts, lists and the scalars YAML gives (so that its
-    ``repr`` names it exactly: no two such values share one)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif type(item) is list:
-            stack.extend(item)
-        elif type(item) not in PLAIN_TYPES:
-            return False
-    return True
-
-
-class _DumpMemory:
-    """The YAML of the sections and items dumped lately, by the ``repr`` of their value:
-    an edit changes one step of a service, so the others need not be dumped again (the
-    text is the same, byte for byte, since the dump depends on the value alone)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.kept: OrderedDict[str, str] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, value: Any, indent: bool = False) -> str:
-        """``dump_yaml(value)`` (shifted two spaces right when ``indent``), dumped again
-        only when it is not kept."""
-        if not _is_plain(value):
-            return self._dump(value, indent)
-        key = f"{indent}:{value!r}"
-        with self.lock:
-            text = self.kept.get(key)
-            if text is not None:
-                self.kept.move_to_end(key)
-                return text
-        text = self._dump(value, indent)
-        with self.lock:
-            self.kept[key] = text
-            while len(self.kept) > self.size:
-                self.kept.popitem(last=False)
-        return text
-
-    @staticmethod
-    def _dump(value: Any, indent: bool) -> str:
-        text = dump_yaml(value)
-        return _indent(text) if indent else text
-
-
-_DUMPS = _DumpMemory(DUMPS_KEPT)
+_FRAGMENTS = FragmentMemory(_dump_fragment, DUMPS_KEPT)
 
 
 def _indent(text: str) -> str:
@@ -249,6 +206,10 @@ class ServiceDocument:
     def to_yaml(self) -> str:
         """The file's text in the studio's style (see the module's docstring)."""
         return dump_service(self.data, self.header)
+
+    def written(self) -> WrittenText:
+        """As :meth:`to_yaml`, with what reading that text back gives (its ``read()``)."""
+        return write_service(self.data, self.header)
 
     def with_data(self, data: dict) -> "ServiceDocument":
         """The same document with other data (the header comment is kept)."""

@@ -136,10 +136,15 @@ def use_form_to_params(entry: Mapping, formdata: Mapping[str, Any]) -> dict:
 
 # --- showing values -------------------------------------------------------------------
 
-def _field(block_type: BlockType, param: Param, block: Mapping, languages: tuple) -> FieldSpec:
-    label = KIND_LABELS.get((param.name, param.kind)) or LABELS.get(param.name) or param.doc.rstrip(".")
+def param_label(block_type: BlockType, param: Param) -> str:
+    """The French name of a parameter in the block's form (« Réponses possibles »…)."""
     if param.name == "label" and block_type.answer_type is None:
-        label = "Titre"
+        return "Titre"
+    return KIND_LABELS.get((param.name, param.kind)) or LABELS.get(param.name) or param.doc.rstrip(".")
+
+
+def _field(block_type: BlockType, param: Param, block: Mapping, languages: tuple) -> FieldSpec:
+    label = param_label(block_type, param)
     many = languages if param.kind in ("text", "markdown") and len(languages) > 1 else (languages[0],)
     return FieldSpec(param.name, param.kind, label, param.doc, param.required, tuple(param.choices),
                      param.default, WIDGETS[param.kind], many, shown_value(param, block, languages))

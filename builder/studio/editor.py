@@ -121,4 +121,5 @@ def vary_on_htmx(response):
 
 
 # The other parts of the editor register their routes on ``bp``.
-from builder.studio import editor_blocks, editor_conditions, editor_outcomes, editor_personas  # noqa: E402,F401
+from builder.studio import (editor_blocks, editor_conditions, editor_outcomes, editor_persona_form,  # noqa: E402,F401
+                            editor_personas)

@@ -17,7 +17,8 @@ from typing import Any, Iterable
 
 from flask import current_app
 
-from builder.editing.document import ServiceDocument
+from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.fragments import WrittenText
 from builder.editing.locate import Where
 from builder.editing.plain_language import Hint, service_hints
 from builder.editing.validation import Located, check_read
@@ -108,19 +109,21 @@ def _wanted(step: str | None, block: str | None, outcome: str | None, persona: i
             else ("outcome", outcome) if outcome is not None else ("persona", persona))
 
 
-def analyse(copy: WorkingCopy) -> Analysis:
+def analyse(copy: WorkingCopy, written: WrittenText | None = None) -> Analysis:
     """The analysis of this revision of the working copy (worked out once, then kept).
 
     It is found by the revision and the text read from the database with the request,
     never by anything kept in this process: a save by anyone else (another tab, another
-    worker) makes a new revision, hence a new analysis."""
+    worker) makes a new revision, hence a new analysis. ``written`` is how the studio
+    wrote that text, when it just did: what reading it gives is then worked out from
+    the parts that changed (:mod:`builder.editing.fragments`)."""
     key = (current_app.config["DATABASE"], copy.service_id, copy.revision)
     with _LOCK:
         found = _CACHE.get(key)
         if found is not None and found.text == copy.yaml:
             _CACHE.move_to_end(key)
             return found
-    analysis = _work_out(copy)
+    analysis = _work_out(copy, written)
     with _LOCK:
         _CACHE[key] = analysis
         for older in [kept for kept in _CACHE if kept[:2] == key[:2] and kept[2] < key[2] - 1]:
@@ -132,9 +135,13 @@ def analyse(copy: WorkingCopy) -> Analysis:
     return analysis
 
 
-def _work_out(copy: WorkingCopy) -> Analysis:
+def _work_out(copy: WorkingCopy, written: WrittenText | None) -> Analysis:
     """Read the text once, check and compile it once, run the personas."""
-    document, lines = ServiceDocument.read(copy.yaml, copy.service_id)
+    read = written.read() if written is not None and written.text == copy.yaml else None
+    if read is not None:
+        document, lines = ServiceDocument(read[0], leading_comments(copy.yaml)), read[1]
+    else:
+        document, lines = ServiceDocument.read(copy.yaml, copy.service_id)
     problems, service = check_read(document.data, lines, copy.service_id)
     personas = tuple(run_personas(service)) if service is not None else ()
     return Analysis(copy.revision, copy.yaml, document, tuple(problems), service_hints(document.data), service,

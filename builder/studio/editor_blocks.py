@@ -1,5 +1,6 @@
 """The blocks of a service's steps: the palette, a block's parameter form (generated from
-what its type declares), reorder, move to another step, duplicate, delete with undo."""
+what its type declares), its type, reorder, move to another step, duplicate, delete with
+undo."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from werkzeug.datastructures import MultiDict
 
 from blocks import REGISTRY
 from builder.editing import operations as ops
-from builder.editing.block_operations import block_type_named
+from builder.editing.block_operations import block_type_named, dropped_by_type_change
 from builder.editing.document import ServiceDocument
-from builder.editing.forms import FieldSpec, form_to_params, param_fields, use_fields, use_form_to_params
+from builder.editing.forms import (FieldSpec, form_to_params, param_fields, param_label, use_fields,
+                                   use_form_to_params)
 from builder.editing.locate import block_key, find_block, find_step
 from builder.messages import Problem, Problems
 from builder.storage.accounts import EDITOR, READER
@@ -23,7 +25,7 @@ from builder.studio.common import require_service
 from builder.studio.editor import bp
 from builder.studio.editor_analysis import analyse
 from builder.studio.editor_common import (Editing, after_edit, anchor, editor_url, posted_revision, refuse,
-                                          start_edit, ui_lang)
+                                          start_edit, type_label, ui_lang)
 from builder.studio.editor_fields import languages_of
 
 
@@ -72,6 +74,42 @@ def block(org_slug: str, service_id: str, block_id: str):
                            problems=analysis.problems_at(block=key), hints=analysis.hints_at(block=key),
                            back=editor_url(found, anchor("bloc", key)), lang=ui_lang())
     return body, (422 if errors else 200)
+
+
+@bp.route("/blocs/<block_id>/type", methods=["GET", "POST"])
+@login_required
+def block_type(org_slug: str, service_id: str, block_id: str):
+    """Change a block's type: its id, texts, condition and the parameters the new type
+    also declares are kept; the form says, type by type, what would be lost."""
+    found = require_service(org_slug, service_id, EDITOR)
+    analysis = analyse(found.copy)
+    entry = _entry(analysis.data, block_id)
+    if "use" in entry:
+        abort(404)  # a reusable block has no type of its own
+    error = ""
+    if request.method == "POST":
+        editing = Editing(found, analysis.document, posted_revision())
+        chosen = request.form.get("type", "")
+        if chosen in REGISTRY and chosen != entry["type"]:
+            data = ops.change_block_type(editing.data, block_id, chosen)
+            notice = _("Le bloc est maintenant : %(type)s.", type=type_label(chosen))
+            return after_edit(editing, data, notice, anchor("bloc", _key_after(data, editing.data, block_id)),
+                              back=request.url)
+        error = _("Choisissez le nouveau type du bloc.")
+    choices = [(other.name, type_label(other.name), _param_labels(entry, dropped_by_type_change(entry, other.name)))
+               for other in REGISTRY if other.name != entry["type"]]
+    key = block_key(entry)
+    body = render_template("studio/editor/block_type.html", org=found.access.org, copy=found.copy, entry=entry,
+                           key=key, choices=choices, error=error, chosen=request.form.get("type", ""),
+                           back=editor_url(found, anchor("bloc", key)))
+    return body, (422 if error else 200)
+
+
+def _param_labels(entry: Mapping, names: list[str]) -> list[str]:
+    """The names of the block's parameters as its form shows them (« Réponses possibles »)."""
+    declared = {param.name: param for param in block_type_named(entry["type"]).all_params()}
+    return [param_label(block_type_named(entry["type"]), declared[name]) if name in declared else name
+            for name in names]
 
 
 def _entry(data: dict, block_id: str) -> dict:

@@ -26,6 +26,7 @@ from blocks.library import LIBRARY_DIR, library_blocks, library_names
 from builder.db import get_db
 from builder.editing.condition_text import condition_to_text
 from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.fragments import WrittenText
 from builder.editing.ids import use_ids
 from builder.editing.locate import block_key
 from builder.format.model import localize
@@ -89,17 +90,21 @@ def ui_lang() -> str:
     return str(get_locale() or "fr")
 
 
-def store(editing: Editing, data: dict) -> workspace.WorkingCopy:
+def store(editing: Editing, data: dict) -> tuple[workspace.WorkingCopy, WrittenText | None]:
     """Save ``data`` as the next revision; raises :class:`workspace.Conflict` when someone
-    saved since the person's page was shown. Nothing is written when nothing changed."""
+    saved since the person's page was shown. Nothing is written when nothing changed.
+    Returns the working copy and, when it was written now, how its text was written
+    (for :func:`analyse`, which then need not parse it all again)."""
     if editing.revision != editing.copy.revision:
         raise workspace.Conflict(editing.copy)
-    text = editing.document.with_data(data).to_yaml()
+    written = editing.document.with_data(data).written()
+    text = written.text
     if text == editing.copy.yaml:
-        return editing.copy
+        return editing.copy, None
     user = current_user()
-    return workspace.save(get_db(), editing.copy.service_id, text, editing.revision,
+    copy = workspace.save(get_db(), editing.copy.service_id, text, editing.revision,
                           user_id=user.id if user else None)
+    return copy, written
 
 
 def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo: dict | None = None,
@@ -108,11 +113,11 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     (the page itself after a delete, with its « Annuler » button). ``back`` is the page
     to reload after a conflict (the editor by default)."""
     try:
-        copy = store(editing, data)
+        copy, written = store(editing, data)
     except workspace.Conflict as conflict:
         return conflict_response(editing, conflict.current, back)
     before = analyse(editing.copy)
-    changes = status_changes(before, analyse(copy))
+    changes = status_changes(before, analyse(copy, written))
     found = ServiceAccess(editing.found.access, copy)
     signed = sign_undo(copy.service_id, undo) if undo else None
     if is_htmx():

@@ -44,6 +44,7 @@ def live_server(tmp_path_factory):
             "TODAY": TODAY,
             "SESSION_COOKIE_SECURE": False,  # plain http on 127.0.0.1
             "SUBMIT_RATE_LIMIT": 1000,  # every test sends from the same address
+            "GC_FREEZE": False,  # this is the test process, not a server's: nothing to freeze for good
         })
     publish_files(app, sorted(EXAMPLES.glob("*.yaml")))
     server = make_server("127.0.0.1", 0, app, threaded=True)

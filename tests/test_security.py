@@ -199,3 +199,47 @@ def test_a_new_secret_key_takes_effect_at_once_for_sessions(app):
     assert client.get("/_remember").text == "2"
     app.secret_key = "une toute nouvelle clé, après une fuite"
     assert client.get("/_remember").text == "1"  # the old cookie is no longer trusted
+
+
+def test_a_remembered_session_cookie_still_expires(app, monkeypatch):
+    """Verified cookies are remembered (builder.security.SessionInterface), never past their age."""
+    @app.get("/_count")
+    def count():
+        from flask import session
+        session["seen"] = session.get("seen", 0) + 1
+        return str(session["seen"])
+
+    client = app.test_client()
+    assert client.get("/_count").text == "1"
+    assert client.get("/_count").text == "2"   # this cookie is now remembered
+    stale = client.get_cookie("session").value
+    assert client.get("/_count").text == "3"
+    client.set_cookie("session", stale)
+    assert client.get("/_count").text == "3"   # the remembered cookie, read again
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    later = __import__("time").time() + lifetime + 60
+    monkeypatch.setattr("builder.security.time.time", lambda: later)
+    client.set_cookie("session", stale)
+    assert client.get("/_count").text == "1"   # too old: a new session
+
+
+def test_a_forged_session_cookie_is_not_trusted_even_after_a_good_one(app):
+    @app.get("/_login")
+    def login():
+        from flask import session
+        session["user"] = "camille"
+        return "ok"
+
+    @app.get("/_who")
+    def who():
+        from flask import session
+        return session.get("user", "personne")
+
+    client = app.test_client()
+    client.get("/_login")
+    good = client.get_cookie("session").value
+    assert client.get("/_who").text == "camille"
+    assert client.get("/_who").text == "camille"  # remembered now
+    forged = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
+    client.set_cookie("session", forged)
+    assert client.get("/_who").text == "personne"

@@ -14,7 +14,6 @@ first, and the studio's figures write this process's waiting events before readi
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -22,6 +21,7 @@ import threading
 import weakref
 
 from flask import Flask, current_app
+from sqlite_utils import Database
 
 from builder.db import connect, unsynced
 from builder.storage import events
@@ -44,6 +44,8 @@ class EventBuffer:
         self._rows: list[tuple] = []
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
+        self._writing = threading.Lock()  # one batch at a time on the buffer's own connection
+        self._db: Database | None = None
 
     def add(self, service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
         """Keep one event (its ids are checked now, so a mistake shows where it was made)."""
@@ -67,8 +69,19 @@ class EventBuffer:
             timer.cancel()
         if not rows or os.getpid() != self.pid:
             return  # a forked child never writes its parent's events
-        with contextlib.closing(connect(self.path, any_thread=True)) as db, unsynced(db):
-            events.record_events(db, rows)
+        with self._writing:
+            if self._db is None:
+                self._db = connect(self.path, any_thread=True)
+            with unsynced(self._db):
+                events.record_events(self._db, rows)
+
+    def close(self) -> None:
+        """Write what waits, then close the buffer's connection (the application is going)."""
+        self.flush_quietly()
+        with self._writing:
+            if self._db is not None and os.getpid() == self.pid:
+                self._db.close()
+            self._db = None
 
     def flush_quietly(self) -> None:
         """:meth:`flush` from a timer or at exit: a failure is logged, never raised."""
@@ -86,7 +99,7 @@ def buffer_of(app: Flask) -> EventBuffer:
             buffer = app.extensions.get(_BUFFER)
             if buffer is None or buffer.pid != os.getpid():
                 buffer = app.extensions[_BUFFER] = EventBuffer(app.config["DATABASE"])
-                weakref.finalize(app, buffer.flush_quietly)  # with the application, or at exit
+                weakref.finalize(app, buffer.close)  # with the application, or at exit
     return buffer
 
 

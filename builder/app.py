@@ -161,14 +161,17 @@ def select_locale() -> str | None:
     if not has_request_context():
         return None  # outside a request (mails from the CLI): the default, French
     languages = current_app.config["LANGUAGES"]
-    if g.get("lang"):
-        return g.lang if g.lang in languages else None
-    asked = request.args.get("lang")
+    chosen = g.get("lang")
+    if chosen:
+        return chosen if chosen in languages else None
+    current = request._get_current_object()  # one lookup of the proxy for the three reads
+    asked = current.args.get("lang")
     if asked in languages:
         return asked
-    if session.get("lang") in languages:
-        return session["lang"]
-    return request.accept_languages.best_match(languages)
+    remembered = session.get("lang")
+    if remembered in languages:
+        return remembered
+    return current.accept_languages.best_match(languages)
 
 
 def remember_language() -> None:

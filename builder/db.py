@@ -46,9 +46,11 @@ def get_db() -> Database:
     Connections are not opened per request: each context borrows one from the
     application's pool (:class:`ConnectionPool`) and gives it back when it ends.
     """
-    if "db" not in g:
-        g.db = _pool(current_app._get_current_object()).borrow()
-    return g.db
+    context = g._get_current_object()  # one lookup of the proxy: this runs several times a request
+    db = getattr(context, "db", None)
+    if db is None:
+        db = context.db = _pool(current_app._get_current_object()).borrow()
+    return db
 
 
 class ConnectionPool:

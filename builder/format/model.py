@@ -129,6 +129,11 @@ class Service:
         """The blocks that ask for an answer, by id (computed once: the service never changes)."""
         return {key: block for key, block in self.blocks.items() if block.is_question}
 
+    @cached_property
+    def step_by_id(self) -> dict[str, Step]:
+        """The steps by id (computed once: the service never changes)."""
+        return {step.id: step for step in self.steps}
+
     @property
     def default_language(self) -> str:
         """The first language of the service."""

@@ -197,7 +197,7 @@ class Evaluation:
         return needed
 
     def _conditions_of(self, block: Block) -> list:
-        step = next(step for step in self.service.steps if step.id == block.step_id)
+        step = self.service.step_by_id[block.step_id]
         return [condition for condition in (step.show_if, block.show_if) if condition is not None]
 
     def is_shown(self, block: Block) -> bool:
@@ -208,10 +208,13 @@ class Evaluation:
     def steps(self) -> list[str]:
         """The steps shown for these answers, in order: not hidden, with a block that is not hidden."""
         shown = []
+        values = self.values
         for step in self.service.steps:
-            if step.show_if is not None and _truth(step.show_if.evaluate(self.values)) is False:
+            if step.show_if is not None and _truth(step.show_if.evaluate(values)) is False:
                 continue
-            if any(self.is_shown(block) for block in step.blocks):
+            # the step's own condition is not false: a block is shown unless its own is
+            if any(block.show_if is None or _truth(block.show_if.evaluate(values)) is not False
+                   for block in step.blocks):
                 shown.append(step.id)
         return shown
 

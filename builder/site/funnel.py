@@ -28,7 +28,7 @@ from builder.storage import events
 
 logger = logging.getLogger(__name__)
 
-MAX_PENDING = 200   # events
+MAX_PENDING = 1000  # events
 MAX_DELAY = 1.0     # seconds
 
 _BUFFER = "tremplin.funnel"

@@ -26,6 +26,8 @@ def language(service: Service) -> str:
     The choice is read as a code (:func:`builder.app.select_locale`), without asking
     Flask-Babel for a parsed locale that the service's own language replaces at once.
     """
+    if len(service.languages) == 1:
+        return service.default_language  # nothing to choose: the request need not be read
     from builder.app import select_locale  # here: builder.app builds the application that imports this
     asked = select_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     return asked if asked in service.languages else service.default_language

@@ -20,9 +20,10 @@ from builder.site.summary import email_answer, summary_rows
 @bp.url_value_preprocessor
 def load_service(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Find the live service named in the URL (a 404 page when there is none)."""
-    g.live = get_live_service((values or {}).pop("service_id"))
-    g.service = g.live.service
-    g.lang = state.language(g.service)
+    live = get_live_service((values or {}).pop("service_id"))
+    context = g._get_current_object()
+    context.live, context.service = live, live.service
+    context.lang = state.language(live.service)
     refresh()  # the interface follows the service's language (see select_locale)
 
 
@@ -131,27 +132,29 @@ def step(step_id: str) -> ResponseReturnValue:
     answers = state.answers_of(draft)
     if request.method == "POST":
         return _answer_step(draft, current, answers)
-    evaluation = state.evaluation_of(g.service, answers, g.lang)
+    service, lang = g.service, g.lang
+    evaluation = state.evaluation_of(service, answers, lang)
     if current.id not in evaluation.steps:
         return redirect(next_url(answers))
-    state.record(g.service, current.id, "view")
-    return _show_step(current, answers, evaluation)
+    state.record(service, current.id, "view")
+    return _show_step(service, lang, current, answers, evaluation)
 
 
-def _show_step(current: Step, answers: dict[str, Any], evaluation) -> str:
+def _show_step(service, lang: str, current: Step, answers: dict[str, Any], evaluation) -> str:
     """The step as first shown: kept and shared while none of its questions is answered."""
     blocks = _shown_blocks(current, answers)
     today = evaluation.values["$today"]
 
     def render(**extra: Any) -> str:
-        form = step_form(g.service, blocks, answers, g.lang, today)
+        form = step_form(service, blocks, answers, lang, today)
         return _render_step(current, blocks, form, answers, evaluation, **extra)
 
     if any(answers.get(block.id) is not None for block in blocks if block.is_question):
         return render()  # the person's own answers are on it
-    key = (current.id, g.lang, tuple(block.id for block in blocks), _back_url(current, evaluation, answers),
-           request.script_root, today)
-    return shared_page(g.service, key, render)
+    script_root = request.script_root
+    key = (current.id, lang, tuple(block.id for block in blocks), _back_url(current, evaluation, answers, script_root),
+           script_root, today)
+    return shared_page(service, key, render)
 
 
 def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseReturnValue:
@@ -192,10 +195,20 @@ def _shown_blocks(current: Step, answers: dict[str, Any], posted: dict[str, Any]
     return journey.visible_blocks(current, state.evaluation_of(g.service, page, g.lang))
 
 
-def _back_url(current: Step, evaluation, answers: dict[str, Any]) -> str:
-    """Where « Retour » leads: the step shown before this one, else the start page."""
-    previous = journey.previous_step(g.service, evaluation, answers, current.id)
-    return url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
+def _back_url(current: Step, evaluation, answers: dict[str, Any], script_root: str | None = None) -> str:
+    """Where « Retour » leads: the step shown before this one, else the start page.
+
+    With ``script_root``, the URL is built once per service, step and root, then kept.
+    """
+    service = g.service
+    previous = journey.previous_step(service, evaluation, answers, current.id)
+    key = ("back url", previous.id if previous else None, script_root)
+    url = service.derived.get(key) if script_root is not None else None
+    if url is None:
+        url = url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
+        if script_root is not None:
+            service.derived[key] = url
+    return url
 
 
 def _render_step(current: Step, blocks, form, answers, evaluation, revealed=(), partial=False, **extra):

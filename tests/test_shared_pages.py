@@ -62,3 +62,15 @@ def test_a_new_published_version_is_shown_at_once(site):
                                                                      "Pour quoi nous appelez-vous ?"))
     _, page = arrive_at_question(site)
     assert "Pour quoi nous appelez-vous ?" in page and "De quoi voulez-vous parler ?" not in page
+
+
+def test_what_is_kept_for_a_day_goes_when_the_next_day_comes():
+    """A server running for months keeps one day's pages and forms, not one set per day."""
+    import datetime as dt
+    from builder.format.loader import load_service
+    service = load_service(EXAMPLES / "rappel-benevole.yaml")
+    monday, tuesday = dt.date(2026, 11, 30), dt.date(2026, 12, 1)
+    service.derived_on(monday)["page"] = "lundi"
+    assert service.derived_on(monday) == {"page": "lundi"}
+    assert service.derived_on(tuesday) == {}
+    assert [key for key in service.derived if key[0] == "on day"] == [("on day", tuesday)]

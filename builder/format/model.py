@@ -129,6 +129,18 @@ class Service:
         """The blocks that ask for an answer, by id (computed once: the service never changes)."""
         return {key: block for key, block in self.blocks.items() if block.is_question}
 
+    def derived_on(self, day: Any) -> dict[Any, Any]:
+        """The part of :attr:`derived` that holds for ``day`` only (pages and forms that show
+        dates); another day's is dropped when a new day's is made, so a server running for
+        months keeps one day's worth."""
+        key = ("on day", day)
+        found = self.derived.get(key)
+        if found is None:
+            for old in [k for k in list(self.derived) if isinstance(k, tuple) and k[:1] == ("on day",)]:
+                self.derived.pop(old, None)
+            found = self.derived[key] = {}
+        return found
+
     @cached_property
     def step_by_id(self) -> dict[str, Step]:
         """The steps by id (computed once: the service never changes)."""

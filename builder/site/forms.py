@@ -3,7 +3,7 @@
 Each question block gives its own WTForms field (``BlockType.form_field``), whose
 validator is the block type's ``clean``: the page and the engine share one check.
 Form classes are built once per step, visible blocks, language and date, then kept
-with the service (``Service.derived``).
+with the service (``Service.derived_on(today)``).
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ class _Meta:
 
 
 def _form_class(service: Service, blocks: list[Block], lang: str, today: dt.date) -> type:
-    key = ("form", tuple(block.id for block in blocks), lang, today)
-    form_class = service.derived.get(key)
+    kept = service.derived_on(today)  # a date field's limits may depend on today
+    key = ("form", tuple(block.id for block in blocks), lang)
+    form_class = kept.get(key)
     if form_class is None:
         fields = {block.id: block.type.form_field(block.params, lang, service.languages, today)
                   for block in blocks if block.is_question}
-        form_class = service.derived[key] = type("StepForm", (FlaskForm,), {**fields, "Meta": _Meta})
+        form_class = kept[key] = type("StepForm", (FlaskForm,), {**fields, "Meta": _Meta})
     return form_class
 
 

@@ -2,8 +2,8 @@
 
 A step page seen for the first time (none of its questions answered yet) is the same
 for every person who reaches it by the same path: only the CSRF token differs. It is
-rendered once per service version, with a placeholder for the token, kept with the
-compiled service (``Service.derived``) and served with the person's own token put in
+rendered once per service version and day, with a placeholder for the token, kept with
+the compiled service (``Service.derived_on(day)``) and served with the person's own token put in
 its place. A page that shows one of the person's answers is never kept: nothing
 personal stays in memory, and the kept pages are a small, bounded set (steps ×
 languages × the blocks shown × where « Retour » leads).
@@ -11,7 +11,7 @@ languages × the blocks shown × where « Retour » leads).
 
 from __future__ import annotations
 
-from typing import Callable, Hashable
+from typing import Any, Callable, Hashable
 
 from flask import current_app, g, session
 from flask_wtf.csrf import generate_csrf
@@ -21,18 +21,20 @@ from builder.format.model import Service
 TOKEN_PLACEHOLDER = "tremplin-csrf-token-placeholder"
 
 
-def shared_page(service: Service, key: Hashable, render: Callable[..., str]) -> str:
-    """The page ``key`` of ``service``, rendered by ``render(csrf_token=...)`` the first time.
+def shared_page(service: Service, key: Hashable, render: Callable[..., str], day: Any) -> str:
+    """The page ``key`` of ``service`` on ``day``, rendered by ``render(csrf_token=...)`` the first time.
 
-    In debug mode, where templates change while the server runs, it is rendered each time.
+    Pages are kept for the day they were made on (a date question's limits can show
+    it); in debug mode, where templates change while the server runs, never.
     """
-    page = None if current_app.debug else service.derived.get(("shared page", key))
+    kept = service.derived_on(day)
+    page = None if current_app.debug else kept.get(("shared page", key))
     if page is None:
         page = render(csrf_token=lambda: TOKEN_PLACEHOLDER)
         if TOKEN_PLACEHOLDER not in page:
             return page  # a page without a form: nothing to put the token in, nothing kept
         if not current_app.debug:
-            service.derived[("shared page", key)] = page
+            kept[("shared page", key)] = page
     return page.replace(TOKEN_PLACEHOLDER, csrf_token(), 1)
 
 

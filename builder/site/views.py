@@ -153,8 +153,8 @@ def _show_step(service, lang: str, current: Step, answers: dict[str, Any], evalu
         return render()  # the person's own answers are on it
     script_root = request.script_root
     key = (current.id, lang, tuple(block.id for block in blocks), _back_url(current, evaluation, answers, script_root),
-           script_root, today)
-    return shared_page(service, key, render)
+           script_root)
+    return shared_page(service, key, render, day=today)
 
 
 def _answer_step(draft, current: Step, answers: dict[str, Any]) -> ResponseReturnValue:

@@ -151,9 +151,8 @@ def _show_step(service, lang: str, current: Step, answers: dict[str, Any], evalu
 
     if any(answers.get(block.id) is not None for block in blocks if block.is_question):
         return render()  # the person's own answers are on it
-    script_root = request.script_root
-    key = (current.id, lang, tuple(block.id for block in blocks), _back_url(current, evaluation, answers, script_root),
-           script_root)
+    key = (current.id, lang, tuple(block.id for block in blocks), _back_url(current, evaluation, answers),
+           request.script_root)
     return shared_page(service, key, render, day=today)
 
 
@@ -195,19 +194,16 @@ def _shown_blocks(current: Step, answers: dict[str, Any], posted: dict[str, Any]
     return journey.visible_blocks(current, state.evaluation_of(g.service, page, g.lang))
 
 
-def _back_url(current: Step, evaluation, answers: dict[str, Any], script_root: str | None = None) -> str:
-    """Where « Retour » leads: the step shown before this one, else the start page.
-
-    With ``script_root``, the URL is built once per service, step and root, then kept.
-    """
+def _back_url(current: Step, evaluation, answers: dict[str, Any]) -> str:
+    """Where « Retour » leads: the step shown before this one, else the start page
+    (each URL built once per service and script root, then kept with the service)."""
     service = g.service
     previous = journey.previous_step(service, evaluation, answers, current.id)
-    key = ("back url", previous.id if previous else None, script_root)
-    url = service.derived.get(key) if script_root is not None else None
+    key = ("back url", previous.id if previous else None, request.script_root)
+    url = service.derived.get(key)
     if url is None:
-        url = url_for("site.step", step_id=previous.id) if previous else url_for("site.start")
-        if script_root is not None:
-            service.derived[key] = url
+        url = service.derived[key] = (url_for("site.step", step_id=previous.id) if previous
+                                      else url_for("site.start"))
     return url
 
 

@@ -50,28 +50,21 @@ def record_event(
     Ids are checked against their shapes so that no free text (an answer, a name)
     can slip into the table by mistake.
     """
-    _check(service_id, step_id, kind, journey_id)
-    with db.conn:  # plain SQL in one short transaction: this runs on every page view
-        db.execute("INSERT INTO events (service_id, step_id, kind, journey_id, at) VALUES (?, ?, ?, ?, ?)",
-                   [service_id, step_id, kind, journey_id, iso(_to_hour(now))])
+    record_events(db, [(service_id, step_id, kind, journey_id, as_utc(now))])
 
 
 def record_events(db: Database, rows: list[tuple[str, str | None, str, str, dt.datetime]]) -> None:
     """Record several events at once, each ``(service_id, step_id, kind, journey_id, at)``,
-    in one transaction (the funnel's buffer writes its batches through this)."""
+    in one short transaction (the funnel's buffer writes its batches through this)."""
     for service_id, step_id, kind, journey_id, _ in rows:
-        _check(service_id, step_id, kind, journey_id)
-    with db.conn:
+        check_event(service_id, step_id, kind, journey_id)
+    with db.conn:  # plain SQL: this runs for every batch of page views
         db.conn.executemany("INSERT INTO events (service_id, step_id, kind, journey_id, at) VALUES (?, ?, ?, ?, ?)",
                             [(*row[:4], iso(_to_hour(row[4]))) for row in rows])
 
 
 def check_event(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
     """Raise ValueError unless these ids have the shapes an event may hold (no free text)."""
-    _check(service_id, step_id, kind, journey_id)
-
-
-def _check(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown event kind: {kind!r}")
     if not _IDENTIFIER.fullmatch(service_id or ""):

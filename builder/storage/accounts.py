@@ -31,7 +31,7 @@ from typing import Any, ContextManager, Mapping, TypeVar
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from builder.db import transaction
+from builder.storage.database import transaction
 from builder.storage import as_utc, iso, parse_iso
 
 READER, EDITOR, OWNER = "reader", "editor", "owner"
@@ -99,7 +99,7 @@ class Invitation:
 # -- Schema ------------------------------------------------------------------------------
 
 def create_tables(db: Database) -> None:
-    """Create the tables of this module that do not exist yet (see ``builder.db.init_db``)."""
+    """Create the tables of this module that do not exist yet (see :mod:`builder.storage.schema`)."""
     _create(db, "users", {"id": int, "email": str, "name": str, "password_hash": str,
                           "created_at": str}, pk="id")
     db["users"].create_index(["email"], unique=True, if_not_exists=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from builder.db import connect, transaction
+from builder.storage.database import connect, transaction
 from builder.format.loader import ServiceFileError, load_service_text
 from builder.storage import as_utc, drafts, events, services, submissions, turns
 

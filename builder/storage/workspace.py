@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from sqlite_utils import Database
 
-from builder.db import transaction
+from builder.storage.database import transaction
 from builder.storage import iso, parse_iso
 
 

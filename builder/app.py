@@ -23,15 +23,13 @@ import secrets
 import tempfile
 from typing import Any, Mapping
 
-from flask import (Flask, current_app, g, has_request_context, make_response, render_template,
-                   request, session, url_for)
-from flask_babel import Babel, get_locale
+from flask import Flask, current_app, make_response, render_template, url_for
 from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from builder import db, mail, markdown, security
+from builder import db, languages, mail, markdown, security
 
 # Blueprints registered by create_app, as "module:attribute" import paths (imported
 # late, so that this module does not import the whole application when it loads).
@@ -57,9 +55,6 @@ DEFAULTS: dict[str, Any] = {
     "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # static URLs change with the file (static_url)
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
 }
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-
-babel = Babel()
 htmx = HTMX()
 
 
@@ -71,8 +66,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
 
     db.init_app(app)
-    babel.init_app(app, default_locale="fr", locale_selector=select_locale)
-    app.before_request(remember_language)
+    languages.init_app(app)
     htmx.init_app(app)
     security.init_app(app)
     mail.init_app(app)
@@ -151,45 +145,7 @@ def _import(target: str) -> Any:
     return getattr(importlib.import_module(module_name), attribute)
 
 
-def select_locale() -> str | None:
-    """``?lang=``, then the language chosen before (session), then the browser's.
-
-    A mini-site page speaks its service's language (``g.lang``, set by
-    :mod:`builder.site` once the service is known), so that it is never half French,
-    half English (a service language the interface lacks gives the default, French).
-    """
-    if not has_request_context():
-        return None  # outside a request (mails from the CLI): the default, French
-    languages = current_app.config["LANGUAGES"]
-    chosen = g.get("lang")
-    if chosen:
-        return chosen if chosen in languages else None
-    current = request._get_current_object()  # one lookup of the proxy for the three reads
-    asked = current.args.get("lang")
-    if asked in languages:
-        return asked
-    remembered = session.get("lang")
-    if remembered in languages:
-        return remembered
-    return current.accept_languages.best_match(languages)
-
-
-def remember_language() -> None:
-    """Keep the language asked with ``?lang=`` for the next pages."""
-    asked = request.args.get("lang")
-    if asked in current_app.config["LANGUAGES"] and session.get("lang") != asked:
-        session["lang"] = asked
-
-
 def _init_templates(app: Flask) -> None:
-    @app.context_processor
-    def language_context() -> dict[str, Any]:
-        return {
-            "lang": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
-            "languages": app.config["LANGUAGES"],
-            "language_names": LANGUAGE_NAMES,
-        }
-
     app.jinja_env.globals["static_url"] = static_url
 
 

@@ -22,15 +22,14 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import re
 import secrets
 import sqlite3
-import unicodedata
 from typing import Any, ContextManager, Mapping, TypeVar
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from builder import slugs
 from builder.storage.database import transaction
 from builder.storage import as_utc, iso, parse_iso
 
@@ -203,11 +202,9 @@ def _first_user(db: Database, where: str, args: list) -> User | None:
 # -- Organisations -----------------------------------------------------------------------
 
 def slugify(name: str) -> str:
-    """A URL slug for ``name``: ``Mission locale d'Évry`` gives ``mission-locale-d-evry``."""
-    letters = "".join(c for c in unicodedata.normalize("NFKD", name.lower())
-                      if not unicodedata.combining(c))  # é -> e, ’ stays a separator
-    slug = re.sub(r"[^a-z0-9]+", "-", letters).strip("-")
-    return slug[:_SLUG_MAX].rstrip("-") or "organisation"
+    """A URL slug for ``name`` (:func:`builder.slugs.slugify`): ``Mission locale d'Évry``
+    gives ``mission-locale-d-evry``, and a name with no letter ``organisation``."""
+    return slugs.slugify(name, "organisation", _SLUG_MAX)
 
 
 def create_organisation(db: Database, name: str, owner_id: int, *,

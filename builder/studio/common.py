@@ -1,14 +1,14 @@
 """What the studio's service pages share: finding a service inside an organisation, and
-the HTML ids of the things of a service."""
+the HTML ids of the things of a service (:func:`builder.editing.locate.anchor`)."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from flask import abort, g
 
 from builder.db import get_db
+from builder.editing.locate import anchor  # noqa: F401  (the studio's pages use it too)
 from builder.storage import workspace
 from builder.storage.accounts import READER
 from builder.studio.access import OrgAccess, require_org
@@ -29,8 +29,3 @@ def require_service(org_slug: str, service_id: str, at_least: str = READER) -> S
         abort(404)
     g.copy = copy
     return ServiceAccess(access, copy)
-
-
-def anchor(kind: str, key: Any) -> str:
-    """An HTML id for a step, block, outcome or persona (« bloc-date-naissance »)."""
-    return f"{kind}-" + re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-")

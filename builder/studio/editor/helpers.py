@@ -10,7 +10,7 @@ link, and the other person's work stays as it is.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from jinja2 import Undefined
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blocks import REGISTRY
@@ -26,6 +27,7 @@ from blocks.library import LIBRARY_DIR, library_blocks, library_names
 from builder.db import get_db
 from builder.editing.condition_text import condition_to_text
 from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
 from builder.editing.ids import use_ids
 from builder.editing.locate import block_key
@@ -35,10 +37,11 @@ from builder.storage import services as published, workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, has_role
 from builder.studio.common import ServiceAccess, anchor, require_service
-from builder.studio.editor_analysis import Analysis, analyse, preview_service, status_changes
-from builder.studio.editor_changes import page_changes
-from builder.studio.editor_fields import STEP_FIELDS, languages_of
-from builder.studio.editor_preview import preview_url
+from builder.editing.analysis import Analysis, status_changes
+from builder.editing.changes import page_changes
+from builder.studio.editor.analysis import analyse, preview_service
+from builder.studio.editor.fields import STEP_FIELDS, languages_of
+from builder.studio.editor.preview_state import preview_url
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
@@ -180,7 +183,7 @@ def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Re
 
 def render_changes(found: ServiceAccess, before: Analysis, **context: Any) -> Response:
     """For htmx after an edit: only the parts of the page that changed since it showed
-    ``before``, swapped out of band (:mod:`builder.studio.editor_changes`); the whole
+    ``before``, swapped out of band (:mod:`builder.editing.changes`); the whole
     editor when the page's outline changed."""
     shown = editor_context(found)
     changes = page_changes(before, shown["analysis"], ui_lang())
@@ -263,3 +266,26 @@ def template_helpers() -> dict[str, Any]:
     return {"anchor": anchor, "type_label": type_label, "condition_text": condition_to_text,
             "text": author_text, "palette": palette, "block_key": block_key, "block_ids": use_ids,
             "step_fields": lambda step, data: STEP_FIELDS.fields(step, languages_of(data))}
+
+
+def with_posted(spec: FieldSpec, posted: MultiDict) -> FieldSpec:
+    """The field showing what was posted (after a mistake, nothing typed is lost)."""
+    if spec.widget == "condition":
+        return spec
+    if spec.widget == "checkboxes":
+        return replace(spec, value=posted.getlist(spec.name))
+    if spec.widget == "checkbox":
+        return replace(spec, value=(posted.getlist(spec.name) or [""])[-1] == "oui")
+    if isinstance(spec.value, dict):
+        return replace(spec, value={lang: posted.get(f"{spec.name}.{lang}", "") for lang in spec.value})
+    return replace(spec, value=posted.get(spec.name, ""))
+
+
+def field_errors(error: Problem | Problems) -> dict[str, str]:
+    """The messages of a refused form, by field name ("" for the form as a whole)."""
+    problems = error.problems if isinstance(error, Problems) else [error]
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = str(problem.path[0]) if problem.path else ""
+        errors[name] = (errors.get(name, "") + " " + problem.message(ui_lang())).strip()
+    return errors

@@ -24,10 +24,10 @@ from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
 from builder.studio.common import ServiceAccess, require_service
 from builder.studio.editor import bp
-from builder.studio.editor_analysis import analyse
-from builder.studio.editor_common import (Editing, after_edit, anchor, author_text, editor_url, is_htmx,
+from builder.studio.editor.analysis import analyse
+from builder.studio.editor.helpers import (Editing, after_edit, anchor, author_text, editor_url, is_htmx,
                                           posted_revision, problem_text, ui_lang)
-from builder.studio import editor_condition_form as conditions
+from builder.editing import condition_form as conditions
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ import tempfile
 from typing import Any, Mapping
 
 from flask import Flask, current_app, make_response, render_template, url_for
-from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from builder import db, languages, mail, markdown, security
+from builder.extensions import htmx
 
 # Blueprints registered by create_app, as "module:attribute" import paths (imported
 # late, so that this module does not import the whole application when it loads).
@@ -54,7 +54,6 @@ DEFAULTS: dict[str, Any] = {
     "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # static URLs change with the file (static_url)
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
 }
-htmx = HTMX()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:

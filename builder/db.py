@@ -18,9 +18,13 @@ import weakref
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from builder.storage.database import BUSY_TIMEOUT_SECONDS, connect, transaction, unsynced  # noqa: F401
+from builder.storage.database import (  # noqa: F401
+    BUSY_TIMEOUT_SECONDS,
+    connect,
+    transaction,
+    unsynced,
+)
 from builder.storage.schema import init_db  # noqa: F401  (builder.db.init_db for callers)
-
 
 
 def get_db() -> Database:

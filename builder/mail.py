@@ -28,8 +28,16 @@ from sqlite_utils import Database
 
 from builder.db import get_db, transaction
 from builder.storage import as_utc, outbox, turns
-from builder.storage.outbox import FAILED, PENDING, SENT, enqueue, outbox_counts, pending_mails  # noqa: F401
+from builder.storage.outbox import (  # noqa: F401
+    FAILED,
+    PENDING,
+    SENT,
+    enqueue,
+    outbox_counts,
+    pending_mails,
+)
 from builder.storage.submissions import Submission
+
 DEFAULTS = {
     "MAIL_SERVER": None,  # no server: mails wait in the outbox
     "MAIL_PORT": 25,

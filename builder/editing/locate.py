@@ -11,7 +11,6 @@ entry of a step's ``blocks`` has a *key* (:func:`block_key`): a block's own ``id
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from typing import Any, Iterator
 

@@ -19,10 +19,10 @@ from typing import Any, Callable, Iterator, Mapping
 
 from builder.messages import Problem, Problems, Suggestion, register
 from builder.rules.explain import render_explanation
-from builder.rules.words import group_text, word
 from builder.rules.expressions import Expression, parse
 from builder.rules.nodes import AND, ATOM, COMPARE, NOT, OR
 from builder.rules.values import UNKNOWN, all_of, any_of, negation
+from builder.rules.words import group_text, word
 
 __all__ = ["Check", "Condition", "parse_condition", "render_explanation"]
 

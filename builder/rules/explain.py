@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from builder.rules.requirements import requirement
 from builder.rules.words import FormatValue, default_format_value, group_text, word
 
+
 def render_explanation(check: Any, labels: Mapping[str, str] | None = None,
                        format_value: FormatValue | None = None, lang: str = "fr") -> list[str]:
     """Lines a person can read, one per condition, groups first and their parts indented

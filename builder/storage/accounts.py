@@ -30,8 +30,8 @@ from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from builder import slugs
-from builder.storage.database import transaction
 from builder.storage import as_utc, iso, parse_iso
+from builder.storage.database import transaction
 
 READER, EDITOR, OWNER = "reader", "editor", "owner"
 ROLES = (READER, EDITOR, OWNER)  # least to most: each role may do what those before it do

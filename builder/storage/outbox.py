@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from builder.storage.database import transaction
 from builder.storage import iso
+from builder.storage.database import transaction
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 

@@ -10,8 +10,8 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from builder.storage.database import transaction
 from builder.storage import as_utc, iso, parse_iso
+from builder.storage.database import transaction
 
 # Hits older than this are deleted whatever their key: no window is longer.
 MAX_WINDOW = dt.timedelta(days=1)

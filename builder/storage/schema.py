@@ -6,8 +6,17 @@ from types import ModuleType
 
 from sqlite_utils import Database
 
-from builder.storage import (accounts, drafts, events, outbox, ratelimit, services, submissions, turns,
-                             workspace)
+from builder.storage import (
+    accounts,
+    drafts,
+    events,
+    outbox,
+    ratelimit,
+    services,
+    submissions,
+    turns,
+    workspace,
+)
 from builder.storage.database import transaction
 
 

@@ -24,9 +24,9 @@ from typing import Any, Callable, Iterator, Mapping
 
 from sqlite_utils import Database
 
-from builder.storage.database import transaction
 from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
+from builder.storage.database import transaction
 
 logger = logging.getLogger(__name__)
 

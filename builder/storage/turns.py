@@ -12,8 +12,8 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from builder.storage.database import transaction
 from builder.storage import as_utc, iso
+from builder.storage.database import transaction
 
 
 def create_tables(db: Database) -> None:

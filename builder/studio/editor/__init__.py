@@ -44,5 +44,13 @@ def vary_on_htmx(response):
 
 
 # The views register their routes on bp and preview_bp.
-from builder.studio.editor import (blocks, conditions, outcomes, persona_form, personas, preview,  # noqa: E402,F401
-                                   service, steps)
+from builder.studio.editor import (  # noqa: E402,F401
+    blocks,
+    conditions,
+    outcomes,
+    persona_form,
+    personas,
+    preview,
+    service,
+    steps,
+)

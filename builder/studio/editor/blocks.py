@@ -14,8 +14,14 @@ from blocks import REGISTRY
 from builder.editing import operations as ops
 from builder.editing.block_operations import block_type_named, dropped_by_type_change
 from builder.editing.document import ServiceDocument
-from builder.editing.forms import (FieldSpec, form_to_params, param_fields, param_label, use_fields,
-                                   use_form_to_params)
+from builder.editing.forms import (
+    FieldSpec,
+    form_to_params,
+    param_fields,
+    param_label,
+    use_fields,
+    use_form_to_params,
+)
 from builder.editing.locate import block_key, find_block, find_step
 from builder.messages import Problem, Problems
 from builder.storage.accounts import EDITOR, READER
@@ -23,9 +29,20 @@ from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
 from builder.studio.editor.analysis import analyse
-from builder.studio.editor.helpers import (field_errors, with_posted, Editing, after_edit, anchor, editor_url, posted_revision, refuse,
-                                          start_edit, type_label, ui_lang)
 from builder.studio.editor.fields import languages_of
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    anchor,
+    editor_url,
+    field_errors,
+    posted_revision,
+    refuse,
+    start_edit,
+    type_label,
+    ui_lang,
+    with_posted,
+)
 
 
 @bp.route("/etapes/<step_id>/blocs", methods=["POST"])

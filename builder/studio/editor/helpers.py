@@ -13,32 +13,42 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from jinja2 import Undefined
 from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Undefined
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blocks import REGISTRY
 from blocks.library import LIBRARY_DIR, library_blocks, library_names
 from builder.db import get_db
+from builder.editing.analysis import Analysis, status_changes
+from builder.editing.changes import page_changes
 from builder.editing.condition_text import condition_to_text
 from builder.editing.document import ServiceDocument, leading_comments
 from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
 from builder.editing.ids import use_ids
 from builder.editing.locate import block_key
+from builder.extensions import htmx
 from builder.format.model import localize
 from builder.messages import Problem, Problems
-from builder.storage import services as published, workspace
+from builder.storage import services as published
+from builder.storage import workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, has_role
 from builder.studio.common import ServiceAccess, anchor, require_service
-from builder.editing.analysis import Analysis, status_changes
-from builder.editing.changes import page_changes
 from builder.studio.editor.analysis import analyse, preview_service
 from builder.studio.editor.fields import STEP_FIELDS, languages_of
 from builder.studio.editor.preview_state import preview_url
@@ -83,11 +93,6 @@ def posted_revision() -> int:
         abort(400)
 
 
-def is_htmx() -> bool:
-    """Whether htmx made this request (it then gets a partial, not a whole page)."""
-    return request.headers.get("HX-Request") == "true"
-
-
 def ui_lang() -> str:
     """The interface language (for messages)."""
     return str(get_locale() or "fr")
@@ -123,7 +128,7 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     changes = status_changes(before, analyse(copy, written))
     found = ServiceAccess(editing.found.access, copy)
     signed = sign_undo(copy.service_id, undo) if undo else None
-    if is_htmx():
+    if htmx:
         return render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
     if undo is not None:
         return render_editor(found, notice=notice, persona_changes=changes, undo=signed)
@@ -136,7 +141,7 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
 def refuse(editing: Editing, error: Problem | Problems, status: int = 422) -> Response:
     """An edit that cannot be made: its message on the editor (nothing is saved)."""
     message = problem_text(error)
-    if is_htmx():
+    if htmx:
         return render_editor(editing.found, status=status, error=message)
     flash(message, "error")
     return redirect(editor_url(editing.found), 303)
@@ -152,7 +157,7 @@ def conflict_response(editing: Editing, current: workspace.WorkingCopy, back: st
     """409: someone saved since the page was shown; nothing of theirs is lost, and the
     person can reload the latest version."""
     found = ServiceAccess(editing.found.access, current)
-    if is_htmx():
+    if htmx:
         return render_editor(found, status=409, conflict=True)
     body = render_template("studio/editor/conflict.html", org=found.access.org, copy=current,
                            back=back or editor_url(found))
@@ -174,7 +179,7 @@ def editor_url(found: ServiceAccess, anchor: str = "") -> str:
 
 def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Response:
     """The editor: the whole page, or only its partial for htmx."""
-    template = EDITOR_PARTIAL if is_htmx() else EDITOR_TEMPLATE
+    template = EDITOR_PARTIAL if htmx else EDITOR_TEMPLATE
     body = render_template(template, **editor_context(found), **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")

@@ -15,9 +15,24 @@ from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
 from builder.studio.editor.analysis import analyse
-from builder.studio.editor.helpers import (field_errors, with_posted, Editing, after_edit, anchor, editor_url, posted_revision, refuse,
-                                          start_edit)
-from builder.studio.editor.fields import OUTCOME_FIELDS, languages_of, read_outcome, show_links, show_source
+from builder.studio.editor.fields import (
+    OUTCOME_FIELDS,
+    languages_of,
+    read_outcome,
+    show_links,
+    show_source,
+)
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    anchor,
+    editor_url,
+    field_errors,
+    posted_revision,
+    refuse,
+    start_edit,
+    with_posted,
+)
 
 
 @bp.route("/resultats", methods=["POST"])

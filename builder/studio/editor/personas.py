@@ -20,7 +20,14 @@ from builder.studio.access import login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
 from builder.studio.editor.analysis import preview_service
-from builder.studio.editor.helpers import after_edit, anchor, editor_url, refuse, start_edit, ui_lang
+from builder.studio.editor.helpers import (
+    after_edit,
+    anchor,
+    editor_url,
+    refuse,
+    start_edit,
+    ui_lang,
+)
 from builder.studio.editor.preview_state import preview_answers, real_answers
 
 register({

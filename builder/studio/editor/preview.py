@@ -33,9 +33,12 @@ from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import login_required
 from builder.studio.common import require_service
 from builder.studio.editor import preview_bp
-from builder.studio.editor.preview_state import preview_answers, real_answers, save_answers
 from builder.studio.editor.analysis import preview_service
-
+from builder.studio.editor.preview_state import (
+    preview_answers,
+    real_answers,
+    save_answers,
+)
 
 # The mini-site's pages the preview has; any other (save for later, resume…) is not here.
 PAGES = {"site.start": "start", "site.begin": "begin", "site.step": "step", "site.check": "check",

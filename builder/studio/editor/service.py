@@ -29,8 +29,15 @@ from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
 from builder.studio.editor.analysis import analyse
-from builder.studio.editor.helpers import field_errors, with_posted, Editing, after_edit, editor_url, posted_revision
 from builder.studio.editor.fields import FieldSet, languages_of
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    editor_url,
+    field_errors,
+    posted_revision,
+    with_posted,
+)
 
 register({
     "editing.service_title": ("Donnez un titre au service.", "Give the service a title."),

@@ -11,9 +11,17 @@ from builder.messages import Problem, Problems
 from builder.studio.access import login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
-from builder.studio.editor.helpers import (after_edit, anchor, author_text, read_undo, refuse, render_editor,
-                                          start_edit)
 from builder.studio.editor.fields import STEP_FIELDS, languages_of
+from builder.studio.editor.helpers import (
+    after_edit,
+    anchor,
+    author_text,
+    read_undo,
+    refuse,
+    render_editor,
+    start_edit,
+)
+
 
 @bp.route("/")
 @login_required

@@ -110,10 +110,12 @@ def step_id_of(url: str) -> str | None:
 
 
 def check_fields(walker: Walker, url: str, step_id: str, shown: list[str], answers: dict) -> None:
-    """Each shown question checked by htmx alone: with the persona's answer, then a wrong one."""
-    for block_id in shown:
+    """Each shown question checked by htmx as a person filling the page from the top
+    changes it: with the persona's answer, then a wrong one (the questions above it
+    answered, those below still blank)."""
+    for index, block_id in enumerate(shown):
         for label, value in (("answer", posted_value(answers.get(block_id))), ("wrong", WRONG)):
-            data = {key: posted_value(answers.get(key)) for key in shown if key != block_id}
+            data = {key: posted_value(answers.get(key)) for key in shown[:index]}
             data.update({block_id: value, "_shown": shown, "_source": block_id})
             walker.save(f"{step_id}-htmx-{block_id}-{label}", walker.post(url, data, htmx=True))
 

@@ -2,9 +2,12 @@
 
 A block type is a small stateless class: a name, palette labels, the parameters it
 accepts (:class:`Param`), a few :class:`Example` answers, and methods to check its
-parameters, clean one answer, build the WTForms field a respondent fills in and format
-an answer for people, CSV and JSON. Built-in types live in :mod:`blocks.types`; they are
-registered in :data:`blocks.registry.REGISTRY` exactly as an extension would be.
+parameters, clean one answer, build the WTForms field a respondent fills in, convert an
+answer between the draft, the field and the studio's example form, draw the block with
+its own template (:mod:`blocks.rendering`) and format an answer for people, CSV and
+JSON. Everything the rest of Tremplin needs to know about a type is asked of it, never
+found from its name. Built-in types live in :mod:`blocks.types`; they are registered in
+:data:`blocks.registry.REGISTRY` exactly as an extension would be.
 """
 
 from __future__ import annotations

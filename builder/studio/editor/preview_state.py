@@ -82,15 +82,19 @@ class Preview(Place):
 
     name = "preview"
 
+    def __init__(self, service: Service, lang: str, service_id: str):
+        super().__init__(service, lang)
+        self.service_id = service_id  # the working copy's, under which the answers are kept
+
     def url_for(self, endpoint: str, **values: Any) -> str:
         """The preview's page standing for the mini-site's ``endpoint``."""
         return preview_url_for(endpoint, **values)
 
     def save(self, answers: dict[str, Any], step_id: str) -> None:
         """Keep the answers in this person's preview."""
-        save_answers(self.service.id, answers)
+        save_answers(self.service_id, answers)
 
 
 def preview_place(service: Service) -> Preview:
-    """The preview of ``service`` in the language of the page being shown."""
-    return Preview(service, g.lang)
+    """The preview of ``service`` shown on this page (its language, its working copy)."""
+    return Preview(service, g.lang, g.preview_service_id)

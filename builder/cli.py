@@ -6,15 +6,17 @@ any server; ``serve`` and ``run`` start mini-sites (see builder.app).
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from builder.cli_common import (Group, argument, default_language, instance_option, instance_settings,
-                                message_lang, option)
+from builder.cli_common import (Group, argument, default_language, instance_database, instance_option,
+                                instance_settings, message_lang, option)
 from builder.format.loader import ServiceFileError, load_service
 from builder.format.schema import service_schema
 from builder.format.yaml_lines import YamlProblem, read_yaml
@@ -41,6 +43,9 @@ register({
     "cli.mail_unset": ("MAIL_SERVER n'est pas réglé : les e-mails attendent dans la boîte d'envoi.",
                        "MAIL_SERVER is not set: the mails wait in the outbox."),
     "cli.mail_done": ("{sent} envoyés, {failed} en échec", "{sent} sent, {failed} failed"),
+    "cli.backup_exists": ("{target} existe déjà : choisissez un autre nom (rien n'a été écrit).",
+                          "{target} already exists: choose another name (nothing was written)."),
+    "cli.backup_done": ("Base {database} copiée dans {target}.", "Database {database} copied to {target}."),
 })
 
 
@@ -193,6 +198,20 @@ def mail_retry(instance: str | None) -> None:
     if delivery.skipped:
         click.echo(render("cli.mail_unset", message_lang()))
     click.echo(render("cli.mail_done", message_lang(), sent=delivery.sent, failed=delivery.failed))
+
+
+@main.command()
+@argument("target", type=click.Path(dir_okay=False), metavar="FICHIER")
+@instance_option()
+def backup(target: str, instance: str | None) -> None:
+    """Copier la base de l'instance dans FICHIER, même pendant qu'elle sert."""
+    if Path(target).exists():
+        raise click.ClickException(render("cli.backup_exists", message_lang(), target=target))
+    from builder.db import connect
+    database = instance_database(instance)
+    with contextlib.closing(connect(database)) as source, contextlib.closing(sqlite3.connect(target)) as copy:
+        source.conn.backup(copy)  # SQLite's online backup: a consistent copy, WAL included
+    click.echo(render("cli.backup_done", message_lang(), database=database, target=target))
 
 
 def _add_extension_commands() -> None:

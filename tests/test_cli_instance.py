@@ -20,7 +20,7 @@ from mailserver import free_port
 from builder.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTANCE_COMMANDS = {"run", "serve", "export", "purge", "mail-retry"}
+INSTANCE_COMMANDS = {"run", "serve", "export", "purge", "mail-retry", "backup"}
 ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 
 
@@ -43,8 +43,9 @@ def server(*args: str):
         process.stderr.close()
 
 
-def published_ids(instance: Path) -> set[str]:
-    with contextlib.closing(sqlite3.connect(instance / "tremplin.sqlite3")) as db:
+def published_ids(database: Path) -> set[str]:
+    """The services published in the SQLite file ``database``."""
+    with contextlib.closing(sqlite3.connect(database)) as db:
         return {row[0] for row in db.execute("SELECT DISTINCT service_id FROM published_services")}
 
 
@@ -59,7 +60,7 @@ def test_run_keeps_its_data_in_the_instance_given(tmp_path):
         assert first_line.startswith(f"Tremplin : http://127.0.0.1:{port}/")
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/s/avis/", timeout=30) as response:
             assert response.status == 200
-    assert "avis" in published_ids(instance)
+    assert "avis" in published_ids(instance / "tremplin.sqlite3")
 
 
 def test_serve_keeps_its_data_in_the_instance_given(tmp_path):
@@ -92,3 +93,21 @@ def test_the_other_commands_read_the_instance_given(tmp_path, command):
         assert f"Aucun service « avis » n'a été publié dans {instance / 'tremplin.sqlite3'}" in result.stderr
     else:
         assert result.returncode == 0, result.stderr
+
+
+def test_backup_copies_the_database_of_the_instance_given(tmp_path):
+    instance, copy = tmp_path / "asso", tmp_path / "sauvegarde.sqlite3"
+    port = free_port()
+    with server("run", "--port", str(port), "--instance", str(instance)):  # serving meanwhile
+        result = tremplin("backup", str(copy), "--instance", str(instance))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Base {instance / 'tremplin.sqlite3'} copiée dans {copy}.\n"
+    assert "avis" in published_ids(copy)
+
+
+def test_backup_never_writes_over_a_file(tmp_path):
+    existing = tmp_path / "sauvegarde.sqlite3"
+    existing.write_text("à garder", encoding="utf-8")
+    result = tremplin("backup", str(existing), "--instance", str(tmp_path))
+    assert result.returncode == 1 and "existe déjà" in result.stderr
+    assert existing.read_text(encoding="utf-8") == "à garder"

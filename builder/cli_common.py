@@ -70,45 +70,27 @@ def message_lang() -> str:
     return obj if obj in LANGUAGES else LANGUAGES[0]
 
 
+def _translated(attribute: str) -> property:
+    """An attribute click sets once and reads whenever it writes: kept as written (in
+    ``_<attribute>``), read in the language in use."""
+    private = "_" + attribute
+    return property(lambda self: translate(getattr(self, private)),
+                    lambda self, value: setattr(self, private, value))
+
+
 class _TranslatedHelp:
     """``help`` and ``metavar`` are read in the language in use, whenever click asks."""
 
-    @property
-    def help(self) -> str | None:
-        return translate(self._help)
-
-    @help.setter
-    def help(self, value: str | None) -> None:
-        self._help = value
-
-    @property
-    def metavar(self) -> str | None:
-        return translate(self._metavar)
-
-    @metavar.setter
-    def metavar(self, value: str | None) -> None:
-        self._metavar = value
+    help = _translated("help")
+    metavar = _translated("metavar")
 
 
 class _TranslatedUsage(_TranslatedHelp):
     """The usage line's words ("[OPTIONS]", "COMMAND [ARGS]...") follow the language too:
     click keeps them as attributes, outside gettext."""
 
-    @property
-    def options_metavar(self) -> str | None:
-        return translate(self._options_metavar)
-
-    @options_metavar.setter
-    def options_metavar(self, value: str | None) -> None:
-        self._options_metavar = value
-
-    @property
-    def subcommand_metavar(self) -> str | None:
-        return translate(self._subcommand_metavar)
-
-    @subcommand_metavar.setter
-    def subcommand_metavar(self, value: str | None) -> None:
-        self._subcommand_metavar = value
+    options_metavar = _translated("options_metavar")
+    subcommand_metavar = _translated("subcommand_metavar")
 
 
 class Option(_TranslatedHelp, click.Option):

@@ -23,14 +23,13 @@ import secrets
 import tempfile
 from typing import Any, Mapping
 
-from flask import Flask, current_app, g, has_request_context, make_response, render_template, request, session
-from flask_babel import Babel, get_locale
-from flask_htmx import HTMX
+from flask import Flask, current_app, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from builder import db, delivery, mail, markdown, security
+from builder import db, delivery, languages, mail, markdown, security
+from builder.extensions import htmx
 
 # Blueprints registered by create_app, as "module:attribute" import paths (imported
 # late, so that this module does not import the whole application when it loads).
@@ -40,8 +39,7 @@ BLUEPRINTS: list[str] = [
     "builder.studio.orgs:bp",
     "builder.studio.services:bp",
     "builder.studio.editor:bp",
-    "builder.studio.editor_service:bp",
-    "builder.studio.editor_preview:bp",
+    "builder.studio.editor:preview_bp",
     "builder.studio.publishing:bp",
     "builder.studio.submissions:bp",
     "builder.studio.figures:bp",
@@ -56,10 +54,6 @@ DEFAULTS: dict[str, Any] = {
     "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # a year for fingerprinted URLs (builder.delivery)
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
 }
-LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-
-babel = Babel()
-htmx = HTMX()
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -70,14 +64,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _configure(app, test_config)
 
     db.init_app(app)
-    babel.init_app(app, default_locale="fr", locale_selector=select_locale)
-    app.before_request(remember_language)
+    languages.init_app(app)
     htmx.init_app(app)
     security.init_app(app)
     mail.init_app(app)
     markdown.init_app(app)
     delivery.init_app(app)
-    _init_templates(app)
     _init_error_pages(app)
 
     app.add_url_rule("/healthz", "healthz", healthz)
@@ -149,46 +141,6 @@ def load_or_create_secret_key(instance_path: str) -> str:
 def _import(target: str) -> Any:
     module_name, _, attribute = target.partition(":")
     return getattr(importlib.import_module(module_name), attribute)
-
-
-def select_locale() -> str | None:
-    """``?lang=``, then the language chosen before (session), then the browser's.
-
-    A mini-site page speaks its service's language (``g.lang``, set by
-    :mod:`builder.site` once the service is known), so that it is never half French,
-    half English (a service language the interface lacks gives the default, French).
-    """
-    if not has_request_context():
-        return None  # outside a request (mails from the CLI): the default, French
-    languages = current_app.config["LANGUAGES"]
-    chosen = g.get("lang")
-    if chosen:
-        return chosen if chosen in languages else None
-    current = request._get_current_object()  # one lookup of the proxy for the three reads
-    asked = current.args.get("lang")
-    if asked in languages:
-        return asked
-    remembered = session.get("lang")
-    if remembered in languages:
-        return remembered
-    return current.accept_languages.best_match(languages)
-
-
-def remember_language() -> None:
-    """Keep the language asked with ``?lang=`` for the next pages."""
-    asked = request.args.get("lang")
-    if asked in current_app.config["LANGUAGES"] and session.get("lang") != asked:
-        session["lang"] = asked
-
-
-def _init_templates(app: Flask) -> None:
-    @app.context_processor
-    def language_context() -> dict[str, Any]:
-        return {
-            "lang": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
-            "languages": app.config["LANGUAGES"],
-            "language_names": LANGUAGE_NAMES,
-        }
 
 
 def _init_error_pages(app: Flask) -> None:

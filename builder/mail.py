@@ -6,7 +6,8 @@ A mail server that is down must never cost a submission. Mails are written to th
 (:func:`deliver_after_response`), and tried again later with an exponential backoff:
 by ``tremplin mail-retry`` (which calls :func:`deliver_pending`) and, at most once a
 minute, after an ordinary request. Settings come from the instance config
-(``MAIL_SERVER``, ``MAIL_PORT``, ``MAIL_USE_TLS``, ``MAIL_USERNAME``...).
+(``MAIL_SERVER``, ``MAIL_PORT``, ``MAIL_USE_TLS``, ``MAIL_USERNAME``...). The outbox
+table itself belongs to :mod:`builder.storage.outbox` (its names are re-exported here).
 """
 
 from __future__ import annotations
@@ -17,10 +18,8 @@ import json
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email import policy
-from email.header import Header
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Iterable, Mapping
 
 from flask import Flask, Response, after_this_request, current_app, g, request
@@ -28,10 +27,17 @@ from flask_babel import format_datetime, gettext
 from sqlite_utils import Database
 
 from builder.db import get_db, transaction
-from builder.storage import as_utc, iso, turns
+from builder.storage import as_utc, outbox, turns
+from builder.storage.outbox import (  # noqa: F401
+    FAILED,
+    PENDING,
+    SENT,
+    enqueue,
+    outbox_counts,
+    pending_mails,
+)
 from builder.storage.submissions import Submission
 
-PENDING, SENT, FAILED = "pending", "sent", "failed"
 DEFAULTS = {
     "MAIL_SERVER": None,  # no server: mails wait in the outbox
     "MAIL_PORT": 25,
@@ -145,62 +151,7 @@ def _summary(submission: Submission, lines: Iterable[tuple[str, str]]) -> str:
     return "\n".join(header + answers)
 
 
-# -- The outbox ----------------------------------------------------------------------
-
-class _WirePolicy(policy.EmailPolicy):
-    """``policy.SMTP``, but a non-ASCII subject is folded by the older, lossless encoder.
-
-    Python 3.11's folder can lose the space at a fold between two encoded words (a bug
-    of the family of CPython gh-144156): « rappelé·e par un·e » arrived as « rappelé·e
-    parun·e ». Encoding the whole subject as encoded words keeps every space.
-    """
-
-    def fold_binary(self, name: str, value: Any) -> bytes:
-        if name.lower() == "subject" and not str(value).isascii():
-            encoded = Header(str(value), "utf-8", header_name=name).encode(linesep=self.linesep)
-            return f"{name}: {encoded}{self.linesep}".encode("ascii")
-        return super().fold_binary(name, value)
-
-
-_WIRE = _WirePolicy(linesep="\r\n")
-
-
-def enqueue(
-    db: Database,
-    message: EmailMessage,
-    *,
-    submission_id: int | None = None,
-    now: dt.datetime | None = None,
-) -> int:
-    """Put ``message`` in the outbox, due at once; return its outbox id."""
-    recipients = [address for _, address in getaddresses(
-        message.get_all("To", []) + message.get_all("Cc", [])) if address]
-    if not recipients:
-        raise ValueError("a mail needs at least one recipient")
-    table = db["outbox"].insert({
-        "submission_id": submission_id,
-        "sender": parseaddr(message["From"])[1],
-        "recipients": json.dumps(recipients),
-        "subject": message["Subject"],
-        "message": message.as_bytes(policy=_WIRE),
-        "status": PENDING,
-        "attempts": 0,
-        "created_at": iso(now),
-        "next_attempt_at": iso(now),
-    })
-    return table.last_pk
-
-
-def outbox_counts(db: Database) -> dict[str, int]:
-    """How many mails are pending, sent and given up on."""
-    rows = db.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-    return {PENDING: 0, SENT: 0, FAILED: 0} | {row["status"]: row["n"] for row in rows}
-
-
-def pending_mails(db: Database) -> list[dict[str, Any]]:
-    """The mails still to send, oldest first (for the studio and the tests)."""
-    return list(db["outbox"].rows_where("status = ?", [PENDING], order_by="id"))
-
+# -- Retries -------------------------------------------------------------------------
 
 def retry_delay(attempts: int, config: Mapping[str, Any]) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failure: doubling, up to a ceiling."""
@@ -224,26 +175,11 @@ def deliver_pending(app: Flask | None = None, *, now: dt.datetime | None = None)
             return Delivery(skipped=True)
         db = get_db()
         now = as_utc(now)
-        rows = _claim_due(db, now, app.config["MAIL_BATCH_SIZE"])
+        rows = outbox.claim_due(db, now, app.config["MAIL_BATCH_SIZE"], _LEASE)
         if not rows:
             return Delivery()
         errors = _send(rows, app.config)
         return _record(db, rows, errors, now, app.config)
-
-
-def _claim_due(db: Database, now: dt.datetime, limit: int) -> list[dict[str, Any]]:
-    with transaction(db):
-        rows = list(db["outbox"].rows_where(
-            "status = ? AND next_attempt_at <= ?", [PENDING, iso(now)],
-            order_by="next_attempt_at, id", limit=limit))
-        if not rows:
-            return []
-        ids = [row["id"] for row in rows]
-        db.execute(
-            f"UPDATE outbox SET next_attempt_at = ? WHERE id IN ({', '.join('?' * len(ids))})",
-            [iso(now + _LEASE), *ids],
-        )
-    return rows
 
 
 def _send(rows: list[dict[str, Any]], config: Mapping[str, Any]) -> dict[int, str | None]:
@@ -297,8 +233,7 @@ def _record(db: Database, rows: list[dict[str, Any]], errors: dict[int, str | No
         for row in rows:
             error = errors[row["id"]]
             if error is None:
-                db.execute("UPDATE outbox SET status = ?, sent_at = ?, message = NULL,"
-                           " last_error = NULL WHERE id = ?", [SENT, iso(now), row["id"]])
+                outbox.mark_sent(db, row["id"], now)
             else:
                 _record_failure(db, row, error, now, config)
     failed = sum(1 for error in errors.values() if error is not None)
@@ -308,12 +243,8 @@ def _record(db: Database, rows: list[dict[str, Any]], errors: dict[int, str | No
 def _record_failure(db: Database, row: Mapping[str, Any], error: str,
                     now: dt.datetime, config: Mapping[str, Any]) -> None:
     attempts = row["attempts"] + 1
-    status = FAILED if attempts >= config["MAIL_MAX_ATTEMPTS"] else PENDING
-    db.execute(
-        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?"
-        " WHERE id = ?",
-        [status, attempts, iso(now + retry_delay(attempts, config)), error, row["id"]],
-    )
+    outbox.mark_failed(db, row["id"], attempts=attempts, given_up=attempts >= config["MAIL_MAX_ATTEMPTS"],
+                       next_attempt=now + retry_delay(attempts, config), error=error)
     current_app.logger.warning("mail %s not sent (attempt %s): %s", row["id"], attempts, error)
 
 
@@ -359,11 +290,4 @@ def _take_turn(db: Database, config: Mapping[str, Any]) -> bool:
     """True for one worker when mails are due and the interval has passed since the last turn."""
     now = as_utc(None)
     return turns.take_turn(db, _LAST_RUN, config["MAIL_RETRY_INTERVAL"], now=now,
-                           wanted=lambda: _has_due_mail(db, now))
-
-
-def _has_due_mail(db: Database, now: dt.datetime) -> bool:
-    return db.execute(
-        "SELECT 1 FROM outbox WHERE status = ? AND next_attempt_at <= ? LIMIT 1",
-        [PENDING, iso(now)],
-    ).fetchone() is not None
+                           wanted=lambda: outbox.has_due_mail(db, now))

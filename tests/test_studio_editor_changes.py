@@ -126,7 +126,7 @@ def test_the_yaml_kept_for_an_item_is_that_of_its_exact_value():
 def test_an_edit_does_not_read_the_saved_text_again_and_its_problems_keep_their_lines(studio: Studio, monkeypatch):
     from builder.editing.document import ServiceDocument
     from builder.format.loader import check_service_text
-    from builder.studio.editor_analysis import analyse
+    from builder.studio.editor.analysis import analyse
 
     studio.page()  # the revision shown is analysed (its text read once)
 

@@ -10,9 +10,21 @@ from typing import Any, Mapping
 from blocks import REGISTRY
 from blocks.base import ID_PATTERN, BlockType
 from blocks.library import USE_KEYS, library_blocks, library_names
-from builder.editing.edits import check_ids_free, check_new_id, insert_at, make_token, step_blocks
+from builder.editing.edits import (
+    check_ids_free,
+    check_new_id,
+    insert_at,
+    make_token,
+    step_blocks,
+)
 from builder.editing.ids import question_id, taken_ids, unique, use_ids
-from builder.editing.locate import block_key, check_position, find_block, is_blank, set_key
+from builder.editing.locate import (
+    block_key,
+    check_position,
+    find_block,
+    is_blank,
+    set_key,
+)
 from builder.editing.references import rename_questions
 from builder.messages import Problem, Suggestion, register
 

@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from builder.format import references  # noqa: F401  (registers « unknown_name »…)
 from builder.messages import Problem, Suggestion
 from builder.rules.expressions import parse
-from builder.rules.nodes import ATOM, AND, NOT, OR
+from builder.rules.nodes import AND, ATOM, NOT, OR
 
 _GROUP_LEVEL = {"all": AND, "any": OR}
 

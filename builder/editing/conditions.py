@@ -37,7 +37,12 @@ from blocks.types.choice import iter_options
 from blocks.types.date import parse_date
 from builder.editing.condition_text import check_expression, condition_to_text
 from builder.editing.locate import as_list
-from builder.editing.row_patterns import expression_kind, leaf_pattern, parse_root, split_logic
+from builder.editing.row_patterns import (
+    expression_kind,
+    leaf_pattern,
+    parse_root,
+    split_logic,
+)
 from builder.format.model import localize
 from builder.messages import Problem, register
 

@@ -7,15 +7,13 @@ them, the ids that ``use:`` entries bring included.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any, Iterable
 
 from blocks.library import expand_use
 from builder.messages import Problem
+from builder.slugs import MAX_LENGTH, shorten, slugify, words  # noqa: F401  (slugify: for the editor)
 
-MAX_ID_LENGTH = 40
-_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+MAX_ID_LENGTH = MAX_LENGTH
 # Words that carry no meaning in an id made from a question (« Quelle est votre date de
 # naissance ? » gives date_naissance).
 STOP_WORDS = frozenset("""
@@ -26,37 +24,13 @@ vous y avez as ai
 """.split())
 
 
-def words(text: str) -> list[str]:
-    """The lowercase words of ``text`` without accents (« Élève n°2 » → élève → eleve, n, 2)."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    ascii_text = "".join(char for char in decomposed if not unicodedata.combining(char))
-    ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae")
-    return [word for word in _NOT_ALPHANUMERIC.split(ascii_text) if word]
-
-
-def _shorten(parts: list[str], separator: str) -> str:
-    text = ""
-    for part in parts:
-        candidate = f"{text}{separator}{part}" if text else part
-        if len(candidate) > MAX_ID_LENGTH:
-            break
-        text = candidate
-    return text or parts[0][:MAX_ID_LENGTH]
-
-
-def slugify(text: str, default: str = "etape") -> str:
-    """A slug ``[a-z0-9-]`` for a step or an outcome: « Votre âge » → ``votre-age``."""
-    parts = words(text)
-    return _shorten(parts, "-") if parts else default
-
-
 def question_id(label: str, default: str = "question") -> str:
     """A snake_case id from a question, its small words left out:
     « Quelle est votre date de naissance ? » → ``date_naissance``."""
     parts = [word for word in words(label) if word not in STOP_WORDS] or words(label)
     if not parts:
         return default
-    text = _shorten(parts[:3], "_")
+    text = shorten(parts[:3], "_", MAX_ID_LENGTH)
     return text if text[0].isalpha() else f"q_{text}"
 
 

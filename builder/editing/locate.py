@@ -10,6 +10,7 @@ entry of a step's ``blocks`` has a *key* (:func:`block_key`): a block's own ``id
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
@@ -182,3 +183,8 @@ def _where_in_step(step: Any, index: int, rest: tuple, path: tuple) -> Where:
         key = block_key(entry, step_id, rest[1])
         return Where("steps", step_id, key, field=str(rest[2]) if len(rest) > 2 else None, path=path)
     return Where("steps", step_id, field=str(rest[0]) if rest else None, path=path)
+
+
+def anchor(kind: str, key: Any) -> str:
+    """An HTML id for a step, block, outcome or persona (« bloc-date-naissance »)."""
+    return f"{kind}-" + re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-")

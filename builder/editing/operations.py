@@ -20,12 +20,33 @@ from __future__ import annotations
 import copy
 from typing import Any, Mapping
 
-from builder.editing.block_operations import (add_block, add_library_block, change_block_type, delete_block,
-                                              duplicate_block, move_block, update_block)
-from builder.editing.edits import (apply_fields, check_ids_free, check_new_id, ensure_list, make_token,
-                                   read_token, step_blocks)
+from builder.editing.block_operations import (
+    add_block,
+    add_library_block,
+    change_block_type,
+    delete_block,
+    duplicate_block,
+    move_block,
+    update_block,
+)
+from builder.editing.edits import (
+    apply_fields,
+    check_ids_free,
+    check_new_id,
+    ensure_list,
+    make_token,
+    read_token,
+    step_blocks,
+)
 from builder.editing.ids import entry_ids, slugify, taken_ids, unique
-from builder.editing.locate import as_list, check_persona, check_position, find_outcome, find_step, is_blank
+from builder.editing.locate import (
+    as_list,
+    check_persona,
+    check_position,
+    find_outcome,
+    find_step,
+    is_blank,
+)
 from builder.editing.references import rename_outcome
 from builder.editing.validation import Located, validate
 from builder.format.spec import OUTCOME, PERSONA, SERVICE, SLUG, STEP

@@ -13,7 +13,12 @@ from dataclasses import dataclass
 
 from builder.editing.document import dump_service
 from builder.editing.locate import Where, where_of
-from builder.format.loader import LocatedProblem, ServiceFileError, check_service_text, compile_read
+from builder.format.loader import (
+    LocatedProblem,
+    ServiceFileError,
+    check_service_text,
+    compile_read,
+)
 from builder.format.model import Service
 from builder.messages import Problem, register
 

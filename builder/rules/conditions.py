@@ -18,10 +18,11 @@ from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping
 
 from builder.messages import Problem, Problems, Suggestion, register
-from builder.rules.explain import group_text, render_explanation, word
+from builder.rules.explain import render_explanation
 from builder.rules.expressions import Expression, parse
 from builder.rules.nodes import AND, ATOM, COMPARE, NOT, OR
 from builder.rules.values import UNKNOWN, all_of, any_of, negation
+from builder.rules.words import group_text, word
 
 __all__ = ["Check", "Condition", "parse_condition", "render_explanation"]
 

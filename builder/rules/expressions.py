@@ -14,9 +14,18 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from builder.messages import Problem
-from builder.rules import expression_messages  # noqa: F401  (registers the messages)
-from builder.rules import nodes
-from builder.rules.parser import FUNCTIONS, MAX_DEPTH, MAX_LENGTH, MAX_NODES, is_valid_name, parse_tree
+from builder.rules import (
+    expression_messages,  # noqa: F401  (registers the messages)
+    nodes,
+)
+from builder.rules.parser import (
+    FUNCTIONS,
+    MAX_DEPTH,
+    MAX_LENGTH,
+    MAX_NODES,
+    is_valid_name,
+    parse_tree,
+)
 from builder.rules.values import EMPTY, UNKNOWN
 
 __all__ = ["Expression", "parse", "rename_identifiers", "is_valid_name", "FUNCTIONS",

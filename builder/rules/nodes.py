@@ -11,10 +11,22 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator, Mapping
 
-from builder.rules.explain import format_constant, word
 from builder.rules.values import (
-    ARITHMETIC, COMPARISONS, EMPTY, UNKNOWN, all_of, answered, any_of, count, negate,
-    negation, today_of, truth, years_since)
+    ARITHMETIC,
+    COMPARISONS,
+    EMPTY,
+    UNKNOWN,
+    all_of,
+    answered,
+    any_of,
+    count,
+    negate,
+    negation,
+    today_of,
+    truth,
+    years_since,
+)
+from builder.rules.words import format_constant, word
 
 Env = Mapping[str, Any]
 Fn = Callable[[Env], Any]

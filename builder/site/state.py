@@ -13,6 +13,7 @@ from typing import Any
 from flask import current_app, session
 
 from builder.db import get_db
+from builder.languages import select_locale
 from builder.format.model import Service
 from builder.rules.engine import Evaluation, evaluate
 from builder.site import funnel
@@ -23,12 +24,11 @@ from builder.storage import drafts, events
 def language(service: Service) -> str:
     """The page language: the person's choice when the service has it, else its default.
 
-    The choice is read as a code (:func:`builder.app.select_locale`), without asking
+    The choice is read as a code (:func:`builder.languages.select_locale`), without asking
     Flask-Babel for a parsed locale that the service's own language replaces at once.
     """
     if len(service.languages) == 1:
         return service.default_language  # nothing to choose: the request need not be read
-    from builder.app import select_locale  # here: builder.app builds the application that imports this
     asked = select_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     return asked if asked in service.languages else service.default_language
 

@@ -22,17 +22,16 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import re
 import secrets
 import sqlite3
-import unicodedata
 from typing import Any, ContextManager, Mapping, TypeVar
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from builder.db import transaction
+from builder import slugs
 from builder.storage import as_utc, iso, parse_iso
+from builder.storage.database import transaction
 
 READER, EDITOR, OWNER = "reader", "editor", "owner"
 ROLES = (READER, EDITOR, OWNER)  # least to most: each role may do what those before it do
@@ -99,7 +98,7 @@ class Invitation:
 # -- Schema ------------------------------------------------------------------------------
 
 def create_tables(db: Database) -> None:
-    """Create the tables of this module that do not exist yet (see ``builder.db.init_db``)."""
+    """Create the tables of this module that do not exist yet (see :mod:`builder.storage.schema`)."""
     _create(db, "users", {"id": int, "email": str, "name": str, "password_hash": str,
                           "created_at": str}, pk="id")
     db["users"].create_index(["email"], unique=True, if_not_exists=True)
@@ -203,11 +202,9 @@ def _first_user(db: Database, where: str, args: list) -> User | None:
 # -- Organisations -----------------------------------------------------------------------
 
 def slugify(name: str) -> str:
-    """A URL slug for ``name``: ``Mission locale d'Évry`` gives ``mission-locale-d-evry``."""
-    letters = "".join(c for c in unicodedata.normalize("NFKD", name.lower())
-                      if not unicodedata.combining(c))  # é -> e, ’ stays a separator
-    slug = re.sub(r"[^a-z0-9]+", "-", letters).strip("-")
-    return slug[:_SLUG_MAX].rstrip("-") or "organisation"
+    """A URL slug for ``name`` (:func:`builder.slugs.slugify`): ``Mission locale d'Évry``
+    gives ``mission-locale-d-evry``, and a name with no letter ``organisation``."""
+    return slugs.slugify(name, "organisation", _SLUG_MAX)
 
 
 def create_organisation(db: Database, name: str, owner_id: int, *,

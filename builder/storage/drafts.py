@@ -23,6 +23,20 @@ DEFAULT_TTL_DAYS = 30
 _CODE_ATTEMPTS = 10
 
 
+def create_tables(db: Database) -> None:
+    """Create the drafts table when it is missing (safe to run again)."""
+    db["drafts"].create(
+        {
+            "code": str, "service_id": str, "answers": str, "step_id": str,
+            "created_at": str, "updated_at": str, "expires_at": str,
+        },
+        pk="code",
+        not_null={"service_id", "answers", "created_at", "updated_at", "expires_at"},
+        if_not_exists=True,
+    )
+    db["drafts"].create_index(["expires_at"], if_not_exists=True)
+
+
 @dataclass(frozen=True)
 class Draft:
     """The answers given so far to one service, and where the person stopped."""

@@ -31,6 +31,18 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _JOURNEY = re.compile(r"[0-9a-f]{16}")
 
 
+def create_tables(db: Database) -> None:
+    """Create the funnel's events table when it is missing (safe to run again)."""
+    db["events"].create(
+        {"id": int, "service_id": str, "step_id": str, "kind": str, "journey_id": str, "at": str},
+        pk="id",
+        not_null={"service_id", "kind", "journey_id", "at"},
+        if_not_exists=True,
+    )
+    db["events"].create_index(["service_id", "step_id", "kind"], if_not_exists=True)
+    db["events"].create_index(["journey_id"], if_not_exists=True)
+
+
 def new_journey_id() -> str:
     """A fresh anonymous journey id (keep it in the session, nowhere else)."""
     return secrets.token_hex(8)

@@ -40,7 +40,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 from sqlite_utils import Database
 
-from builder.db import transaction
+from builder.storage.database import transaction
 
 try:
     import fcntl

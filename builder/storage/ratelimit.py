@@ -10,11 +10,18 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from builder.db import transaction
 from builder.storage import as_utc, iso, parse_iso
+from builder.storage.database import transaction
 
 # Hits older than this are deleted whatever their key: no window is longer.
 MAX_WINDOW = dt.timedelta(days=1)
+
+
+def create_tables(db: Database) -> None:
+    """Create the table of rate-limit hits when it is missing (safe to run again)."""
+    db["rate_hits"].create({"key": str, "at": str}, not_null={"key", "at"}, if_not_exists=True)
+    db["rate_hits"].create_index(["key", "at"], if_not_exists=True)
+    db["rate_hits"].create_index(["at"], if_not_exists=True)
 
 
 def hit(

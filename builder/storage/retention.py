@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
-from builder.db import connect, transaction
 from builder.format.loader import ServiceFileError, load_service_text
 from builder.storage import as_utc, drafts, events, services, submissions, turns
+from builder.storage.database import connect, transaction
 
 DEFAULT_DAYS = 365
 MINIMUM_DAYS = 1  # a period of 0 would delete a submission before its mails leave

@@ -14,8 +14,18 @@ from typing import Any, Mapping
 
 from sqlite_utils import Database
 
-from builder.db import transaction
 from builder.storage import iso, parse_iso
+from builder.storage.database import transaction
+
+
+def create_tables(db: Database) -> None:
+    """Create the table of published versions when it is missing (safe to run again)."""
+    db["published_services"].create(
+        {"service_id": str, "version": int, "yaml": str, "published_at": str, "withdrawn_at": str},
+        pk=("service_id", "version"),
+        not_null={"yaml", "published_at"},
+        if_not_exists=True,
+    )
 
 
 @dataclass(frozen=True)

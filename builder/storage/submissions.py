@@ -24,13 +24,32 @@ from typing import Any, Callable, Iterator, Mapping
 
 from sqlite_utils import Database
 
-from builder.db import transaction
 from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
+from builder.storage.database import transaction
 
 logger = logging.getLogger(__name__)
 
 _REFERENCE_ATTEMPTS = 10
+
+
+def create_tables(db: Database) -> None:
+    """Create the submissions table when it is missing; add columns a database made before them lacks."""
+    db["submissions"].create(
+        {
+            "id": int, "reference": str, "idempotency_key": str, "service_id": str,
+            "service_version": int, "answers": str, "outcomes": str, "lang": str, "created_at": str,
+            "duration_seconds": int,
+        },
+        pk="id",
+        not_null={"reference", "idempotency_key", "service_id", "answers", "created_at"},
+        if_not_exists=True,
+    )
+    if "duration_seconds" not in db["submissions"].columns_dict:  # a database made before it existed
+        db["submissions"].add_column("duration_seconds", int)
+    db["submissions"].create_index(["reference"], unique=True, if_not_exists=True)
+    db["submissions"].create_index(["idempotency_key"], unique=True, if_not_exists=True)
+    db["submissions"].create_index(["service_id", "created_at"], if_not_exists=True)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,13 @@ from typing import Callable
 
 from sqlite_utils import Database
 
-from builder.db import transaction
 from builder.storage import as_utc, iso
+from builder.storage.database import transaction
+
+
+def create_tables(db: Database) -> None:
+    """Create the ``meta`` table of named times (safe to run again)."""
+    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
 def take_turn(db: Database, key: str, interval: float, *, now: dt.datetime | None = None,

@@ -15,8 +15,8 @@ from typing import Any, Mapping
 
 from sqlite_utils import Database
 
-from builder.db import transaction
 from builder.storage import iso, parse_iso
+from builder.storage.database import transaction
 
 
 class IdTaken(Exception):

@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,22 +30,17 @@ from builder import mail, security
 from builder.db import get_db, transaction
 from builder.storage import accounts
 from builder.studio import access
+from builder.studio.common import EMAIL_PATTERN, strip
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 
 PASSWORD_MIN_LENGTH = 10
 # Loose on purpose: the real check of an address is the mail that reaches it.
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 RATE_LIMITS = {  # scope: (config prefix, default count, default window in seconds)
     "login": ("LOGIN_RATE", 10, 600),
     "signup": ("SIGNUP_RATE", 10, 3600),
     "password-reset": ("RESET_RATE", 5, 3600),
 }
-
-
-def strip(value: str | None) -> str | None:
-    """A WTForms filter: the text without surrounding spaces."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_field() -> EmailField:

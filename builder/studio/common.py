@@ -1,17 +1,29 @@
-"""What the studio's service pages share: finding a service inside an organisation, and
-the HTML ids of the things of a service."""
+"""What several of the studio's views share: finding a service inside an organisation,
+its published versions compiled, the language to show it in, the HTML ids of its things
+(:func:`builder.editing.locate.anchor`) and the small pieces of the studio's forms."""
 
 from __future__ import annotations
 
-import re
-from typing import Any, NamedTuple
+import functools
+from typing import NamedTuple
 
 from flask import abort, g
+from flask_babel import get_locale
 
 from builder.db import get_db
-from builder.storage import workspace
+from builder.editing.locate import anchor  # noqa: F401  (the studio's pages use it too)
+from builder.format.loader import ServiceFileError, load_service_text
+from builder.format.model import Service
+from builder.storage import services, workspace
 from builder.storage.accounts import READER
 from builder.studio.access import OrgAccess, require_org
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def strip(value: str | None) -> str | None:
+    """A WTForms filter: the text without surrounding spaces."""
+    return value.strip() if isinstance(value, str) else value
 
 
 class ServiceAccess(NamedTuple):
@@ -31,6 +43,34 @@ def require_service(org_slug: str, service_id: str, at_least: str = READER) -> S
     return ServiceAccess(access, copy)
 
 
-def anchor(kind: str, key: Any) -> str:
-    """An HTML id for a step, block, outcome or persona (« bloc-date-naissance »)."""
-    return f"{kind}-" + re.sub(r"[^a-z0-9_-]+", "-", str(key).lower()).strip("-")
+@functools.lru_cache(maxsize=64)
+def compile_text(yaml_text: str) -> Service | None:
+    """A service text compiled once (published texts never change); None if it does not load."""
+    try:
+        return load_service_text(yaml_text)
+    except ServiceFileError:
+        return None
+
+
+def published_service(service_id: str, version: int | None = None) -> tuple[Service, int] | None:
+    """Version ``version`` of ``service_id`` compiled, by default its newest (online or withdrawn)."""
+    db = get_db()
+    found = services.get_published(db, service_id, version)
+    if found is None and version is None:
+        found = next(iter(services.versions(db, service_id)), None)
+    service = compile_text(found.yaml) if found else None
+    return (service, found.version) if service else None
+
+
+def service_title(copy_yaml: str, service_id: str) -> str:
+    """The service's title in the studio's language, from its working copy."""
+    service = compile_text(copy_yaml)
+    return service.text("title", display_language(service)) if service else service_id
+
+
+def display_language(service: Service | None) -> str:
+    """The studio's language when the service has it, else the service's first language."""
+    asked = str(get_locale() or "fr")
+    if service is None or asked in service.languages:
+        return asked
+    return service.default_language

@@ -22,8 +22,12 @@ from builder.format.model import Service, localize
 from builder.site.funnel import flush as write_waiting_events
 from builder.storage import figures, submissions
 from builder.studio.access import login_required
-from builder.studio.common import require_service
-from builder.studio.submissions import display_language, published_service, service_title
+from builder.studio.common import (
+    display_language,
+    published_service,
+    require_service,
+    service_title,
+)
 
 bp = Blueprint("studio_figures", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>")
 

@@ -26,8 +26,8 @@ from builder.db import get_db, transaction
 from builder.storage import accounts
 from builder.storage.accounts import EDITOR, OWNER, READER
 from builder.studio import access
-from builder.studio.auth import EMAIL_PATTERN, strip
 from builder.studio.access import login_required, require_org
+from builder.studio.common import EMAIL_PATTERN, strip
 
 bp = Blueprint("orgs", __name__, url_prefix="/studio")
 

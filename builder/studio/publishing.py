@@ -11,12 +11,26 @@ import difflib
 import io
 
 import segno
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from builder.db import get_db
-from builder.format.loader import ServiceFileError, check_service_text, load_service_text
-from builder.storage import services as published, workspace
+from builder.format.loader import (
+    ServiceFileError,
+    check_service_text,
+    load_service_text,
+)
+from builder.storage import services as published
+from builder.storage import workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, login_required
 from builder.studio.common import require_service

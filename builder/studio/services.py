@@ -7,7 +7,15 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,7 +28,8 @@ from builder.db import get_db
 from builder.editing.document import ServiceDocument
 from builder.format.loader import check_service_text
 from builder.serving import EXAMPLES
-from builder.storage import accounts, services as published, workspace
+from builder.storage import accounts, workspace
+from builder.storage import services as published
 from builder.storage.accounts import EDITOR
 from builder.studio.access import login_required, require_org
 from builder.studio.common import require_service

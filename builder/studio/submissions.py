@@ -18,10 +18,20 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.blueprints import BlueprintSetupState
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -30,14 +40,19 @@ from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
 
 from builder.db import get_db
-from builder.format.loader import ServiceFileError, load_service_text
+from builder.format.loader import ServiceFileError
 from builder.format.model import Block, Service, localize
-from builder.storage import as_utc, retention, services, submissions
+from builder.storage import as_utc, retention, submissions
 from builder.storage.accounts import EDITOR
 from builder.storage.submissions import Submission
 from builder.studio.access import login_required
-from builder.studio.auth import strip
-from builder.studio.common import require_service
+from builder.studio.common import (
+    display_language,
+    published_service,
+    require_service,
+    service_title,
+    strip,
+)
 from exports import EXPORTERS
 from exports.published import NotPublished, export_published
 from exports.table import Kept, local_time, plain_text, typed_answer
@@ -51,39 +66,6 @@ OUTCOME_STATUS = {"yes": _l("s’applique"), "no": _l("ne s’applique pas")}
 
 
 # -- The service a submission answered ---------------------------------------------------
-
-@functools.lru_cache(maxsize=64)
-def compile_text(yaml_text: str) -> Service | None:
-    """A service text compiled once (published texts never change); None if it does not load."""
-    try:
-        return load_service_text(yaml_text)
-    except ServiceFileError:
-        return None
-
-
-def published_service(service_id: str, version: int | None = None) -> tuple[Service, int] | None:
-    """Version ``version`` of ``service_id`` compiled, by default its newest (online or withdrawn)."""
-    db = get_db()
-    found = services.get_published(db, service_id, version)
-    if found is None and version is None:
-        found = next(iter(services.versions(db, service_id)), None)
-    service = compile_text(found.yaml) if found else None
-    return (service, found.version) if service else None
-
-
-def service_title(copy_yaml: str, service_id: str) -> str:
-    """The service's title in the studio's language, from its working copy."""
-    service = compile_text(copy_yaml)
-    return service.text("title", display_language(service)) if service else service_id
-
-
-def display_language(service: Service | None) -> str:
-    """The studio's language when the service has it, else the service's first language."""
-    asked = str(get_locale() or "fr")
-    if service is None or asked in service.languages:
-        return asked
-    return service.default_language
-
 
 # -- Answers as a person reads them ------------------------------------------------------
 

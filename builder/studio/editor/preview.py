@@ -1,7 +1,7 @@
 """The live preview: the DRAFT of a service, served with the mini-site's own pages and
 journey, without publishing it, inside a phone-sized frame of the editor.
 
-The working copy is compiled once per revision (:mod:`builder.studio.editor_analysis`);
+The working copy is compiled once per revision (:mod:`builder.studio.editor.analysis`);
 while an edit leaves it with a problem, the last revision without problems is shown.
 The person's preview answers are kept server-side like a mini-site's draft (under
 ``apercu/<service_id>``, one day), the session holding only their code; nothing is
@@ -18,73 +18,31 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from flask import g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import refresh
 from flask_wtf import FlaskForm
 
 from builder import security
-from builder.db import get_db
 from builder.format.model import Service, Step, localize
 from builder.site import journey, state
 from builder.site.forms import cleaned_answers, initial_value
 from builder.site.summary import summary_rows
 from builder.site.views import help_box, prefilled_answers
-from builder.storage import drafts, workspace
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import login_required
 from builder.studio.common import require_service
-from builder.studio.editor_analysis import preview_service
-
-bp = Blueprint("studio_preview", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>/apercu")
+from builder.studio.editor import preview_bp
+from builder.studio.editor.analysis import preview_service
+from builder.studio.editor.preview_state import (
+    preview_answers,
+    real_answers,
+    save_answers,
+)
 
 # The mini-site's pages the preview has; any other (save for later, resume…) is not here.
 PAGES = {"site.start": "start", "site.begin": "begin", "site.step": "step", "site.check": "check",
          "site.result": "result", "site.send": "send"}
-ANSWERS_DAYS = 1
-_SESSION_KEY = "apercu"
-
-
-def _draft_key(service_id: str) -> str:
-    return f"apercu/{service_id}"
-
-
-def preview_answers(service_id: str) -> dict[str, Any]:
-    """The answers this person gave in the preview of ``service_id`` (none yet: {})."""
-    code = session.get(_SESSION_KEY, {}).get(service_id)
-    draft = drafts.load_draft(get_db(), code, _draft_key(service_id)) if code else None
-    return dict(draft.answers) if draft else {}
-
-
-def _save_answers(service_id: str, answers: dict[str, Any]) -> None:
-    code = session.get(_SESSION_KEY, {}).get(service_id)
-    draft = drafts.save_draft(get_db(), _draft_key(service_id), answers, code=code, ttl_days=ANSWERS_DAYS)
-    session.setdefault(_SESSION_KEY, {})[service_id] = draft.code
-    session.modified = True
-
-
-def real_answers(answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers without the journey's bookkeeping (``$visited``…)."""
-    return {key: value for key, value in answers.items() if not key.startswith("$")}
-
-
-def preview_url(org_slug: str, copy: workspace.WorkingCopy) -> str:
-    """Where this person's preview stands: their next step, the check page once every
-    step is done, the start page before they begin."""
-    answers = preview_answers(copy.service_id)
-    service, _current = preview_service(copy)
-    # the revision in the address: the frame loads again after every edit, even when it
-    # stays on the same page (a morphing swap keeps the frame, and reloads it only then)
-    values = {"org_slug": org_slug, "service_id": copy.service_id, "r": copy.revision}
-    if service is None or not answers:
-        return url_for("studio_preview.start", **values)
-    evaluation = state.evaluation_of(service, real_answers(answers), service.default_language)
-    step = journey.next_step(service, evaluation, answers)
-    if step is None:
-        return url_for("studio_preview.check", **values)
-    return url_for("studio_preview.step", step_id=step.id, **values)
-
-
 def _open(org_slug: str, service_id: str, at_least: str = READER) -> Service | None:
     """The service the preview shows (kept on ``g`` for the mini-site's templates)."""
     found = require_service(org_slug, service_id, at_least)
@@ -106,7 +64,7 @@ def preview_url_for(endpoint: str, **values: Any) -> str:
     return url_for(f"studio_preview.{page}", org_slug=g.preview_org, service_id=g.preview_service_id, **kept)
 
 
-@bp.context_processor
+@preview_bp.context_processor
 def preview_context() -> dict[str, Any]:
     """What the mini-site's pages need (as :func:`builder.site.views.service_context`)."""
     service = g.get("service")
@@ -119,7 +77,7 @@ def preview_context() -> dict[str, Any]:
             "t": lambda value: localize(value, g.lang, service.languages), "help_box": help_box}
 
 
-@bp.after_request
+@preview_bp.after_request
 def framed_by_the_studio(response):
     """The studio shows these pages in its own frame: allow that, and only that."""
     return security.allow_framing_by_same_site(response)
@@ -129,7 +87,7 @@ def _broken() -> tuple[str, int]:
     return render_template("studio/editor/preview_broken.html"), 200
 
 
-@bp.route("/")
+@preview_bp.route("/")
 @login_required
 def start(org_slug: str, service_id: str) -> ResponseReturnValue:
     """The start page of the draft."""
@@ -138,14 +96,14 @@ def start(org_slug: str, service_id: str) -> ResponseReturnValue:
     return render_template("site/start.html", prefill=[], draft=None, expired=False)
 
 
-@bp.route("/commencer", methods=["POST"])
+@preview_bp.route("/commencer", methods=["POST"])
 @login_required
 def begin(org_slug: str, service_id: str) -> ResponseReturnValue:
     """Start the preview again, with no answers."""
     service = _open(org_slug, service_id, EDITOR)
     if service is None:
         return _broken()
-    _save_answers(service_id, {})
+    save_answers(service_id, {})
     return redirect(_next_url(service, {}), 303)
 
 
@@ -159,7 +117,7 @@ def _step(service: Service, step_id: str) -> Step | None:
     return next((step for step in service.steps if step.id == step_id), None)
 
 
-@bp.route("/etape/<step_id>", methods=["GET", "POST"])
+@preview_bp.route("/etape/<step_id>", methods=["GET", "POST"])
 @login_required
 def step(org_slug: str, service_id: str, step_id: str) -> ResponseReturnValue:
     """One step of the draft; any step can be seen, even one the answers would skip."""
@@ -207,7 +165,7 @@ def _answer_step(service: Service, current: Step, answers: dict[str, Any]) -> Re
     updated = {key: value for key, value in answers.items() if key not in own}
     updated.update(cleaned_answers(form, blocks))
     updated = state.mark_visited(updated, current.id)
-    _save_answers(service.id, updated)
+    save_answers(service.id, updated)
     return redirect(_next_url(service, updated), 303)
 
 
@@ -235,7 +193,7 @@ def _render_step(service: Service, current: Step, blocks, form, answers, evaluat
                            revealed=revealed, controllers=controllers)
 
 
-@bp.route("/verifier")
+@preview_bp.route("/verifier")
 @login_required
 def check(org_slug: str, service_id: str) -> ResponseReturnValue:
     """« Vérifier vos réponses » for the answers given so far (even before the end)."""
@@ -249,7 +207,7 @@ def check(org_slug: str, service_id: str) -> ResponseReturnValue:
     return render_template("site/check.html", rows=rows, back_url=back, has_email=False)
 
 
-@bp.route("/resultat")
+@preview_bp.route("/resultat")
 @login_required
 def result(org_slug: str, service_id: str) -> ResponseReturnValue:
     """The result page, with why each outcome applies or not."""
@@ -266,7 +224,7 @@ def result(org_slug: str, service_id: str) -> ResponseReturnValue:
                            back_url=preview_url_for("site.check"), handoff=None)
 
 
-@bp.route("/envoyer", methods=["POST"])
+@preview_bp.route("/envoyer", methods=["POST"])
 @login_required
 def send(org_slug: str, service_id: str) -> ResponseReturnValue:
     """In the preview nothing is sent: say so, and show what the person would read."""
@@ -277,7 +235,7 @@ def send(org_slug: str, service_id: str) -> ResponseReturnValue:
     return render_template("studio/editor/preview_sent.html", confirmation=confirmation)
 
 
-@bp.route("/indisponible")
+@preview_bp.route("/indisponible")
 @login_required
 def unavailable(org_slug: str, service_id: str) -> ResponseReturnValue:
     """Saving for later and resuming with a code work on the published service only."""

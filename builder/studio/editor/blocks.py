@@ -4,7 +4,6 @@ undo."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Mapping
 
 from flask import abort, render_template, request
@@ -15,18 +14,35 @@ from blocks import REGISTRY
 from builder.editing import operations as ops
 from builder.editing.block_operations import block_type_named, dropped_by_type_change
 from builder.editing.document import ServiceDocument
-from builder.editing.forms import (FieldSpec, form_to_params, param_fields, param_label, use_fields,
-                                   use_form_to_params)
+from builder.editing.forms import (
+    FieldSpec,
+    form_to_params,
+    param_fields,
+    param_label,
+    use_fields,
+    use_form_to_params,
+)
 from builder.editing.locate import block_key, find_block, find_step
 from builder.messages import Problem, Problems
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
-from builder.studio.editor_analysis import analyse
-from builder.studio.editor_common import (Editing, after_edit, anchor, editor_url, posted_revision, refuse,
-                                          start_edit, type_label, ui_lang)
-from builder.studio.editor_fields import languages_of
+from builder.studio.editor.analysis import analyse
+from builder.studio.editor.fields import languages_of
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    anchor,
+    editor_url,
+    field_errors,
+    posted_revision,
+    refuse,
+    start_edit,
+    type_label,
+    ui_lang,
+    with_posted,
+)
 
 
 @bp.route("/etapes/<step_id>/blocs", methods=["POST"])
@@ -146,29 +162,6 @@ def block_fields(entry: Mapping, languages: tuple[str, ...], posted: MultiDict |
     """The fields of the block's form, showing what was posted after a mistake."""
     specs = use_fields(entry) if "use" in entry else param_fields(block_type_named(entry["type"]), entry, languages)
     return [with_posted(spec, posted) for spec in specs] if posted is not None else specs
-
-
-def with_posted(spec: FieldSpec, posted: MultiDict) -> FieldSpec:
-    """The field showing what was posted (after a mistake, nothing typed is lost)."""
-    if spec.widget == "condition":
-        return spec
-    if spec.widget == "checkboxes":
-        return replace(spec, value=posted.getlist(spec.name))
-    if spec.widget == "checkbox":
-        return replace(spec, value=(posted.getlist(spec.name) or [""])[-1] == "oui")
-    if isinstance(spec.value, dict):
-        return replace(spec, value={lang: posted.get(f"{spec.name}.{lang}", "") for lang in spec.value})
-    return replace(spec, value=posted.get(spec.name, ""))
-
-
-def field_errors(error: Problem | Problems) -> dict[str, str]:
-    """The messages of a refused form, by field name ("" for the form as a whole)."""
-    problems = error.problems if isinstance(error, Problems) else [error]
-    errors: dict[str, str] = {}
-    for problem in problems:
-        name = str(problem.path[0]) if problem.path else ""
-        errors[name] = (errors.get(name, "") + " " + problem.message(ui_lang())).strip()
-    return errors
 
 
 @bp.route("/blocs/<block_id>/deplacer", methods=["POST"])

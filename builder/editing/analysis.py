@@ -1,21 +1,13 @@
-"""What the editor shows beside a working copy: its problems, its plain-language hints,
-its compiled service (for the preview) and how its personas fare.
-
-All of it is worked out once per revision and kept (:func:`analyse`), so that the
-editor page, its htmx partials and every preview page of the same revision share it.
-The last revision that compiled is also kept per service, so that the preview still
-works while an edit in progress leaves the service with a problem (an empty step…).
+"""A revision of a service as the editor sees it: its problems, its plain-language hints,
+its compiled service (for the preview) and how its personas fare, worked out from its text
+once (:func:`work_out`). :mod:`builder.studio.editor.analysis` keeps them per revision.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
-
-from flask import current_app
 
 from builder.editing.document import ServiceDocument, leading_comments
 from builder.editing.fragments import WrittenText
@@ -25,12 +17,6 @@ from builder.editing.validation import Located, check_read
 from builder.format.model import Service
 from builder.rules.personas import PersonaResult, run_personas
 from builder.storage.workspace import WorkingCopy
-
-CACHE_SIZE = 64  # revisions kept in memory (each is one service, compiled), two at most per service
-
-_LOCK = threading.Lock()
-_CACHE: OrderedDict[tuple, "Analysis"] = OrderedDict()
-_LAST_GOOD: dict[tuple, tuple[int, Service]] = {}
 
 
 @dataclass(frozen=True)
@@ -109,34 +95,9 @@ def _wanted(step: str | None, block: str | None, outcome: str | None, persona: i
             else ("outcome", outcome) if outcome is not None else ("persona", persona))
 
 
-def analyse(copy: WorkingCopy, written: WrittenText | None = None) -> Analysis:
-    """The analysis of this revision of the working copy (worked out once, then kept).
-
-    It is found by the revision and the text read from the database with the request,
-    never by anything kept in this process: a save by anyone else (another tab, another
-    worker) makes a new revision, hence a new analysis. ``written`` is how the studio
-    wrote that text, when it just did: what reading it gives is then worked out from
-    the parts that changed (:mod:`builder.editing.fragments`)."""
-    key = (current_app.config["DATABASE"], copy.service_id, copy.revision)
-    with _LOCK:
-        found = _CACHE.get(key)
-        if found is not None and found.text == copy.yaml:
-            _CACHE.move_to_end(key)
-            return found
-    analysis = _work_out(copy, written)
-    with _LOCK:
-        _CACHE[key] = analysis
-        for older in [kept for kept in _CACHE if kept[:2] == key[:2] and kept[2] < key[2] - 1]:
-            del _CACHE[older]  # only the latest revision is ever asked for, and the one before during an edit
-        while len(_CACHE) > CACHE_SIZE:
-            _CACHE.popitem(last=False)
-        if analysis.service is not None:
-            _LAST_GOOD[key[:2]] = (copy.revision, analysis.service)
-    return analysis
-
-
-def _work_out(copy: WorkingCopy, written: WrittenText | None) -> Analysis:
-    """Read the text once, check and compile it once, run the personas."""
+def work_out(copy: WorkingCopy, written: WrittenText | None) -> Analysis:
+    """Read the text of this revision once, check and compile it once, run the personas
+    (``written``: how the studio just wrote that text, to read only what changed)."""
     read = written.read() if written is not None and written.text == copy.yaml else None
     if read is not None:
         document, lines = ServiceDocument(read[0], leading_comments(copy.yaml)), read[1]
@@ -146,17 +107,6 @@ def _work_out(copy: WorkingCopy, written: WrittenText | None) -> Analysis:
     personas = tuple(run_personas(service)) if service is not None else ()
     return Analysis(copy.revision, copy.yaml, document, tuple(problems), service_hints(document.data), service,
                     personas)
-
-
-def preview_service(copy: WorkingCopy) -> tuple[Service | None, bool]:
-    """The service the preview shows, and whether it is this very revision (False: the
-    last revision without problems, shown while this one has some)."""
-    analysis = analyse(copy)
-    if analysis.service is not None:
-        return analysis.service, True
-    with _LOCK:
-        last = _LAST_GOOD.get((current_app.config["DATABASE"], copy.service_id))
-    return (last[1], False) if last else (None, False)
 
 
 def status_changes(before: Analysis, after: Analysis) -> list[tuple[str, bool]]:

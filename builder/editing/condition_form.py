@@ -13,9 +13,19 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from builder.editing.conditions import (Operator, expanded_blocks, Row, Subject, check_expression, condition_to_rows,
-                                        condition_to_text, make_row, operators_for_kind, rows_to_condition,
-                                        subjects)
+from builder.editing.conditions import (
+    Operator,
+    Row,
+    Subject,
+    check_expression,
+    condition_to_rows,
+    condition_to_text,
+    expanded_blocks,
+    make_row,
+    operators_for_kind,
+    rows_to_condition,
+    subjects,
+)
 from builder.editing.locate import entries
 from builder.messages import Problem, register
 

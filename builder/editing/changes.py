@@ -1,6 +1,6 @@
 """What an edit changed on the editor's page, so that htmx swaps only that.
 
-The editor page of a revision is drawn from its analysis (:mod:`.editor_analysis`).
+The editor page of a revision is drawn from its analysis (:mod:`builder.editing.analysis`).
 After an edit, the page of the new revision differs from the one the person sees in a few
 places: the block added and its neighbour, the steps whose problems changed… Instead of
 drawing the whole editor again (every block of every step), :func:`page_changes` compares
@@ -22,9 +22,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from builder.editing.locate import block_key
-from builder.studio.editor_analysis import Analysis
-from builder.studio.common import anchor
+from builder.editing.analysis import Analysis
+from builder.editing.locate import anchor, block_key
 
 
 @dataclass(frozen=True)

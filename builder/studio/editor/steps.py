@@ -1,19 +1,8 @@
-"""The editor of one service: its page (steps, blocks, outcomes, personas and the live
-preview side by side) and the edits of its steps.
-
-Every edit is a real form (POST) that saves at once through the working copy, with the
-revision its page was shown with (:mod:`builder.studio.editor_common`); htmx only
-enhances the forms, swapping the editor's partial (``_editor.html``) instead of
-reloading the page. Blocks, conditions, outcomes and personas have their own modules,
-whose routes register on this blueprint: :mod:`~builder.studio.editor_blocks`,
-:mod:`~builder.studio.editor_conditions`, :mod:`~builder.studio.editor_outcomes`,
-:mod:`~builder.studio.editor_personas`. The preview is its own blueprint
-(:mod:`~builder.studio.editor_preview`).
-"""
+"""The editor's page, and the edits of its steps (add, rename, move, delete) and undo."""
 
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import request
 from flask_babel import gettext as _
 
 from builder.editing import operations as ops
@@ -21,17 +10,17 @@ from builder.editing.locate import find_step
 from builder.messages import Problem, Problems
 from builder.studio.access import login_required
 from builder.studio.common import require_service
-from builder.studio.editor_common import (after_edit, anchor, author_text, read_undo, refuse, render_editor,
-                                          start_edit, template_helpers)
-from builder.studio.editor_fields import STEP_FIELDS, languages_of
-
-bp = Blueprint("studio_editor", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>")
-
-
-@bp.context_processor
-def editor_helpers() -> dict:
-    """What the editor's templates call (anchors, labels, conditions as text)."""
-    return template_helpers()
+from builder.studio.editor import bp
+from builder.studio.editor.fields import STEP_FIELDS, languages_of
+from builder.studio.editor.helpers import (
+    after_edit,
+    anchor,
+    author_text,
+    read_undo,
+    refuse,
+    render_editor,
+    start_edit,
+)
 
 
 @bp.route("/")
@@ -111,15 +100,3 @@ def undo(org_slug: str, service_id: str):
     except Problem as problem:
         return refuse(editing, problem)
     return after_edit(editing, data, _("C’est annulé : ce qui était supprimé est de retour."))
-
-
-@bp.after_request
-def vary_on_htmx(response):
-    """The editor's pages differ for htmx (a partial): caches must know it."""
-    response.vary.add("HX-Request")
-    return response
-
-
-# The other parts of the editor register their routes on ``bp``.
-from builder.studio import (editor_blocks, editor_conditions, editor_outcomes, editor_persona_form,  # noqa: E402,F401
-                            editor_personas)

@@ -10,35 +10,48 @@ link, and the other person's work stays as it is.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import (abort, current_app, flash, make_response, redirect, render_template, request,
-                   url_for)
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from jinja2 import Undefined
 from itsdangerous import BadSignature, URLSafeSerializer
+from jinja2 import Undefined
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blocks import REGISTRY
 from blocks.library import LIBRARY_DIR, library_blocks, library_names
 from builder.db import get_db
+from builder.editing.analysis import Analysis, status_changes
+from builder.editing.changes import page_changes
 from builder.editing.condition_text import condition_to_text
 from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
 from builder.editing.ids import use_ids
 from builder.editing.locate import block_key
+from builder.extensions import htmx
 from builder.format.model import localize
 from builder.messages import Problem, Problems
-from builder.storage import services as published, workspace
+from builder.storage import services as published
+from builder.storage import workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, has_role
 from builder.studio.common import ServiceAccess, anchor, require_service
-from builder.studio.editor_analysis import Analysis, analyse, preview_service, status_changes
-from builder.studio.editor_changes import page_changes
-from builder.studio.editor_fields import STEP_FIELDS, languages_of
-from builder.studio.editor_preview import preview_url
+from builder.studio.editor.analysis import analyse, preview_service
+from builder.studio.editor.fields import STEP_FIELDS, languages_of
+from builder.studio.editor.preview_state import preview_url
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
@@ -80,11 +93,6 @@ def posted_revision() -> int:
         abort(400)
 
 
-def is_htmx() -> bool:
-    """Whether htmx made this request (it then gets a partial, not a whole page)."""
-    return request.headers.get("HX-Request") == "true"
-
-
 def ui_lang() -> str:
     """The interface language (for messages)."""
     return str(get_locale() or "fr")
@@ -120,7 +128,7 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     changes = status_changes(before, analyse(copy, written))
     found = ServiceAccess(editing.found.access, copy)
     signed = sign_undo(copy.service_id, undo) if undo else None
-    if is_htmx():
+    if htmx:
         return render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
     if undo is not None:
         return render_editor(found, notice=notice, persona_changes=changes, undo=signed)
@@ -133,7 +141,7 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
 def refuse(editing: Editing, error: Problem | Problems, status: int = 422) -> Response:
     """An edit that cannot be made: its message on the editor (nothing is saved)."""
     message = problem_text(error)
-    if is_htmx():
+    if htmx:
         return render_editor(editing.found, status=status, error=message)
     flash(message, "error")
     return redirect(editor_url(editing.found), 303)
@@ -149,7 +157,7 @@ def conflict_response(editing: Editing, current: workspace.WorkingCopy, back: st
     """409: someone saved since the page was shown; nothing of theirs is lost, and the
     person can reload the latest version."""
     found = ServiceAccess(editing.found.access, current)
-    if is_htmx():
+    if htmx:
         return render_editor(found, status=409, conflict=True)
     body = render_template("studio/editor/conflict.html", org=found.access.org, copy=current,
                            back=back or editor_url(found))
@@ -171,7 +179,7 @@ def editor_url(found: ServiceAccess, anchor: str = "") -> str:
 
 def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Response:
     """The editor: the whole page, or only its partial for htmx."""
-    template = EDITOR_PARTIAL if is_htmx() else EDITOR_TEMPLATE
+    template = EDITOR_PARTIAL if htmx else EDITOR_TEMPLATE
     body = render_template(template, **editor_context(found), **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
@@ -180,7 +188,7 @@ def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Re
 
 def render_changes(found: ServiceAccess, before: Analysis, **context: Any) -> Response:
     """For htmx after an edit: only the parts of the page that changed since it showed
-    ``before``, swapped out of band (:mod:`builder.studio.editor_changes`); the whole
+    ``before``, swapped out of band (:mod:`builder.editing.changes`); the whole
     editor when the page's outline changed."""
     shown = editor_context(found)
     changes = page_changes(before, shown["analysis"], ui_lang())
@@ -263,3 +271,26 @@ def template_helpers() -> dict[str, Any]:
     return {"anchor": anchor, "type_label": type_label, "condition_text": condition_to_text,
             "text": author_text, "palette": palette, "block_key": block_key, "block_ids": use_ids,
             "step_fields": lambda step, data: STEP_FIELDS.fields(step, languages_of(data))}
+
+
+def with_posted(spec: FieldSpec, posted: MultiDict) -> FieldSpec:
+    """The field showing what was posted (after a mistake, nothing typed is lost)."""
+    if spec.widget == "condition":
+        return spec
+    if spec.widget == "checkboxes":
+        return replace(spec, value=posted.getlist(spec.name))
+    if spec.widget == "checkbox":
+        return replace(spec, value=(posted.getlist(spec.name) or [""])[-1] == "oui")
+    if isinstance(spec.value, dict):
+        return replace(spec, value={lang: posted.get(f"{spec.name}.{lang}", "") for lang in spec.value})
+    return replace(spec, value=posted.get(spec.name, ""))
+
+
+def field_errors(error: Problem | Problems) -> dict[str, str]:
+    """The messages of a refused form, by field name ("" for the form as a whole)."""
+    problems = error.problems if isinstance(error, Problems) else [error]
+    errors: dict[str, str] = {}
+    for problem in problems:
+        name = str(problem.path[0]) if problem.path else ""
+        errors[name] = (errors.get(name, "") + " " + problem.message(ui_lang())).strip()
+    return errors

@@ -19,9 +19,16 @@ from builder.storage.accounts import EDITOR
 from builder.studio.access import login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
-from builder.studio.editor_analysis import preview_service
-from builder.studio.editor_common import after_edit, anchor, editor_url, refuse, start_edit, ui_lang
-from builder.studio.editor_preview import preview_answers, real_answers
+from builder.studio.editor.analysis import preview_service
+from builder.studio.editor.helpers import (
+    after_edit,
+    anchor,
+    editor_url,
+    refuse,
+    start_edit,
+    ui_lang,
+)
+from builder.studio.editor.preview_state import preview_answers, real_answers
 
 register({
     "editing.persona_name": ("Donnez un nom à cet exemple, par exemple « Apprentie de 19 ans ».",

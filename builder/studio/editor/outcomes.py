@@ -14,11 +14,25 @@ from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
-from builder.studio.editor_analysis import analyse
-from builder.studio.editor_blocks import field_errors, with_posted
-from builder.studio.editor_common import (Editing, after_edit, anchor, editor_url, posted_revision, refuse,
-                                          start_edit)
-from builder.studio.editor_fields import OUTCOME_FIELDS, languages_of, read_outcome, show_links, show_source
+from builder.studio.editor.analysis import analyse
+from builder.studio.editor.fields import (
+    OUTCOME_FIELDS,
+    languages_of,
+    read_outcome,
+    show_links,
+    show_source,
+)
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    anchor,
+    editor_url,
+    field_errors,
+    posted_revision,
+    refuse,
+    start_edit,
+    with_posted,
+)
 
 
 @bp.route("/resultats", methods=["POST"])

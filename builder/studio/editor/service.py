@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
-from flask import Blueprint, flash, redirect, render_template, request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -27,19 +27,17 @@ from builder.messages import Problem, Problems, register
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
-from builder.studio.editor_analysis import analyse
-from builder.studio.editor_blocks import field_errors, with_posted
-from builder.studio.editor_common import Editing, after_edit, editor_url, posted_revision, template_helpers
-from builder.studio.editor_fields import FieldSet, languages_of
-
-bp = Blueprint("studio_service", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>")
-
-
-@bp.context_processor
-def editor_helpers() -> dict:
-    """What the editor's templates call (the same as the editor's)."""
-    return template_helpers()
-
+from builder.studio.editor import bp
+from builder.studio.editor.analysis import analyse
+from builder.studio.editor.fields import FieldSet, languages_of
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    editor_url,
+    field_errors,
+    posted_revision,
+    with_posted,
+)
 
 register({
     "editing.service_title": ("Donnez un titre au service.", "Give the service a title."),

@@ -15,19 +15,28 @@ from typing import Any, Callable
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
+from builder.editing import condition_form as conditions
 from builder.editing import operations as ops
 from builder.editing.condition_text import check_expression
 from builder.editing.document import ServiceDocument
 from builder.editing.locate import find_block, find_outcome, find_step
+from builder.extensions import htmx
 from builder.messages import Problem
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
 from builder.studio.common import ServiceAccess, require_service
 from builder.studio.editor import bp
-from builder.studio.editor_analysis import analyse
-from builder.studio.editor_common import (Editing, after_edit, anchor, author_text, editor_url, is_htmx,
-                                          posted_revision, problem_text, ui_lang)
-from builder.studio import editor_condition_form as conditions
+from builder.studio.editor.analysis import analyse
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    anchor,
+    author_text,
+    editor_url,
+    posted_revision,
+    problem_text,
+    ui_lang,
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +154,7 @@ def _render(found: ServiceAccess, target: Target, state: conditions.ConditionFor
                                     service_id=found.copy.service_id, **_ident_argument(target)),
                    back=editor_url(found, anchor(target.kind, target.ident)),
                    can_edit=has_role(found.access.role, EDITOR))
-    template = "studio/editor/_condition_form.html" if is_htmx() else "studio/editor/condition.html"
+    template = "studio/editor/_condition_form.html" if htmx else "studio/editor/condition.html"
     response = render_template(template, **context), status
     return response
 

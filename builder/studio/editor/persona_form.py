@@ -19,8 +19,15 @@ from builder.storage.accounts import EDITOR
 from builder.studio.access import login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
-from builder.studio.editor_analysis import analyse, preview_service
-from builder.studio.editor_common import Editing, after_edit, anchor, editor_url, posted_revision, ui_lang
+from builder.studio.editor.analysis import analyse, preview_service
+from builder.studio.editor.helpers import (
+    Editing,
+    after_edit,
+    anchor,
+    editor_url,
+    posted_revision,
+    ui_lang,
+)
 
 register({
     "editing.persona_today": ("Écrivez une date comme 2026-09-01, ou laissez vide pour la date du jour.",

@@ -1,12 +1,15 @@
 """The ``tremplin`` command: a thin layer over the Python API.
 
 ``validate``, ``evaluate``, ``test`` and ``schema`` work on service files without
-any server; ``serve`` and ``run`` start mini-sites (see builder.app).
+any server; ``serve`` and ``run`` start mini-sites (see builder.app); ``mail-retry``,
+``backup`` (and ``export``, ``purge``, added from beside their feature) work on an
+instance. Every command speaks the language chosen with ``--lang`` (builder.cli_common).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import sqlite3
 import sys
@@ -37,9 +40,13 @@ register({
                         "Ctrl+C pour arrêter)",
                         "Tremplin: http://{host}:{port}/ (the studio: http://{host}:{port}/studio/; "
                         "Ctrl+C to stop)"),
-    "cli.port_taken": ("Impossible d'écouter sur {host}:{port} ({error}). Choisissez un autre port : "
-                       "--port 8080.",
-                       "Cannot listen on {host}:{port} ({error}). Choose another port: --port 8080."),
+    "cli.port_taken": ("Impossible d'écouter sur {host}:{port} : le port est déjà pris. Choisissez-en "
+                       "un autre : --port 8080.",
+                       "Cannot listen on {host}:{port}: the port is taken. Choose another one: --port 8080."),
+    "cli.cannot_listen": ("Impossible d'écouter sur {host}:{port} ({reason}). Vérifiez --host, ou choisissez "
+                          "un port au-dessus de 1024 : --port 8080.",
+                          "Cannot listen on {host}:{port} ({reason}). Check --host, or choose a port above "
+                          "1024: --port 8080."),
     "cli.mail_unset": ("MAIL_SERVER n'est pas réglé : les e-mails attendent dans la boîte d'envoi.",
                        "MAIL_SERVER is not set: the mails wait in the outbox."),
     "cli.mail_done": ("{sent} envoyés, {failed} en échec", "{sent} sent, {failed} failed"),
@@ -157,9 +164,10 @@ def _serve(app, host: str, port: int, code: str) -> None:
     from builder.serving import listening_server
     try:
         server = listening_server(app, host, port)
-    except OSError as error:
-        raise click.ClickException(render("cli.port_taken", message_lang(), host=host, port=port,
-                                          error=error.strerror or error)) from None
+    except OSError as error:  # the system's own words would be English: its code is not
+        message = "cli.port_taken" if error.errno == errno.EADDRINUSE else "cli.cannot_listen"
+        raise click.ClickException(render(message, message_lang(), host=host, port=port,
+                                          reason=errno.errorcode.get(error.errno, error.errno))) from None
     click.echo(render(code, message_lang(), host=host, port=port))
     server.serve_forever()
 

@@ -79,7 +79,8 @@ def test_a_port_already_taken_is_said_plainly(tmp_path):
         taken.listen()
         result = tremplin("run", "--port", str(taken.getsockname()[1]), "--instance", str(tmp_path))
     assert result.returncode == 1
-    assert "Impossible d'écouter sur 127.0.0.1:" in result.stderr and "--port 8080" in result.stderr
+    assert "Impossible d'écouter sur 127.0.0.1:" in result.stderr and "le port est déjà pris" in result.stderr
+    assert "--port 8080" in result.stderr and "Address already in use" not in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -90,7 +90,7 @@ def _merge(bounds: list[tuple[str, Any]], block_type: str, result: Translated) -
 
 def _order(value: Any) -> Any:
     if value == "today":
-        return dt.date.today().isoformat()
+        return dt.date.today()
     return value
 
 

@@ -32,7 +32,9 @@ from exports.xlsform_structure import Item, Steps, items, read_tree
 name = "xlsform"
 label = ("XLSForm (ODK, KoboToolbox)", "XLSForm (ODK, KoboToolbox)")
 suffixes = (".xlsx", ".xls")
-USED_SETTINGS = frozenset({"form_title", "form_id", "default_language", "set_form_title", "set_form_id"})
+# Settings the import uses, or that only change how a collection app looks (one page per
+# group is what Tremplin does anyway).
+USED_SETTINGS = frozenset({"form_title", "form_id", "default_language", "set_form_title", "set_form_id", "style"})
 
 register({
     "xlsform.one_workbook": ("Donnez un seul classeur XLSForm à la fois.",
@@ -235,7 +237,7 @@ class _Import:
             first = sheet.rows[0]
             for key, value in first.values.items():
                 if key in USED_SETTINGS:
-                    found[key.replace("set_", "")] = value
+                    found[key.removeprefix("set_")] = value
                 else:
                     self.context.note(first, "xlsform.setting_left_out", key=key, value=value)
         return found

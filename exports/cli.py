@@ -32,14 +32,14 @@ register({
 })
 
 
-def _message_lang() -> str:
+def message_lang() -> str:
     """The language of messages: that of ``tremplin --lang`` when there is one."""
     obj = click.get_current_context().find_root().obj
     return obj if isinstance(obj, str) else "fr"
 
 
 def _error(code: str, **params: object) -> click.ClickException:
-    return click.ClickException(render(code, _message_lang(), **params))
+    return click.ClickException(render(code, message_lang(), **params))
 
 
 def _format_from(output: str | None) -> str:
@@ -64,7 +64,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
         try:
             service = load_service(file)
         except ServiceFileError as error:
-            raise click.ClickException(error.format(_message_lang())) from None
+            raise click.ClickException(error.format(message_lang())) from None
         if service_id not in (None, service.id):
             raise _error("exports.other_service", found=service.id, service_id=service_id)
     with contextlib.closing(connect(database)) as db:
@@ -75,7 +75,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
         except NotPublished:
             raise _error("exports.not_published", service_id=service_id, database=database) from None
         except ServiceFileError as error:
-            raise click.ClickException(error.format(_message_lang())) from None
+            raise click.ClickException(error.format(message_lang())) from None
 
 
 @click.command("export")
@@ -96,7 +96,7 @@ def export(service_id: str | None, file: str | None, format_name: str | None, ou
            export_lang: str | None, instance: str | None) -> None:
     """Exporter les réponses reçues par un service (CSV, XLSX ou JSON)."""
     if service_id is None and file is None:
-        raise click.UsageError(render("exports.no_service", _message_lang()))
+        raise click.UsageError(render("exports.no_service", message_lang()))
     result = _export(service_id, file, format_name or _format_from(output), export_lang,
                      _database_path(instance))
     if output == "-":
@@ -104,4 +104,4 @@ def export(service_id: str | None, file: str | None, format_name: str | None, ou
         return
     path = Path(output or result.filename)
     path.write_bytes(result.content)
-    click.echo(render("exports.written", _message_lang(), count=result.count, path=path))
+    click.echo(render("exports.written", message_lang(), count=result.count, path=path))

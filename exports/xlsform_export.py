@@ -15,7 +15,6 @@ the ``xlsform`` converter of :mod:`exports.interop`; the mapping is in docs/impo
 from __future__ import annotations
 
 import io
-from pathlib import PurePath
 from typing import Any
 
 from openpyxl import Workbook
@@ -69,7 +68,7 @@ class _Export:
 
     def __init__(self, service: Service):
         self.service = service
-        self.file = PurePath(service.path or f"{service.id}.yaml").name
+        self.file = service.path or f"{service.id}.yaml"
         self.notes: list[Note] = []
         self.sheets = Sheets(list(service.languages))
         self.rows = RowWriter(service, self.sheets, self._note)

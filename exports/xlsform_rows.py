@@ -139,8 +139,8 @@ class RowWriter:
         return ROW_EXTRAS.get(block.type.name, {}).get("type") or ANSWER_TYPES.get(block.type.answer_type, "text")
 
     def new_name(self, base: str) -> str:
-        """A survey name not used yet (``-`` become ``_``)."""
-        name = re.sub(r"[^A-Za-z0-9_.]", "_", base)
+        """A survey name not used yet (other signs than letters, digits, ``_ . -`` become ``_``)."""
+        name = re.sub(r"[^A-Za-z0-9_.-]", "_", base)
         found, number = name, 2
         while found in self.taken:
             found, number = f"{name}_{number}", number + 1

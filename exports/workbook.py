@@ -7,7 +7,8 @@ pyxform reads it: numbers without a useless ``.0``, booleans ``TRUE``/``FALSE``,
 ``YYYY-MM-DD``, no-break spaces turned into spaces, ends stripped.
 
 A zipped workbook whose content would unpack to more than :data:`MAX_UNPACKED` bytes is
-refused before it is opened (a "zip bomb" must not fill the memory).
+refused before it is opened (a "zip bomb" must not fill the memory); openpyxl reads its
+XML through defusedxml (a dependency), so that entities cannot expand either.
 """
 
 from __future__ import annotations

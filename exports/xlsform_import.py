@@ -62,6 +62,9 @@ register({
     "xlsform.column_left_out": (
         "La colonne « {column} » n'a pas d'équivalent dans Tremplin : elle n'est pas reprise.",
         "The column \"{column}\" has no equivalent in Tremplin: it is not carried over."),
+    "xlsform.column_repeated": (
+        "La colonne « {column} » est écrite deux fois : seule la première est reprise.",
+        "The column \"{column}\" is written twice: only the first one is carried over."),
     "xlsform.sheet_left_out": (
         "La feuille « {sheet} » ne fait pas partie d'un XLSForm : elle n'est pas reprise.",
         "The sheet \"{sheet}\" is not part of an XLSForm: it is not carried over."),
@@ -258,6 +261,8 @@ class _Import:
             used_by_filter = any(column.header in source for source in filters if source)
             if column.key not in KNOWN_COLUMNS[kind] and not used_by_filter:
                 self.context.note_at(kind, sheet.header_row, "xlsform.column_left_out", column=column.header)
+        for header in sheet.repeated:
+            self.context.note_at(kind, sheet.header_row, "xlsform.column_repeated", column=header)
 
     def _checked(self, data: dict[str, Any]) -> str:
         """The service as text, once it validates (anything the checker still refuses is

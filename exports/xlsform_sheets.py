@@ -79,6 +79,7 @@ class FormSheet:
     columns: list[Column]
     rows: list[FormRow]
     header_row: int = 1
+    repeated: list[str] = field(default_factory=list)  # headers given twice: the first one counts
 
 
 @dataclass
@@ -112,15 +113,18 @@ def form_sheet(sheet: Sheet, kind: str) -> FormSheet:
         return FormSheet(sheet.name, [], [])
     header_number, headers = sheet.rows[0]
     double_colon = any("::" in header for header in headers)
-    columns, seen = [], set()
+    columns, seen, repeated = [], set(), []
     for index, header in enumerate(headers):
         if header.strip():
             column = parse_header(index, header, double_colon, KNOWN_COLUMNS[kind])
-            if (column.key, column.lang) not in seen:  # a repeated header: the first one counts
+            if (column.key, column.lang) in seen:
+                repeated.append(column.header)
+            else:
                 seen.add((column.key, column.lang))
                 columns.append(column)
     rows = [_row(kind, number, cells, columns) for number, cells in sheet.rows[1:]]
-    return FormSheet(sheet.name, columns, [row for row in rows if row.values or row.texts], header_number)
+    return FormSheet(sheet.name, columns, [row for row in rows if row.values or row.texts], header_number,
+                     repeated)
 
 
 def parse_header(index: int, header: str, double_colon: bool, known: frozenset[str]) -> Column:

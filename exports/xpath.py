@@ -20,6 +20,7 @@ from typing import Any
 from builder.messages import Problem, register
 
 MAX_EXPRESSION = 4000
+MAX_DEPTH = 60  # brackets and calls inside each other (Tremplin keeps 50)
 CURLY_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 _TOKEN = re.compile(r"""
     \s*(?:
@@ -138,7 +139,7 @@ class _Parser:
 
     def primary(self) -> Node:
         self.depth += 1
-        if self.depth > 200:
+        if self.depth > MAX_DEPTH:  # each level costs a dozen Python frames
             raise XPathSyntax("trop de niveaux")
         try:
             return self._primary()

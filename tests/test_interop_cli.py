@@ -59,3 +59,11 @@ def test_convert_refuses_a_broken_service_with_its_lines(tmp_path):
     broken.write_text("tremplin: 1\nid: casse\ntitle: Cassé\nsteps: []\n", encoding="utf-8")
     result = tremplin("convert", str(broken), "--to", "xlsform")
     assert result.returncode == 1 and f"{broken}:4:" in result.stderr
+
+
+def test_every_format_and_command_is_documented():
+    from exports.interop import CONVERTERS, IMPORTERS
+    page = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    assert all(f"--from {name}" in page for name in IMPORTERS)
+    assert all(f"--to {name}" in page for name in CONVERTERS)
+    assert "(docs/import.md)" in (ROOT / "README.md").read_text(encoding="utf-8")

@@ -227,3 +227,17 @@ def test_a_survey_without_question_still_gives_a_valid_service():
 
 def test_the_importer_is_recognised_by_content_whatever_the_name():
     assert guess_importer([Source("formulaire.bin", FIXTURE.read_bytes())]).name == "xlsform"
+
+
+def test_a_column_written_twice_is_said_and_the_first_kept():
+    _, data, notes = imported(workbook(survey=[["type", "name", "label", "label"], ["text", "a", "Premier", "Second"]]))
+    assert data["steps"][0]["blocks"][0]["label"] == "Premier"
+    assert "La colonne « label » est écrite deux fois" in notes_at(notes, 1)
+
+
+def test_an_expression_nested_too_deep_is_said_not_a_crash():
+    deep = "(" * 500 + "${a} > 1" + ")" * 500
+    service, _, notes = imported(workbook(survey=[["type", "name", "label", "relevant"], ["integer", "a", "A"],
+                                                  ["text", "b", "B", deep]]))
+    assert service.blocks["b"].show_if is None
+    assert "trop de niveaux" in notes_at(notes, 3)

@@ -5,7 +5,8 @@ is split on its top-level ``and``; each part that is a bound becomes a parameter
 
 - number: ``. >= 0``, ``. <= 120``, ``. > 17`` (for whole numbers) → ``min`` / ``max``;
 - date: ``. <= today()``, ``. >= date('2020-01-01')`` → ``min`` / ``max``;
-- text: ``string-length(.) <= 60`` → ``max_length``, ``regex(., '^[0-9]{5}$')`` → ``pattern``;
+- text: ``string-length(.) <= 60`` → ``max_length``, ``regex(., '^[0-9]{5}$')`` → ``pattern``,
+  ``string-length(.) >= 2`` or ``= 10`` → a ``pattern`` too;
 - several choices: ``count-selected(.) <= 3`` → ``max_choices`` (``>=`` → ``min_choices``).
 
 ``.`` and ``${own_name}`` both mean the answer. Every other part is returned with the
@@ -63,6 +64,7 @@ def constraint_params(source: str, block_type: str, scope: Scope, whole: bool) -
         except Untranslatable as error:
             result.left_out.append((xpath.dump(part), error.reason))
     _merge(bounds, block_type, result)
+    _length_as_pattern(result.params)
     return result
 
 
@@ -88,6 +90,17 @@ def _merge(bounds: list[tuple[str, Any]], block_type: str, result: Translated) -
         del result.params[low_key], result.params[high_key]
 
 
+def _length_as_pattern(params: dict[str, Any]) -> None:
+    """A least or exact length (``string-length(.) >= 3``, ``= 10``) as a ``pattern``,
+    joined to the pattern already there by a look-ahead (written so that JavaScript and
+    Java read it too, for an export)."""
+    least, exact = params.pop("min_length", None), params.pop("exact_length", None)
+    if least is None and exact is None:
+        return
+    length = f"[\\s\\S]{{{exact}}}" if exact is not None else f"[\\s\\S]{{{least},}}"
+    params["pattern"] = length if "pattern" not in params else f"(?={length}$)(?:{params['pattern']})"
+
+
 def _order(value: Any) -> Any:
     if value == "today":
         return dt.date.today()
@@ -103,10 +116,10 @@ class _Bound:
     def read(self, node: xpath.Node) -> list[tuple[str, Any]]:
         if node[0] == "call" and node[1] == "regex" and self.block_type == "text":
             return [("pattern", self._regex(node))]
-        if node[0] == "op" and node[1] in ("<", "<=", ">", ">="):
+        if node[0] == "op" and node[1] in ("<", "<=", ">", ">=", "="):
             op, left, right = node[1], node[2], node[3]
             if self._is_answer(right) or self._is_measure(right):
-                op, left, right = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[op], right, left
+                op, left, right = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "=": "="}[op], right, left
             return [self._compare(op, left, right, node)]
         raise Untranslatable("xlsform.why_bound", part=xpath.dump(node))
 
@@ -136,10 +149,14 @@ class _Bound:
     def _key(self, kind: str, op: str, part: str) -> str:
         expected = {"length": ("text", "textarea"), "count": ("choices",),
                     "answer": ("number", "date")}[kind]
-        if self.block_type not in expected or (kind == "length" and op in (">", ">=")):
+        at_least = op in (">", ">=", "=")
+        if self.block_type not in expected or (op == "=" and kind != "length") \
+                or (kind == "length" and at_least and self.block_type != "text"):
             raise Untranslatable("xlsform.why_bound", part=part)
+        if kind == "length" and at_least:  # kept as a pattern, which only text blocks have
+            return "exact_length" if op == "=" else "min_length"
         low, high = BOUND_PARAMS[self.block_type]
-        return low if op in (">", ">=") else high
+        return low if at_least else high
 
     def _value(self, kind: str, op: str, node: xpath.Node, part: str) -> Any:
         strict = op in ("<", ">")
@@ -185,7 +202,7 @@ def full_match_pattern(pattern: str) -> str:
     if anchored:
         result = anchored.group("inner")
     else:
-        body, prefix, suffix = pattern, "(?s:.*)", "(?s:.*)"
+        body, prefix, suffix = pattern, "[\\s\\S]*", "[\\s\\S]*"
         if body.startswith("^"):
             body, prefix = body[1:], ""
         if body.endswith("$") and not body.endswith("\\$"):

@@ -78,6 +78,8 @@ def test_a_calculation_keeps_its_value():
     ("date", ". <= today() and . >= date('1950-01-01')", {"max": "today", "min": dt.date(1950, 1, 1)}),
     ("text", "string-length(.) <= 60", {"max_length": 60}),
     ("text", "regex(., '^[0-9]{5}$')", {"pattern": "[0-9]{5}"}),
+    ("text", "string-length(.) = 10 and regex(., '^[0-9]+$')", {"pattern": r"(?=[\s\S]{10}$)(?:[0-9]+)"}),
+    ("text", "string-length(.) > 1", {"pattern": r"[\s\S]{2,}"}),
     ("choices", "count-selected(.) >= 1 and count-selected(.) <= 3", {"min_choices": 1, "max_choices": 3}),
 ])
 def test_simple_constraints_become_block_bounds(block_type, constraint, params):

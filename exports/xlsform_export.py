@@ -106,7 +106,8 @@ class _Export:
             except NotWritable as error:
                 self._note(computed.line, "xlsform.export_computed", name=computed.name, reason=error.reason)
                 continue
-            self.sheets.survey({"type": "calculate", "name": computed.name, "calculation": calculation})
+            self.sheets.survey({"type": "calculate", "name": self.rows.name_of(computed.name),
+                                "calculation": calculation})
 
     def _step(self, step: Any) -> None:
         relevant = self.condition(step.show_if, step.line, step.id)

@@ -32,6 +32,7 @@ ROW_EXTRAS: dict[str, dict[str, str]] = {
     "postcode": {"constraint": "regex(., '^[0-9]{5}$')", "message": "xlsform.c_postcode"},
 }
 YES_NO_LIST = "yes_no"
+RESERVED = frozenset({"meta"})  # pyxform keeps this name for the form's metadata
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
                   "calculation", "appearance")
 TRANSLATED = frozenset({"label", "hint", "constraint_message"})
@@ -118,8 +119,10 @@ class RowWriter:
     def __init__(self, service: Service, sheets: Sheets, note: Callable[..., None]):
         self.service, self.sheets, self.note = service, sheets, note
         self.names = Names()
-        self.taken: set[str] = set(service.blocks) | set(service.computed)
+        self.taken: set[str] = set(service.blocks) | set(service.computed) | RESERVED
         self.yes_no_written = False
+        for reserved in RESERVED & (set(service.blocks) | set(service.computed)):
+            self.names.renamed[reserved] = self.new_name(reserved)
         for block in service.blocks.values():
             self._know(block)
         for computed in service.computed.values():
@@ -147,6 +150,10 @@ class RowWriter:
         self.taken.add(found)
         return found
 
+    def name_of(self, identifier: str) -> str:
+        """The workbook's name for a question or computed value."""
+        return self.names.renamed.get(identifier, identifier)
+
     def group_name(self, step_id: str) -> str:
         """An XLSForm name for a step (a step id may start with a digit)."""
         return self.new_name(step_id if step_id[:1].isalpha() else f"_{step_id}")
@@ -168,7 +175,7 @@ class RowWriter:
         """Write the row of ``block`` (and its choices)."""
         params = block.params
         row_type = self._type(block)
-        values: dict[str, Any] = {"type": row_type, "name": block.id, "relevant": relevant}
+        values: dict[str, Any] = {"type": row_type, "name": self.name_of(block.id), "relevant": relevant}
         if block.type.answer_type is None:
             self.sheets.survey({**values, "type": "note"}, label=self._content_text(params))
             return

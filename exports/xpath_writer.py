@@ -44,10 +44,15 @@ class NotWritable(Exception):
 class Names:
     """What the writer knows of the service: the kind of each name (a block type's
     answer kind, or ``bool``/``number`` for a computed value) and, per choice question,
-    the XLSForm name of each option value."""
+    the XLSForm name of each option value, and the names that had to change."""
 
     kinds: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[Any, str]] = field(default_factory=dict)
+    renamed: dict[str, str] = field(default_factory=dict)  # ids XLSForm reserves (``meta``)
+
+    def reference(self, name: str) -> str:
+        """``${name}``, with the name the workbook gives it."""
+        return f"${{{self.renamed.get(name, name)}}}"
 
 
 def write_condition(condition: Any, names: Names) -> str:
@@ -110,7 +115,7 @@ class _Writer:
 
     def _truthy(self, name: str) -> str:
         kind = self.names.kinds.get(name)
-        reference = f"${{{name}}}"
+        reference = self.names.reference(name)
         if kind == "yesno":
             return f"{reference} = 'yes'"
         if kind == "consent":
@@ -136,7 +141,7 @@ class _Writer:
         return literal(str(value))
 
     def _name(self, node: nodes.Name) -> str:
-        return f"${{{node.name}}}"
+        return self.names.reference(node.name)
 
     def _listnode(self, node: nodes.ListNode) -> str:
         raise NotWritable("xlsform.why_list")

@@ -123,3 +123,18 @@ def test_what_an_xlsform_cannot_hold_is_said_with_its_line():
     assert any(note.startswith("bilingue.yaml:22: Le pas « step: 0.5 » n'est pas repris") for note in notes)
     english = [note.format("en") for note in export(load_service_text(BILINGUAL, "bilingue.yaml")).notes]
     assert any("has no equivalent in an XLSForm" in note for note in english)
+
+
+def test_a_name_xlsform_reserves_is_given_another_everywhere():
+    text = """\
+tremplin: 1
+id: reserve
+title: Réservé
+steps:
+  - id: une
+    blocks:
+      - {type: yesno, id: meta, label: Une question nommée meta ?}
+      - {type: text, id: suite, label: Suite, show_if: meta}
+"""
+    found = binds(xform(export(load_service_text(text)).content))
+    assert "meta_2" in found and found["suite"]["relevant"] == " /data/une/meta_2  = 'yes'"

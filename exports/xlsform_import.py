@@ -75,10 +75,10 @@ register({
         "« {key} » ne passe pas la vérification de Tremplin ({message}) : il n'est pas repris.",
         "\"{key}\" does not pass Tremplin's check ({message}): it is not carried over."),
     "xlsform.header": (
-        "Importé de l'XLSForm « {file} » par tremplin import ; ce qui n'a pas pu être repris est\n"
-        "signalé à l'import (voir docs/import.md).",
-        "Imported from the XLSForm \"{file}\" by tremplin import; what could not be carried over\n"
-        "is reported by the import (see docs/import.md)."),
+        "Importé de l'XLSForm « {file} » ; ce qui n'a pas pu être repris tel quel est\n"
+        "signalé à l'import, ligne par ligne (voir docs/import.md de Tremplin).",
+        "Imported from the XLSForm \"{file}\"; what could not be carried over as it was is\n"
+        "reported by the import, row by row (see Tremplin's docs/import.md)."),
 })
 
 

@@ -24,6 +24,11 @@ ONE_SCREEN = frozenset({"field-list", "table-list"})
 register({
     "xlsform.end_without_begin": ("Ce « {type} » ne ferme aucun groupe : la ligne est ignorée.",
                                   "This \"{type}\" closes no group: the row is ignored."),
+    "xlsform.other_group": (
+        "« {type} » n'est pas un groupe d'XLSForm que Tremplin connaît (une grille de KoboToolbox…) : "
+        "ses lignes sont lues comme un groupe de questions.",
+        "\"{type}\" is not an XLSForm group Tremplin knows (a KoboToolbox matrix…): its rows are read as "
+        "a group of questions."),
     "xlsform.group_not_closed": (
         "Le groupe « {name} » n'est jamais fermé (end group) : il est fermé à la fin du formulaire.",
         "The group \"{name}\" is never closed (end group): it is closed at the end of the form."),
@@ -79,13 +84,15 @@ def read_tree(rows: list[FormRow], context: Context) -> Group:
     stack = [root]
     for row in rows:
         row_type = parse_type(row.get("type"))
-        if row_type.base in ("begin_group", "begin_repeat"):
+        if row_type.base in ("begin_group", "begin_repeat", "begin_other"):
             group = Group(row, row_type)
             stack[-1].children.append(group)
             stack.append(group)
             if row_type.base == "begin_repeat":
                 context.note(row, "xlsform.repeat", name=group.name)
-        elif row_type.base in ("end_group", "end_repeat"):
+            elif row_type.base == "begin_other":
+                context.note(row, "xlsform.other_group", type=row_type.written)
+        elif row_type.base in ("end_group", "end_repeat", "end_other"):
             if len(stack) == 1:
                 context.note(row, "xlsform.end_without_begin", type=row_type.written)
             else:

@@ -45,7 +45,6 @@ CAPTURES = frozenset({"geopoint", "geotrace", "geoshape", "start-geopoint", "ima
 METADATA = frozenset({"start", "end", "today", "deviceid", "simserial", "subscriberid", "phonenumber",
                       "username", "email", "audit", "instanceid"})
 DROPPED = frozenset({"hidden", "xml-external", "csv-external", "include", "entity"})
-GROUPS = frozenset({"begin_group", "end_group", "begin_repeat", "end_repeat"})
 SETTINGS_ROWS = frozenset({"set_form_title", "set_form_id"})
 _SELECT = re.compile(
     r"(?P<kind>select_one_from_file|select_multiple_from_file|select one from file|select multiple from file"
@@ -88,6 +87,8 @@ def parse_type(written: str) -> RowType:
     if group:
         kind = "group" if group.group("kind") == "group" else "repeat"
         return RowType(f"{group.group('edge')}_{kind}", text)
+    if re.fullmatch(r"(begin|end)[ _]\S.*", lowered):  # begin_kobomatrix, begin_score, begin dancing…
+        return RowType(f"{lowered[:3] if lowered.startswith('end') else 'begin'}_other", text)
     select = _SELECT.fullmatch(text) or _SELECT.fullmatch(_lower_keyword(text))
     if select:
         return _select(select, text)

@@ -241,3 +241,12 @@ def test_an_expression_nested_too_deep_is_said_not_a_crash():
                                                   ["text", "b", "B", deep]]))
     assert service.blocks["b"].show_if is None
     assert "trop de niveaux" in notes_at(notes, 3)
+
+
+def test_a_koboToolbox_matrix_is_read_as_a_group_and_said():
+    rows = [["type", "name", "label", "$kuid"], ["begin_kobomatrix cars", "matrice", "Vos voitures", "ab12"],
+            ["integer", "nombre", "Combien ?", "cd34"], ["end_kobomatrix", None, None, "ef56"]]
+    service, _, notes = imported(workbook(survey=rows))
+    assert list(service.questions) == ["nombre"]
+    assert "« begin_kobomatrix cars » n'est pas un groupe d'XLSForm que Tremplin connaît" in notes_at(notes, 2)
+    assert "La colonne « $kuid » n'a pas d'équivalent" in notes_at(notes, 1)

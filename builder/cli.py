@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from builder.editing.checklist import report_lines, review
 from builder.format.loader import ServiceFileError, load_service
 from builder.format.schema import service_schema
 from builder.format.yaml_lines import YamlProblem, read_yaml
@@ -45,10 +46,25 @@ def _load(path: str):
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-def validate(files: tuple[str, ...]) -> None:
+@click.option("--strict", is_flag=True,
+              help="Vérifier aussi ce que la publication refuse (personne à contacter, exemple qui ne passe pas, "
+                   "texte de départ, coordonnées jamais envoyées) et ce qu'elle signale.")
+def validate(files: tuple[str, ...], strict: bool) -> None:
     """Vérifier des fichiers de service : « FICHIER:LIGNE: message » par problème."""
-    failed = [path for path in files if _load(path) is None]
+    failed = [path for path in files if not _valid(path, strict)]
     sys.exit(1 if failed else 0)
+
+
+def _valid(path: str, strict: bool) -> bool:
+    """Whether the file loads and, with ``strict``, could be published (its refusals and
+    warnings printed, as the studio's publish page lists them)."""
+    service = _load(path)
+    if service is None or not strict:
+        return service is not None
+    result = review(service.data, service, run_personas(service, _lang()))
+    for line in report_lines(result, service.lines, path, _lang()):
+        click.echo(line, err=True)
+    return result.publishable
 
 
 def _read_answers(answers: str) -> Any:

@@ -5,6 +5,7 @@ archive, download. Nothing is saved until the file is valid.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 from flask import (
@@ -16,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,6 +28,7 @@ from wtforms.validators import Length, Optional
 
 from builder.db import get_db
 from builder.editing.document import ServiceDocument
+from builder.editing.placeholders import BLANK_SERVICE, new_service_title
 from builder.format.loader import check_service_text
 from builder.serving import EXAMPLES
 from builder.storage import accounts, workspace
@@ -36,21 +39,6 @@ from builder.studio.common import require_service
 
 bp = Blueprint("studio_services", __name__, url_prefix="/studio/o/<org_slug>/services")
 
-BLANK = """\
-tremplin: 1
-id: {id}
-title: {title}
-summary: Expliquez en une ou deux phrases à quoi sert ce service et pour qui.
-help:
-  text: Une question ? Nous vous répondons.
-steps:
-  - id: etape-1
-    title: Première étape
-    blocks:
-      - type: text
-        id: question_1
-        label: Nouvelle question
-"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -109,11 +97,12 @@ def new(org_slug: str):
     if form.validate_on_submit():
         text, problems = _source_text(form)
         if text is not None and not problems:
-            copy = _create(access, text, form.title.data)
+            copy = create_service(access, text, form.title.data)
             flash(_("Le service est créé."))
             return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
-    return render_template("studio/services/new.html", form=form, problems=problems, org=access.org), \
-        (422 if problems else 200)
+    first = not (workspace.for_org(get_db(), access.org.id) or workspace.for_org(get_db(), access.org.id, archived=True))
+    return render_template("studio/services/new.html", form=form, problems=problems, org=access.org,
+                           first=first), (422 if problems else 200)
 
 
 def _source_text(form: NewServiceForm) -> tuple[str | None, list]:
@@ -128,11 +117,11 @@ def _source_text(form: NewServiceForm) -> tuple[str | None, list]:
             return None, [_("Le fichier n’est pas en UTF-8 : enregistrez-le en UTF-8.")]
         name = getattr(form.upload.data, "filename", None) or "service.yaml"
         return text, [problem.format() for problem in check_service_text(text, Path(name).name)]
-    title = (form.title.data or "").strip() or _("Nouveau service")
-    return BLANK.format(id="service", title=title), []
+    title = (form.title.data or "").strip() or new_service_title(str(get_locale() or "fr"))
+    return BLANK_SERVICE.format(id="service", title=json.dumps(title, ensure_ascii=False)), []
 
 
-def _create(access, text: str, title: str | None) -> workspace.WorkingCopy:
+def create_service(access, text: str, title: str | None) -> workspace.WorkingCopy:
     """Save ``text`` as a new service of the organisation, under a free id."""
     document = ServiceDocument.from_yaml(text)
     data = dict(document.data)
@@ -154,7 +143,7 @@ def access_user_id() -> int | None:
 def duplicate(org_slug: str, service_id: str):
     """A copy of the service under a new id, in the same organisation."""
     found = require_service(org_slug, service_id, EDITOR)
-    copy = _create(found.access, found.copy.yaml, None)
+    copy = create_service(found.access, found.copy.yaml, None)
     flash(_("Le service est dupliqué."))
     return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
 

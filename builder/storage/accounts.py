@@ -71,6 +71,7 @@ class Organisation:
     slug: str
     name: str
     created_at: dt.datetime
+    time_zone: str | None = None  # an IANA name (« Europe/Paris »); None: the instance's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,8 +103,10 @@ def create_tables(db: Database) -> None:
     _create(db, "users", {"id": int, "email": str, "name": str, "password_hash": str,
                           "created_at": str}, pk="id")
     db["users"].create_index(["email"], unique=True, if_not_exists=True)
-    _create(db, "organisations", {"id": int, "slug": str, "name": str, "created_at": str},
-            pk="id")
+    _create(db, "organisations", {"id": int, "slug": str, "name": str, "created_at": str,
+                                  "time_zone": str}, pk="id", optional={"time_zone"})
+    if "time_zone" not in db["organisations"].columns_dict:  # a database made before it existed
+        db["organisations"].add_column("time_zone", str)
     db["organisations"].create_index(["slug"], unique=True, if_not_exists=True)
     _create(db, "memberships", {"org_id": int, "user_id": int, "role": str, "created_at": str},
             pk=("org_id", "user_id"),
@@ -207,7 +210,7 @@ def slugify(name: str) -> str:
     return slugs.slugify(name, "organisation", _SLUG_MAX)
 
 
-def create_organisation(db: Database, name: str, owner_id: int, *,
+def create_organisation(db: Database, name: str, owner_id: int, *, time_zone: str | None = None,
                         now: dt.datetime | None = None) -> Organisation:
     """Create an organisation whose only member, ``owner_id``, is its owner.
 
@@ -215,7 +218,7 @@ def create_organisation(db: Database, name: str, owner_id: int, *,
     """
     with _atomic(db):
         row = {"slug": _free_slug(db, slugify(name)), "name": name.strip(),
-               "created_at": iso(now)}
+               "created_at": iso(now), "time_zone": time_zone}
         org_id = db["organisations"].insert(row).last_pk
         db["memberships"].insert({"org_id": org_id, "user_id": owner_id, "role": OWNER,
                                   "created_at": iso(now)})
@@ -228,6 +231,11 @@ def _free_slug(db: Database, base: str) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def set_time_zone(db: Database, org_id: int, time_zone: str | None) -> None:
+    """The organisation's time zone (an IANA name), in which the studio shows times."""
+    db["organisations"].update(org_id, {"time_zone": time_zone})
 
 
 def get_organisation(db: Database, org_id: int) -> Organisation | None:

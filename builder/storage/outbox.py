@@ -128,6 +128,12 @@ def mark_failed(db: Database, outbox_id: int, *, attempts: int, given_up: bool,
     )
 
 
+def status_of(db: Database, outbox_id: int) -> tuple[str, str | None] | None:
+    """The status of one mail and the last error the server gave (None: no such mail)."""
+    row = db.execute("SELECT status, last_error FROM outbox WHERE id = ?", [outbox_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def has_due_mail(db: Database, now: dt.datetime) -> bool:
     """Whether a mail is waiting to be tried at ``now``."""
     return db.execute(

@@ -4,6 +4,9 @@ One row per service: its YAML text, the organisation it belongs to, and a revisi
 number that grows with every save. A save names the revision it started from; if
 someone else saved in between, it is refused (:class:`Conflict`) instead of silently
 overwriting their work. Publishing copies the text into ``published_services``.
+
+Each person's last « Annuler » (the signed token of their last delete) is kept per
+service in ``undo_tokens``, so that it survives a reload; their next edit replaces it.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ def create_tables(db: Database) -> None:
          "updated_at": str, "updated_by": int, "archived_at": str},
         pk="service_id", not_null={"org_id", "yaml", "revision"}, if_not_exists=True)
     db["working_copies"].create_index(["org_id"], if_not_exists=True)
+    db["undo_tokens"].create({"service_id": str, "user_id": int, "token": str, "created_at": str},
+                             pk=("service_id", "user_id"), not_null={"token", "created_at"}, if_not_exists=True)
 
 
 def _to_copy(row: Mapping[str, Any]) -> WorkingCopy:
@@ -123,3 +128,21 @@ def save(db: Database, service_id: str, yaml_text: str, expected_revision: int, 
 def set_archived(db: Database, service_id: str, archived: bool, *, now: dt.datetime | None = None) -> None:
     """Archive a service (hidden from the list, nothing deleted) or bring it back."""
     db["working_copies"].update(service_id, {"archived_at": iso(now) if archived else None})
+
+
+def keep_undo(db: Database, service_id: str, user_id: int, token: str, *, now: dt.datetime | None = None) -> None:
+    """Keep ``token`` as the person's last « Annuler » on the service (replacing any other)."""
+    db.execute("INSERT OR REPLACE INTO undo_tokens (service_id, user_id, token, created_at) VALUES (?, ?, ?, ?)",
+               [service_id, user_id, token, iso(now)])
+
+
+def kept_undo(db: Database, service_id: str, user_id: int) -> str | None:
+    """The person's last « Annuler » on the service, if they have one."""
+    row = db.execute("SELECT token FROM undo_tokens WHERE service_id = ? AND user_id = ?",
+                     [service_id, user_id]).fetchone()
+    return row[0] if row else None
+
+
+def forget_undo(db: Database, service_id: str, user_id: int) -> None:
+    """Forget the person's last « Annuler » on the service (they did something else since)."""
+    db.execute("DELETE FROM undo_tokens WHERE service_id = ? AND user_id = ?", [service_id, user_id])

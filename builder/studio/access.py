@@ -34,6 +34,12 @@ ROLE_DESCRIPTIONS = {
     EDITOR: lazy_gettext("consulte et modifie les services"),
     OWNER: lazy_gettext("modifie les services et gère les membres"),
 }
+# What a role lets someone do, after « vous pourrez » (for the person invited).
+ROLE_ABILITIES = {
+    READER: lazy_gettext("consulter les services et les réponses"),
+    EDITOR: lazy_gettext("consulter et modifier les services"),
+    OWNER: lazy_gettext("modifier les services et gérer les membres"),
+}
 _SESSION_KEY = "user_id"
 _KEPT_ON_LOGIN = ("lang",)  # the language chosen survives signing in
 

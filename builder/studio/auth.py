@@ -1,4 +1,5 @@
 """Accounts: sign up, sign in, sign out, choose a new password after forgetting it.
+A new account goes on to creating its organisation (then its first service).
 
 Pages under ``/compte``. Signing in starts a fresh session holding the user's id only
 (:func:`builder.studio.access.login_user`); signing in, signing up and asking for a
@@ -30,7 +31,7 @@ from builder import mail, security
 from builder.db import get_db, transaction
 from builder.storage import accounts
 from builder.studio import access
-from builder.studio.common import EMAIL_PATTERN, strip
+from builder.studio.common import EMAIL_PATTERN, external_url, strip
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 
@@ -132,7 +133,7 @@ def signup():
         else:
             access.login_user(user)
             flash(_("Votre compte est créé. Bienvenue !"), "success")
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(_after_signup(request.args.get("next")))
     return render_template("studio/signup.html", form=form, next=_next_arg())
 
 
@@ -205,7 +206,7 @@ def send_reset_link(email: str) -> None:
 
 def reset_message(user: accounts.User, token: str):
     """The mail carrying the link to choose a new password."""
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = external_url("auth.reset_password", token=token)
     body = "\n\n".join([
         _("Bonjour %(name)s,", name=user.name),
         _("Pour choisir un nouveau mot de passe pour votre compte Tremplin, ouvrez ce lien"
@@ -237,6 +238,12 @@ def is_local_path(target: str | None) -> bool:
 def safe_next(target: str | None) -> str:
     """``target`` when it is a path on this site, else the studio's home page."""
     return target if is_local_path(target) else url_for("orgs.dashboard")
+
+
+def _after_signup(target: str | None) -> str:
+    """Where a new account goes: where the person was going (an invitation…), else on
+    to creating their organisation, the way to their first service."""
+    return target if is_local_path(target) else url_for("orgs.new_organisation")
 
 
 def _next_arg() -> str | None:

@@ -5,6 +5,10 @@ is built, the event stream is scanned once (in C) so that a file too deeply nest
 is refused without recursion; the node graph is then turned into plain Python
 values by an explicit walk that counts what it builds, so an alias bomb ("billion
 laughs") is stopped after a bounded number of nodes instead of eating memory.
+
+Only the plain YAML types are read (text, numbers, booleans, null, dates, lists and
+mappings): any other tag (``!foo``, ``!!binary``, ``!!python/name:…``) is a located
+problem, and so is a number beyond :mod:`builder.numbers`' bounds.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from builder import numbers
 from builder.messages import Problem, register
 
 try:
@@ -23,6 +28,8 @@ except AttributeError:  # PyYAML built without libyaml
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 60
 MAX_VALUES = 200_000
+CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset(CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
 
 register({
     "file_too_large": (
@@ -52,6 +59,20 @@ register({
         "La clé « {key} » apparaît deux fois (déjà ligne {first}).",
         "The key \"{key}\" appears twice (already on line {first}).",
     ),
+    "yaml_tag": (
+        "L'étiquette YAML « {tag} » n'est pas permise ici : retirez-la "
+        "(un texte qui commence par « ! » s'écrit entre guillemets).",
+        "The YAML tag \"{tag}\" is not allowed here: remove it "
+        "(a text starting with \"!\" is written in quotes).",
+    ),
+    "yaml_bad_value": (
+        "La valeur « {value} » ne se lit pas comme {tag} : retirez l'étiquette {tag}.",
+        "The value \"{value}\" cannot be read as {tag}: remove the tag {tag}.",
+    ),
+    "yaml_number_bounds": (
+        "Ce nombre est hors limites : un nombre s'écrit avec {digits} chiffres au plus (ni .inf ni .nan).",
+        "This number is out of bounds: a number has at most {digits} digits (neither .inf nor .nan).",
+    ),
     "yaml_key_not_text": (
         "Une clé doit être un texte, pas « {key} ».",
         "A key must be text, not \"{key}\".",
@@ -67,6 +88,7 @@ _YAML_DETAILS = {
     "found unexpected end of stream": "le fichier se termine au milieu d'un texte entre guillemets",
     "found undefined alias": "un alias (*nom) n'a pas d'ancre (&nom)",
     "did not find expected node content": "une valeur est attendue",
+    "expected a mapping or list of mappings for merging": "« <<: » ne fusionne qu'une table (clé: valeur) ou une liste de tables",
 }
 
 
@@ -98,7 +120,10 @@ def read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         raise YamlProblem("yaml_syntax", 1, detail=str(error)) from None
     if node is None:
         raise YamlProblem("yaml_empty", 1)
-    return _Builder().build(node)
+    try:
+        return _Builder().build(node)
+    except yaml.MarkedYAMLError as error:  # a merge key (<<) on something that is no mapping
+        raise _syntax_problem(error) from None
 
 
 def _check_depth(text: str) -> None:
@@ -149,6 +174,7 @@ class _Builder:
         self.built += 1
         if self.built > MAX_VALUES:
             raise YamlProblem("yaml_too_big", node.start_mark.line + 1, limit=MAX_VALUES)
+        _check_tag(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, stack)
         if isinstance(node, yaml.SequenceNode):
@@ -162,14 +188,21 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         """The scalar's value; an impossible date (2007-02-30) stays text, for the checks to report."""
         try:
-            return self.constructor.construct_object(node)
-        except ValueError:
-            return node.value
+            value = self.constructor.construct_object(node)
+        except ValueError:  # also an integer too long for Python to read: refused below
+            value = numbers.LIMIT if _too_many_digits(node) else node.value
+        except (KeyError, AttributeError, TypeError):  # !!bool maybe, !!timestamp nope
+            raise YamlProblem("yaml_bad_value", node.start_mark.line + 1, value=node.value,
+                              tag=_short_tag(node.tag)) from None
+        if numbers.is_number(value) and not numbers.in_bounds(value):
+            raise YamlProblem("yaml_number_bounds", node.start_mark.line + 1, digits=numbers.MAX_DIGITS)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: tuple, stack: list) -> dict:
         mapping: dict[str, Any] = {}
         self.constructor.flatten_mapping(node)
         for key_node, value_node in node.value:
+            _check_tag(key_node)
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
@@ -181,3 +214,18 @@ class _Builder:
             self.lines[path + (key,)] = line
             stack.append((value_node, path + (key,), mapping, key))
         return mapping
+
+
+def _check_tag(node: yaml.Node) -> None:
+    """Refuse a node tagged with anything but a plain YAML type."""
+    if node.tag not in ALLOWED_TAGS:
+        raise YamlProblem("yaml_tag", node.start_mark.line + 1, tag=_short_tag(node.tag))
+
+
+def _short_tag(tag: str) -> str:
+    """``!!timestamp`` for ``tag:yaml.org,2002:timestamp``, as the author wrote it."""
+    return "!!" + tag[len(CORE):] if tag.startswith(CORE) else tag
+
+
+def _too_many_digits(node: yaml.Node) -> bool:
+    return node.tag == CORE + "int" and sum(char.isdigit() for char in node.value) > numbers.MAX_DIGITS

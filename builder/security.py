@@ -3,7 +3,9 @@
 - CSRF on every form (Flask-WTF's ``CSRFProtect``; templates put
   ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">`` in each form);
 - response headers: a Content-Security-Policy with no ``unsafe-inline`` and nothing
-  from another site, no MIME sniffing, no framing, a discreet referrer;
+  from another site, no MIME sniffing, no framing, a discreet referrer; over HTTPS,
+  Strict-Transport-Security; on the studio's and accounts' pages, ``Cache-Control:
+  no-store`` (they show members' addresses, submissions, services being written);
 - cookies that scripts cannot read, sent over HTTPS only outside development;
 - a per-address rate limit on sending, kept in SQLite (:func:`limit_rate`);
 - a honeypot field that people do not see and robots fill in (:func:`honeypot_field`).
@@ -45,6 +47,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000"  # a year: browsers come back over HTTPS only
+PRIVATE_PREFIXES = ("/studio/", "/compte/")  # pages that no browser or proxy may keep
 HONEYPOT_FIELD = "website"
 
 DEFAULTS = {
@@ -144,13 +148,18 @@ def refuse_large_requests() -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    """Add :data:`SECURITY_HEADERS` to ``response`` (a view may set its own first)."""
+    """Add :data:`SECURITY_HEADERS` to ``response`` (a view may set its own first), HSTS
+    over HTTPS, and ``Cache-Control: no-store`` under :data:`PRIVATE_PREFIXES`."""
     # one pass over the headers already set: looking each name up raises and catches an
     # exception inside werkzeug when it is absent, which is the common case
     present = {name.lower() for name, _ in response.headers}
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             response.headers.add(name, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        response.headers.add("Strict-Transport-Security", HSTS)
+    if request.path.startswith(PRIVATE_PREFIXES) and "cache-control" not in present:
+        response.headers.add("Cache-Control", "no-store")
     return response
 
 

@@ -67,6 +67,34 @@ def test_session_cookie_is_not_readable_by_scripts(client):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
+def test_https_responses_ask_browsers_to_stay_on_https(app_factory):
+    app = app_factory(PROXY_FIX_X_FOR=1)
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    direct = client.get("/healthz", base_url="https://localhost")
+    proxied = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    for response in (direct, proxied):
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize("path", ["/compte/connexion", "/studio/", "/studio/o/x/membres"])
+def test_studio_and_account_pages_are_never_kept_by_a_cache(client, path):
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_the_members_page_with_addresses_is_never_kept(app):
+    from builder.storage import accounts
+    with app.app_context():
+        owner = accounts.create_user(get_db(), "olga@example.org", "Olga", "un mot de passe assez long")
+        org = accounts.create_organisation(get_db(), "Mission locale", owner.id)
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"] = owner.id
+    response = client.get(f"/studio/o/{org.slug}/membres")
+    assert response.status_code == 200 and "olga@example.org" in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 # -- CSRF ------------------------------------------------------------------------------------
 
 @pytest.fixture

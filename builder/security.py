@@ -24,8 +24,9 @@ from itsdangerous import BadSignature
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
-from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import TooManyRequests
 
+from builder import request_size
 from builder.db import get_db
 from builder.storage import ratelimit
 
@@ -118,7 +119,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     app.session_interface = SessionInterface()
-    app.before_request(refuse_large_requests)
+    request_size.init_app(app)
     # Flask-WTF checks every request (and looks for exempt views first, of which there
     # are none); checking only the methods that change something is the same protection
     # without its cost on every page view
@@ -134,17 +135,6 @@ def check_csrf() -> None:
     config = current_app.config
     if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
         csrf.protect()
-
-
-def refuse_large_requests() -> None:
-    """Answer 413 as soon as the declared size is over ``MAX_CONTENT_LENGTH``.
-
-    Werkzeug checks it only when the body is read; this refuses even a view that
-    never reads it, before anything else is done.
-    """
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if limit is not None and (request.content_length or 0) > limit:
-        raise RequestEntityTooLarge()
 
 
 def add_security_headers(response: Response) -> Response:

@@ -13,6 +13,7 @@ problem, and so is a number beyond :mod:`builder.numbers`' bounds.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import yaml
@@ -25,7 +26,23 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     Loader = yaml.SafeLoader
 
-MAX_BYTES = 1_000_000
+SIZE_SETTING = "TREMPLIN_MAX_SERVICE_BYTES"
+DEFAULT_MAX_BYTES = 1_000_000
+
+
+def _max_bytes() -> int:
+    """The largest service file, in bytes: the :data:`SIZE_SETTING` environment variable,
+    else :data:`DEFAULT_MAX_BYTES`. The command line and the studio both read files
+    through here, so one setting bounds both (the studio's requests follow it)."""
+    value = os.environ.get(SIZE_SETTING, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    if not (value.isdigit() and len(value) <= 12) or int(value) < 1:
+        raise RuntimeError(f"{SIZE_SETTING} must be a number of bytes, not {value!r}")
+    return int(value)
+
+
+MAX_BYTES = _max_bytes()
 MAX_DEPTH = 60
 MAX_VALUES = 200_000
 CORE = "tag:yaml.org,2002:"

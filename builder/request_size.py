@@ -27,6 +27,9 @@ from builder.format.yaml_lines import MAX_BYTES
 FORM_MARGIN = 64 * 1024
 STUDIO_PREFIX = "/studio/"
 TOO_LARGE = "tremplin.body_too_large"
+# What is read and thrown away of a body found too large, so that the client, still
+# sending, reads the 413 page rather than a reset connection; a longer body is cut off.
+DRAIN_LIMIT = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
@@ -55,20 +58,24 @@ class BodyLimit:
             limit = limit_for(self.app, environ.get("PATH_INFO", ""))
             if limit is not None:
                 body, too_large = read_at_most(environ["wsgi.input"], limit)
+                if too_large:
+                    read_at_most(environ["wsgi.input"], DRAIN_LIMIT, keep=False)
                 environ[TOO_LARGE] = too_large
                 environ["wsgi.input"] = io.BytesIO(b"" if too_large else body)
                 environ["CONTENT_LENGTH"] = "0" if too_large else str(len(body))
         return self.wsgi_app(environ, start_response)
 
 
-def read_at_most(stream, limit: int) -> tuple[bytes, bool]:
-    """The body read from ``stream``, up to ``limit`` bytes, and whether it had more."""
+def read_at_most(stream, limit: int, keep: bool = True) -> tuple[bytes, bool]:
+    """The body read from ``stream``, up to ``limit`` bytes (nothing when not ``keep``),
+    and whether it had more."""
     chunks, size = [], 0
     while size <= limit:
         chunk = stream.read(min(_CHUNK, limit + 1 - size))
         if not chunk:
             break
-        chunks.append(chunk)
+        if keep:
+            chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks), size > limit
 

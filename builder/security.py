@@ -24,7 +24,7 @@ from itsdangerous import BadSignature
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
-from werkzeug.exceptions import TooManyRequests
+from werkzeug.exceptions import BadRequest, TooManyRequests
 
 from builder import request_size
 from builder.db import get_db
@@ -131,8 +131,12 @@ def init_app(app: Flask) -> None:
 
 
 def check_csrf() -> None:
-    """Refuse a POST (PUT, PATCH, DELETE) without a valid CSRF token (Flask-WTF's check)."""
+    """Refuse a POST (PUT, PATCH, DELETE) without a valid CSRF token (Flask-WTF's check),
+    and a form with a part that has no name (400: every view expects named fields)."""
     config = current_app.config
+    if request.method in config["WTF_CSRF_METHODS"] and request.mimetype == "multipart/form-data":
+        if None in request.form or None in request.files:  # a part without a usable name
+            raise BadRequest()
     if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
         csrf.protect()
 

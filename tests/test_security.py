@@ -123,6 +123,12 @@ def test_post_with_csrf_token_goes_through(csrf_client):
     assert response.status_code == 200
 
 
+def test_a_form_part_without_a_name_is_a_bad_request_not_a_crash(csrf_client):
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nvaleur\r\n--b--\r\n"
+    response = csrf_client.post("/envoyer", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 400 and "Traceback" not in response.text
+
+
 # -- Error pages ------------------------------------------------------------------------------
 
 def test_too_large_a_request_gets_a_french_page(app, client):

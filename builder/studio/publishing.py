@@ -7,7 +7,6 @@ latest published version while editing goes on.
 
 from __future__ import annotations
 
-import difflib
 import io
 
 import segno
@@ -24,6 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from builder.db import get_db
+from builder.editing.diffs import readable_diff
 from builder.format.loader import (
     ServiceFileError,
     check_service_text,
@@ -112,15 +112,6 @@ def _previous(versions, number: int) -> str:
     return max(earlier, key=lambda item: item.version).yaml if earlier else ""
 
 
-def readable_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """The changed lines as (kind, text), kind being "added", "removed" or "context"."""
-    lines = []
-    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "added", "-": "removed", "@": "gap"}.get(line[:1], "context")
-        lines.append((kind, line[1:] if kind != "gap" else "…"))
-    return lines
 
 
 @bp.route("/historique/<int:version>/restaurer", methods=["POST"])

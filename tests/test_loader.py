@@ -215,3 +215,10 @@ def test_a_tagged_value_is_a_located_problem(value, message):
 def test_a_number_out_of_bounds_in_the_file_is_a_located_problem(value):
     [(line, text)] = problems_of(replaced("title: Aide de test", f"title: Aide\nduration: {value}"))
     assert line == 4 and "un nombre s'écrit avec 15 chiffres au plus" in text
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_built():
+    many = "".join(f"  k{n}: 0\n" for n in range(20_001))
+    [(line, text)] = problems_of(VALID + f"organisation:\n{many}")
+    assert "Le fichier a trop de valeurs (plus de 20000)" in text
+    assert line > VALID.count("\n")

@@ -30,8 +30,8 @@ from builder.db import get_db
 from builder.serving import EXAMPLES, publish_files
 from builder.storage import accounts, drafts, submissions, workspace
 from builder.storage.accounts import READER
+from seeding import PASSWORD, owner_and_reader
 
-PASSWORD = "une phrase assez longue"
 SERVICES = ("aides-jeunes", "rappel-benevole", "avis", "soutien-scolaire")
 NO_OUTCOMES = """\
 tremplin: 1
@@ -93,10 +93,7 @@ def _seed(app) -> dict[str, list[str]]:
     a service without outcomes, an invitation, a reset link, a submission and a draft."""
     with app.app_context():
         db = get_db()
-        olga = accounts.create_user(db, "olga@example.org", "Olga", PASSWORD)
-        rita = accounts.create_user(db, "rita@example.org", "Rita", PASSWORD)
-        org = accounts.create_organisation(db, "Mission locale", olga.id)
-        accounts.add_member(db, org.id, rita.id, READER)
+        olga, rita, org = owner_and_reader(db)
         for path in sorted(EXAMPLES.glob("*.yaml")):
             workspace.create(db, org.id, path.stem, path.read_text(encoding="utf-8"), user_id=olga.id)
         workspace.create(db, org.id, "vide", NO_OUTCOMES, user_id=olga.id)

@@ -12,6 +12,7 @@ import http.client
 import os
 import re
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -24,30 +25,19 @@ from builder.app import create_app
 from builder.db import get_db
 from builder.serving import EXAMPLES
 from builder.storage import accounts, services, workspace
-from builder.storage.accounts import READER
 from mailserver import free_port
+from seeding import PASSWORD, owner_and_reader
+from test_number_bounds import SERVICE
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "une phrase assez longue"
 TOKEN = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-CALCUL = """\
-tremplin: 1
-id: calcul
-title: Un calcul tremplin-csrf-token-placeholder
-computed:
-  carre: nombre * nombre
-steps:
-  - id: vous
-    title: Vous
-    blocks:
-      - {type: number, id: nombre, label: Un nombre}
-      - {type: text, id: code, label: Un code, pattern: "(a+)+", required: false}
-      - {type: textarea, id: message, label: Un message, required: false}
-outcomes:
-  - id: positif
-    title: Le carré est positif
-    when: carre > 0
-"""
+# a number without max, its square, a pattern that backtracks, a long text, and a title
+# holding what the shared page's placeholder once was
+CALCUL = SERVICE.replace("title: Un calcul", "title: Un calcul tremplin-csrf-token-placeholder").replace(
+    "      - {type: number, id: nombre, label: Un nombre}\n",
+    "      - {type: number, id: nombre, label: Un nombre}\n"
+    "      - {type: text, id: code, label: Un code, pattern: \"(a+)+\", required: false}\n"
+    "      - {type: textarea, id: message, label: Un message, required: false}\n")
 NO_OUTCOMES = """\
 tremplin: 1
 id: vide
@@ -110,10 +100,7 @@ def _seed(instance: Path) -> dict:
     app = create_app({"INSTANCE_PATH": str(instance), "GC_FREEZE": False})
     with app.app_context():
         db = get_db()
-        olga = accounts.create_user(db, "olga@example.org", "Olga", PASSWORD)
-        rita = accounts.create_user(db, "rita@example.org", "Rita", PASSWORD)
-        org = accounts.create_organisation(db, "Mission locale", olga.id)
-        accounts.add_member(db, org.id, rita.id, READER)
+        olga, _, org = owner_and_reader(db)
         workspace.create(db, org.id, "vide", NO_OUTCOMES)
         workspace.create(db, org.id, "avis", (EXAMPLES / "avis.yaml").read_text(encoding="utf-8"))
         services.publish(db, "calcul", CALCUL)
@@ -202,7 +189,6 @@ def test_a_chunked_body_over_the_limit_is_refused_and_nothing_is_stored(served):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
     assert "Votre envoi est trop volumineux".encode() in answer
-    import sqlite3
     with sqlite3.connect(served["database"]) as db:
         stored = [row[0] for row in db.execute("SELECT answers FROM drafts")]
     assert not any("xxxx" in answers for answers in stored)

@@ -87,14 +87,8 @@ def test_studio_and_account_pages_are_never_kept_by_a_cache(client, path):
     assert client.get(path).headers["Cache-Control"] == "no-store"
 
 
-def test_the_members_page_with_addresses_is_never_kept(app):
-    from builder.storage import accounts
-    with app.app_context():
-        owner = accounts.create_user(get_db(), "olga@example.org", "Olga", "un mot de passe assez long")
-        org = accounts.create_organisation(get_db(), "Mission locale", owner.id)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = owner.id
+def test_the_members_page_with_addresses_is_never_kept(signed_in_owner):
+    client, org = signed_in_owner
     response = client.get(f"/studio/o/{org.slug}/membres")
     assert response.status_code == 200 and "olga@example.org" in response.text
     assert response.headers["Cache-Control"] == "no-store"

@@ -11,7 +11,7 @@ from pathlib import Path
 from builder.db import get_db
 from builder.format.yaml_lines import DEFAULT_MAX_BYTES, MAX_BYTES
 from builder.serving import EXAMPLES
-from builder.storage import accounts, workspace
+from builder.storage import workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,36 +30,26 @@ def validate(path: Path, **env: str) -> subprocess.CompletedProcess:
                           env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **env})
 
 
-def signed_in_owner(app):
-    with app.app_context():
-        owner = accounts.create_user(get_db(), "olga@example.org", "Olga", "un mot de passe assez long")
-        org = accounts.create_organisation(get_db(), "Mission locale", owner.id)
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = owner.id
-    return client, org
-
-
-def test_a_file_the_command_line_accepts_the_studio_imports_too(app, tmp_path):
+def test_a_file_the_command_line_accepts_the_studio_imports_too(app, signed_in_owner, tmp_path):
     assert MAX_BYTES == DEFAULT_MAX_BYTES
     text = service_of_size(900_000)  # well over the 256 kB a mini-site's request may have
     path = tmp_path / "avis.yaml"
     path.write_text(text, encoding="utf-8")
     assert validate(path).returncode == 0
-    client, org = signed_in_owner(app)
+    client, org = signed_in_owner
     response = client.post(f"/studio/o/{org.slug}/services/nouveau", data={"source": "import", "text": text})
     assert response.status_code == 302
     with app.app_context():
         assert [copy.service_id for copy in workspace.for_org(get_db(), org.id)] == ["avis"]
 
 
-def test_a_file_over_the_limit_gets_the_same_message_from_both(app, tmp_path):
+def test_a_file_over_the_limit_gets_the_same_message_from_both(signed_in_owner, tmp_path):
     text = service_of_size(MAX_BYTES + 100_000)
     path = tmp_path / "avis.yaml"
     path.write_text(text, encoding="utf-8")
     message = "la limite est de 1000000 octets"
     assert message in validate(path).stderr + validate(path).stdout
-    client, org = signed_in_owner(app)
+    client, org = signed_in_owner
     response = client.post(f"/studio/o/{org.slug}/services/nouveau", data={"source": "import", "text": text})
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 

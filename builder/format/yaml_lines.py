@@ -152,16 +152,16 @@ def read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
 
 
 def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, and more than MAX_VALUES values as written,
-    by counting events (no recursion, nothing built)."""
+    """Refuse nesting deeper than MAX_DEPTH, and more than MAX_VALUES values (and their
+    keys) as written, by counting events (no recursion, nothing built)."""
     depth = values = 0
     for event in yaml.parse(text, Loader=Loader):
         if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
             continue
-        if isinstance(event, yaml.NodeEvent):  # a scalar, an alias, a mapping or a list
+        if isinstance(event, yaml.NodeEvent):  # a scalar (keys too), an alias, a mapping or a list
             values += 1
-            if values > MAX_VALUES:
+            if values > 2 * MAX_VALUES:  # as many keys as values at most
                 raise YamlProblem("yaml_too_many_values", event.start_mark.line + 1, limit=MAX_VALUES)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1

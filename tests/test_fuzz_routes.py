@@ -27,6 +27,8 @@ from werkzeug.datastructures import MultiDict
 
 from builder.app import create_app
 from builder.db import get_db
+from builder.editing.locate import entries
+from builder.format.loader import load_service
 from builder.serving import EXAMPLES, publish_files
 from builder.storage import accounts, drafts, submissions, workspace
 from builder.storage.accounts import READER
@@ -104,13 +106,25 @@ def _seed(app) -> dict[str, list[str]]:
     publish_files(app, sorted(EXAMPLES.glob("*.yaml")))
     return {
         "org_slug": [org.slug], "service_id": [*SERVICES, "vide"],
-        "step_id": ["naissance", "situation", "salaire", "demande", "moment", "seule"],
-        "block_id": ["date_naissance", "situation", "salaire", "sujet", "prenom", "use:coordonnees"],
-        "outcome_id": ["contrat-engagement-jeune", "prime-activite"], "index": ["0", "1"],
+        **_ids_in_examples(), "index": ["0", "1"],
         "version": ["1"], "user_id": [str(olga.id), str(rita.id)], "invitation_id": [str(invitation.id)],
         "token": [invitation_token, reset_token], "reference": [sent.reference], "code": [draft.code],
         "format_name": ["csv", "xlsx", "json"], "kind": ["svg", "png"], "filename": ["site.css", "studio.js"],
     }
+
+
+def _ids_in_examples() -> dict[str, list[str]]:
+    """The ids of the examples' steps, blocks (``use:`` entries too) and outcomes, those of
+    the first service (the one the fixed requests use) first."""
+    found: dict[str, list] = {"step_id": [], "block_id": [], "outcome_id": []}
+    for service_id in SERVICES:
+        service = load_service(EXAMPLES / f"{service_id}.yaml")
+        found["step_id"] += [step.id for step in service.steps]
+        found["block_id"] += [*service.blocks, *(key for _, _, key, _ in entries(service.data))]
+        found["outcome_id"] += [outcome.id for outcome in service.outcomes]
+    found["step_id"].append("seule")
+    found["block_id"] += ["prenom", "nombre"]
+    return {name: list(dict.fromkeys(ids)) for name, ids in found.items()}
 
 
 def _session_of(app, email: str | None) -> tuple[dict, str]:

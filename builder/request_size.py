@@ -83,10 +83,18 @@ def read_at_most(stream, limit: int, keep: bool = True) -> tuple[bytes, bool]:
 def refuse_large_requests() -> None:
     """Answer 413 (the friendly page) when the body is over this path's limit: declared
     so, or found so by :class:`BodyLimit`. Runs before anything else reads the body."""
-    limit = limit_for(current_app, request.path)
-    request.max_content_length = limit  # what Werkzeug enforces while reading
-    if request.environ.get(TOO_LARGE) or (limit is not None and (request.content_length or 0) > limit):
+    current = request._get_current_object()  # one look-up: this runs on every request
+    environ = current.environ
+    if environ.get(TOO_LARGE):
         raise RequestEntityTooLarge()
+    if not environ.get("CONTENT_LENGTH"):
+        return  # no body (a chunked one has its length by now)
+    app = current_app._get_current_object()
+    limit = limit_for(app, environ.get("PATH_INFO", ""))
+    if limit is not None and (current.content_length or 0) > limit:
+        raise RequestEntityTooLarge()
+    if limit != app.config["MAX_CONTENT_LENGTH"]:
+        current.max_content_length = limit  # what Werkzeug enforces while reading
 
 
 def init_app(app: Flask) -> None:

@@ -134,10 +134,11 @@ def check_csrf() -> None:
     """Refuse a POST (PUT, PATCH, DELETE) without a valid CSRF token (Flask-WTF's check),
     and a form with a part that has no name (400: every view expects named fields)."""
     config = current_app.config
-    if request.method in config["WTF_CSRF_METHODS"] and request.mimetype == "multipart/form-data":
-        if None in request.form or None in request.files:  # a part without a usable name
-            raise BadRequest()
-    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
+    if request.method not in config["WTF_CSRF_METHODS"]:
+        return
+    if request.mimetype == "multipart/form-data" and (None in request.form or None in request.files):
+        raise BadRequest()  # a part without a usable name
+    if config["WTF_CSRF_ENABLED"]:
         csrf.protect()
 
 
@@ -150,9 +151,10 @@ def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             response.headers.add(name, value)
-    if request.is_secure and "strict-transport-security" not in present:
+    environ = request.environ
+    if environ.get("wsgi.url_scheme") == "https" and "strict-transport-security" not in present:
         response.headers.add("Strict-Transport-Security", HSTS)
-    if request.path.startswith(PRIVATE_PREFIXES) and "cache-control" not in present:
+    if environ.get("PATH_INFO", "").startswith(PRIVATE_PREFIXES) and "cache-control" not in present:
         response.headers.add("Cache-Control", "no-store")
     return response
 

@@ -129,7 +129,7 @@ def served(tmp_path_factory):
 
 
 def _wait_until_ready(port: int, server: subprocess.Popen) -> None:
-    for _ in range(300):  # the workers import the application: a few seconds
+    for _ in range(600):  # the workers import the application: a few seconds
         assert server.poll() is None, "gunicorn stopped"
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:

@@ -226,7 +226,10 @@ def _add_extension_commands() -> None:
     """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
     from builder.studio.cli_purge import purge
     from exports.cli import export
+    from exports.interop_cli import convert_command, import_command
     main.add_command(export)
+    main.add_command(import_command)
+    main.add_command(convert_command)
     main.add_command(purge)
 
 

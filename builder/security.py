@@ -7,6 +7,7 @@
   Strict-Transport-Security; on the studio's and accounts' pages, ``Cache-Control:
   no-store`` (they show members' addresses, submissions, services being written);
 - cookies that scripts cannot read, sent over HTTPS only outside development;
+- request bodies bounded on the bytes actually read, chunked or not (:mod:`builder.request_size`);
 - a per-address rate limit on sending, kept in SQLite (:func:`limit_rate`);
 - a honeypot field that people do not see and robots fill in (:func:`honeypot_field`).
 """

@@ -153,7 +153,9 @@ def _harvest_fields(app, session: dict, ids: dict) -> list[str]:
     names: set[str] = set()
     for rule, methods in RULES:
         if "GET" in methods and "<path:" not in rule:
-            page = client.get(_path(rule, lambda name: ids.get(name, ["x"])[0])).get_data(as_text=True)
+            response = client.get(_path(rule, lambda name: ids.get(name, ["x"])[0]))
+            page = response.get_data().decode("utf-8", "replace")  # some are files (xlsx, png)
+            response.close()
             names |= set(re.findall(r'name="([^"]+)"', page))
     return sorted(names - {"csrf_token"})
 
@@ -227,7 +229,7 @@ def send(world: World, attempt: Attempt):
         options.update(data=MultiDict(pairs))
     url = attempt.path + (f"?{attempt.query}" if attempt.query else "")
     response = client.open(url, method=attempt.method, **options)
-    text = response.get_data(as_text=True)
+    text = response.get_data().decode("utf-8", "replace")  # some answers are files
     response.close()
     assert response.status_code < 500, (attempt, response.status_code)
     assert "Traceback" not in text, attempt

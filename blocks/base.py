@@ -307,7 +307,11 @@ class BlockType:
     - ``email_address``: whether an answer is an e-mail address at which the person may
       be written to (their copy of the answers, the reply-to of the organisation's notice);
     - ``starter`` and ``id_base``: what a block added in the studio starts with, besides
-      a default for each required parameter, and the base of its id (else its label).
+      a default for each required parameter, and the base of its id (else its label);
+    - ``xlsform``: what the XLSForm export writes on the block's row besides what its
+      answer kind gives: ``type`` (instead of the answer kind's), ``appearance``,
+      ``constraint`` (an XPath test of ``.``) and ``constraint_message`` (the code of a
+      registered message, written in each language).
     """
 
     name: ClassVar[str] = ""
@@ -324,6 +328,7 @@ class BlockType:
     email_address: ClassVar[bool] = False
     starter: ClassVar[Mapping[str, Any]] = {}
     id_base: ClassVar[str] = ""
+    xlsform: ClassVar[Mapping[str, str]] = {}
 
     @property
     def is_question(self) -> bool:

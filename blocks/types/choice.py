@@ -373,6 +373,7 @@ class ConsentBlock(BooleanBlock):
     label, label_en = "Consentement", "Consent"
     template = "blocks/consent.html"
     field_class = ConsentField
+    xlsform = {"type": "acknowledge"}
     starter = {"label": "J'accepte que mes réponses soient utilisées pour traiter ma demande."}
     id_base = "accord"
     params = (

@@ -303,7 +303,8 @@ class BlockType:
     - ``template``: the block's template (``blocks/<name>.html``), looked up in
       ``template_folder`` (see :mod:`blocks.rendering`);
     - ``check_on_change``: whether htmx checks the field as soon as it changes (typed
-      answers; a radio button or a box is checked when the page is sent);
+      answers; a radio button or a box is checked when the page is sent), and
+      ``check_trigger`` the events that set the check off (htmx's ``hx-trigger``);
     - ``email_address``: whether an answer is an e-mail address at which the person may
       be written to (their copy of the answers, the reply-to of the organisation's notice);
     - ``starter`` and ``id_base``: what a block added in the studio starts with, besides
@@ -325,6 +326,7 @@ class BlockType:
     required_code: ClassVar[str] = "blocks.required_text"
     field_class: ClassVar[Any] = None
     check_on_change: ClassVar[bool] = True
+    check_trigger: ClassVar[str] = "change"
     email_address: ClassVar[bool] = False
     starter: ClassVar[Mapping[str, Any]] = {}
     id_base: ClassVar[str] = ""

@@ -20,9 +20,10 @@ from builder.rules import nodes
 from builder.rules.expression_messages import FRENCH_WORDS, NOT_ALLOWED
 
 MAX_LENGTH, MAX_DEPTH, MAX_NODES = 2000, 50, 500
-FUNCTIONS = {"years_since": 1, "today": 0, "count": 1, "answered": 1}
+FUNCTIONS = {"years_since": 1, "today": 0, "count": 1, "answered": 1, "departement": 1, "region": 1, "epci": 1}
 EXAMPLES = {"years_since": "years_since(date_naissance)", "today": "today()",
-            "count": "count(langues)", "answered": "answered(telephone)"}
+            "count": "count(langues)", "answered": "answered(telephone)",
+            "departement": "departement(commune)", "region": "region(commune)", "epci": "epci(commune)"}
 _SYMBOLS = {"≤": "<=", "≥": ">=", "≠": "!="}
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _UNCLOSED = {"(": "expr_unclosed_paren", "[": "expr_unclosed_bracket", "{": "expr_unclosed_brace"}

@@ -493,5 +493,16 @@ class BlockType:
         """The answer as a JSON-able value (None when blank)."""
         return value
 
+    def format_prefill(self, block: Mapping, value: Any) -> Any:
+        """The answer as a démarche's field takes it (démarches-simplifiées' prefill, see
+        :mod:`builder.demarches`): a text (``true``/``false`` for yes or no, dates as
+        ``2007-03-02``), or a list of texts."""
+        stored = self.format_json(block, value)
+        if isinstance(stored, bool):
+            return "true" if stored else "false"
+        if isinstance(stored, list):
+            return [str(item) for item in stored]
+        return "" if stored is None else str(stored)
+
     def __repr__(self) -> str:
         return f"<block type {self.name}>"

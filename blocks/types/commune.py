@@ -115,6 +115,11 @@ class CommuneBlock(BlockType):
         return {"texts": {key: render(f"blocks.commune_{key}", words, count=communes.SEARCH_LIMIT)
                           for key in ("search", "list", "more")}}
 
+    def format_prefill(self, block: Mapping, value: Any) -> Any:
+        """``[postcode, INSEE code]``, as a démarche's commune field takes it."""
+        found = communes.find(value)
+        return [found.postcodes[0] if found and found.postcodes else "", str(value)]
+
     def format_text(self, block: Mapping, value: Any, lang: str = "fr") -> str:
         """``Paris (75)``: the name and the département."""
         found = communes.find(value)

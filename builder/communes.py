@@ -9,6 +9,7 @@ the name of a département, a région or an EPCI.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
 import re
@@ -48,7 +49,8 @@ class Table:
     names: dict[tuple[str, str], str]
     regions: dict[str, str]
     source: str
-    index: tuple[tuple[str, Commune], ...]
+    index: tuple[tuple[str, Commune], ...]  # (normalized name, commune), sorted
+    postcodes: tuple[tuple[str, Commune], ...]  # (postcode, commune), sorted
 
 
 def normalize(text: str) -> str:
@@ -74,7 +76,8 @@ def table() -> Table:
                 regions[row["code"]] = row["region"]
             names[(row["kind"], row["code"])] = row["nom"]
     index = tuple(sorted(((normalize(c.name), c) for c in communes.values()), key=lambda pair: pair[0]))
-    return Table(communes, names, regions, source, index)
+    postcodes = tuple(sorted(((p, c) for c in communes.values() for p in c.postcodes), key=lambda pair: pair[0]))
+    return Table(communes, names, regions, source, index, postcodes)
 
 
 def find(code: object) -> Commune | None:
@@ -98,8 +101,14 @@ def search(text: str, limit: int = SEARCH_LIMIT) -> list[Commune]:
     where it is a word), at most ``limit``."""
     compact = re.sub(r"\s", "", text)
     if compact.isdigit() and 2 <= len(compact) <= 5:
-        found = [c for c in table().communes.values() if any(p.startswith(compact) for p in c.postcodes)]
-        return sorted(found, key=lambda c: (min(c.postcodes), c.name))[:limit]
+        pairs = table().postcodes
+        start = bisect.bisect_left(pairs, compact, key=lambda pair: pair[0])
+        found: dict[str, Commune] = {}
+        for postcode, commune in pairs[start:]:
+            if not postcode.startswith(compact) or len(found) >= limit:
+                break
+            found.setdefault(commune.code, commune)
+        return list(found.values())
     wanted = normalize(text)
     if len(wanted) < 2:
         return []

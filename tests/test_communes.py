@@ -141,3 +141,9 @@ def test_the_script_writes_the_same_table_from_the_same_package(tmp_path):
     assert lines[0] == "# @etalab/decoupage-administratif 9.9.9 2030-01-01"
     assert "commune;01001;L'Abergement;01400;01;84;200069193" in lines
     assert "departement;01;Ain;;;84;" in lines and not any("Arbignieu" in line for line in lines)
+
+
+def test_a_question_may_still_be_called_region_or_departement():
+    """Files written before these functions existed keep their questions' names."""
+    assert parse('region == "Bretagne" and departement(commune) == "35"').evaluate(
+        {"region": "Bretagne", "commune": "35238"}) is True

@@ -36,9 +36,11 @@ class Commune:
     epci: str
 
     def label(self) -> str:
-        """``Paris (75001, 75002…)``: the name and its first postcodes, to tell homonyms apart."""
+        """``Saint-Denis (93200, 93210, 93380), Seine-Saint-Denis``: the name, its first
+        postcodes and its département, to tell homonyms apart."""
         shown = ", ".join(self.postcodes[:3]) + ("…" if len(self.postcodes) > 3 else "")
-        return f"{self.name} ({shown})" if shown else self.name
+        where = name_of("departement", self.departement)
+        return ", ".join(part for part in (f"{self.name} ({shown})" if shown else self.name, where) if part)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from builder.slugs import slugify
 from exports.aidesjeunes_conditions import Translator
 from exports.aidesjeunes_outcomes import outcome
 from exports.aidesjeunes_personas import Solver
-from exports.aidesjeunes_questions import Questions
+from exports.aidesjeunes_questions import CATALOGUE, Questions
 from exports.aidesjeunes_read import looks_like_benefit, read_benefit
 from exports.notes import Imported, ImportFailed, Note, Source
 
@@ -130,7 +130,8 @@ class _Import:
             self.notes.append(Note(source.name, line, code, params))
 
         self._note_keys(benefit, note)
-        identifier = unique(slugify(PurePath(source.name).stem, "aide"), [o["id"] for o in self.outcomes])
+        taken = [o["id"] for o in self.outcomes] + list(CATALOGUE) + ["age", "presentation", "sans_condition"]
+        identifier = unique(slugify(PurePath(source.name).stem, "aide"), taken)
         translator = Translator(self.questions, benefit, note)
         general = [e for e in map(translator.condition, benefit.get("conditions_generales") or []) if e]
         if isinstance(benefit.get("interestFlag"), str):

@@ -59,6 +59,8 @@ DEFAULTS: dict[str, Any] = {
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
     "PUBLIC_URL": None,  # the address people reach Tremplin at (« https://tremplin.example.org »), for links and QR codes
     "SOURCE_MAX_AGE_DAYS": 365,  # a rule source checked longer ago is flagged before publishing
+    # the hosts whose démarches may be prefilled through their public API (builder.demarches)
+    "DEMARCHES_HOSTS": ["www.demarches-simplifiees.fr", "demarches-simplifiees.fr", "demarche.numerique.gouv.fr"],
 }
 
 

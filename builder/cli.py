@@ -153,10 +153,14 @@ def mail_retry() -> None:
 
 def _add_extension_commands() -> None:
     """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
+    from builder.cli_instance import backup, db_group, publish
     from builder.studio.cli_purge import purge
     from exports.cli import export
     main.add_command(export)
     main.add_command(purge)
+    main.add_command(db_group)
+    main.add_command(publish)
+    main.add_command(backup)
 
 
 _add_extension_commands()

@@ -1,4 +1,4 @@
-"""``tremplin export``: the submissions a service received, as a CSV, XLSX or JSON file.
+"""``tremplin export``: the submissions a service received, as a CSV, XLSX, JSON or SQLite file.
 
 A thin layer over :mod:`exports.published`; ``builder.cli`` adds this command to the
 ``tremplin`` group.
@@ -84,7 +84,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
               help="Prendre les colonnes dans ce fichier de service plutôt que dans la "
                    "version publiée (pour les réponses reçues avec tremplin serve).")
 @click.option("--format", "format_name", type=click.Choice(list(EXPORTERS)), default=None,
-              help="csv, xlsx ou json (défaut : d'après l'extension de --output, sinon csv).")
+              help="csv, xlsx, json ou sqlite (défaut : d'après l'extension de --output, sinon csv).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
               help="Fichier à écrire, ou - pour la sortie standard "
                    "(défaut : SERVICE-reponses-AAAA-MM-JJ.EXT dans le dossier courant).")
@@ -94,7 +94,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
               help="Dossier d'instance (défaut : celui de tremplin run, ou TREMPLIN_INSTANCE_PATH).")
 def export(service_id: str | None, file: str | None, format_name: str | None, output: str | None,
            export_lang: str | None, instance: str | None) -> None:
-    """Exporter les réponses reçues par un service (CSV, XLSX ou JSON)."""
+    """Exporter les réponses reçues par un service (CSV, XLSX, JSON ou SQLite pour Datasette)."""
     if service_id is None and file is None:
         raise click.UsageError(render("exports.no_service", _message_lang()))
     result = _export(service_id, file, format_name or _format_from(output), export_lang,

@@ -1,5 +1,5 @@
 """The expression language: every operator and function, the EMPTY/UNKNOWN rules of
-DESIGN.md, readable descriptions, renaming, and clean errors for anything else."""
+docs/expressions.md, readable descriptions, renaming, and clean errors for anything else."""
 
 from __future__ import annotations
 

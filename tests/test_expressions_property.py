@@ -1,4 +1,4 @@
-"""Random expressions agree with a plain reference evaluator written from DESIGN.md, and
+"""Random expressions agree with a plain reference evaluator written from docs/expressions.md, and
 ``unknown_support`` says exactly which unknown answers could still change a result."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ORDER_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operat
 ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 
-# --- the reference: a plain recursive walk over the rules of DESIGN.md -----------------
+# --- the reference: a plain recursive walk over the rules of docs/expressions.md--------------
 
 def kind_of(value):
     if value is E:

@@ -250,7 +250,7 @@ class Evaluation:
         return str(value)
 
     def to_json(self) -> dict[str, Any]:
-        """The machine-readable result, in the shape of DESIGN.md."""
+        """The machine-readable result, as ``tremplin evaluate`` prints it (docs/expressions.md)."""
         return {"outcomes": self.outcomes, "missing": self.missing, "steps": self.steps, "errors": self.errors}
 
 

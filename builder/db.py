@@ -4,7 +4,7 @@ A connection is borrowed on first use in an application context, kept on ``g`` a
 given back when the context ends (the pattern of Flask's tutorial). ``DATABASE`` names
 the database: the SQLite file in the instance folder, or the URL of
 ``TREMPLIN_DATABASE_URL`` (PostgreSQL). :mod:`builder.storage.database` opens it and
-keeps each process's idle connections (SQLAlchemy's pool: opening one costs its
+each process keeps idle connections (:class:`ConnectionPool`: opening one costs its
 settings, and when the last connection to a WAL file closes, SQLite copies the WAL
 into the database only for the next request to create it again).
 :mod:`builder.storage.schema` creates the tables, or upgrades them, at start.
@@ -13,6 +13,9 @@ into the database only for the next request to create it again).
 from __future__ import annotations
 
 import contextlib
+import os
+import threading
+import weakref
 
 from flask import Flask, current_app, g
 
@@ -32,15 +35,79 @@ def get_db() -> Database:
     context = g._get_current_object()  # one lookup of the proxy: this runs several times a request
     db = getattr(context, "db", None)
     if db is None:
-        db = context.db = connect(current_app.config["DATABASE"])
+        db = context.db = _pool(current_app._get_current_object()).borrow()
     return db
 
 
+class ConnectionPool:
+    """Idle connections of one process, ready to lend to the next request as they are.
+
+    SQLAlchemy's own pool would do, but a checkout and a return cost more than a small
+    query on SQLite; here a request takes an idle :class:`Database` from a list. Idle
+    connections hold no transaction, so they block nobody. The pool belongs to the
+    process that made it: after a fork, a new one is started and the parent's
+    connections are left alone. Any thread may borrow; one connection serves one
+    context at a time.
+    """
+
+    MAX_IDLE = 8
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.pid = os.getpid()
+        self._idle: list[Database] = []
+        self._lock = threading.Lock()
+
+    def borrow(self) -> Database:
+        """An idle connection, or a new one when none is free."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        return connect(self.target)
+
+    def give_back(self, db: Database) -> None:
+        """Take back a connection whose context ended (an open transaction is undone)."""
+        try:
+            db.rollback()
+        except Exception:  # noqa: BLE001  (a connection the server dropped: not lent again)
+            db.close()
+            return
+        with self._lock:
+            if os.getpid() == self.pid and len(self._idle) < self.MAX_IDLE:
+                self._idle.append(db)
+                return
+        db.close()
+
+    def close(self) -> None:
+        """Close every idle connection (the application is going away)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        if os.getpid() == self.pid:
+            for db in idle:
+                db.close()
+
+
+_POOL = "tremplin.db_pool"
+_POOL_LOCK = threading.Lock()
+
+
+def _pool(app: Flask) -> ConnectionPool:
+    pool = app.extensions.get(_POOL)
+    if pool is not None and pool.pid == os.getpid():
+        return pool
+    with _POOL_LOCK:
+        pool = app.extensions.get(_POOL)
+        if pool is None or pool.pid != os.getpid():
+            pool = app.extensions[_POOL] = ConnectionPool(app.config["DATABASE"])
+            weakref.finalize(app, pool.close)  # closed with the application (or at exit)
+    return pool
+
+
 def close_db(exception: BaseException | None = None) -> None:
-    """Give the connection of the current context back to the pool (an open transaction is undone)."""
+    """Give the connection of the current context back to the pool, if one was borrowed."""
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        _pool(current_app._get_current_object()).give_back(db)
 
 
 def init_app(app: Flask) -> None:

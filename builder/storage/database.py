@@ -26,6 +26,7 @@ from typing import Any, Iterator
 
 from sqlalchemy import Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.engine import URL, Connection, CursorResult
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -143,6 +144,45 @@ class Database:
             self.connection.invalidate()
         finally:
             self.connection.close()
+
+
+class Prepared:
+    """A Core statement compiled once per engine and run on the driver's own connection.
+
+    SQLAlchemy's ``execute`` costs more than a small query itself on SQLite (a result
+    object, events, the key of its compiled cache): the few statements that every page
+    of a journey or every submission runs are compiled here once and handed to sqlite3
+    or psycopg as they are. The query is still written once, with Core, for both engines.
+    """
+
+    def __init__(self, statement: Any) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+
+    def _for(self, db: Database) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+        compiled = self._compiled.get(db.dialect)
+        if compiled is None:
+            done = self.statement.compile(dialect=db.connection.dialect)
+            positions = tuple(done.positiontup) if done.positional else None
+            compiled = self._compiled[db.dialect] = (done.string, positions, dict(done.params))
+        return compiled
+
+    def run(self, db: Database, **parameters: Any) -> Any:
+        """Execute with ``parameters`` (the others keep their compiled values); the driver's cursor."""
+        sql, positions, defaults = self._for(db)
+        values = {**defaults, **parameters}
+        arguments = tuple(values[name] for name in positions) if positions is not None else values
+        driver_error = db.connection.dialect.loaded_dbapi.Error
+        try:
+            return db.driver_connection.execute(sql, arguments)
+        except driver_error as error:  # raised as SQLAlchemy raises it (IntegrityError…), as elsewhere
+            raise DBAPIError.instance(sql, arguments, error, driver_error) from error
+
+    def first(self, db: Database, **parameters: Any) -> dict[str, Any] | None:
+        """The first row, as a dict of its columns, or None."""
+        cursor = self.run(db, **parameters)
+        row = cursor.fetchone()
+        return dict(zip([column[0] for column in cursor.description], row)) if row is not None else None
 
 
 def connect(target: str) -> Database:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from builder.storage import as_utc, iso, parse_iso
 from builder.storage.codes import new_code, normalize
-from builder.storage.database import Database, metadata, savepoint, transaction
+from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
 
 DEFAULT_TTL_DAYS = 30
 _CODE_ATTEMPTS = 10
@@ -33,9 +33,9 @@ drafts = Table(
 )
 _table = drafts
 # These two run on every page of a journey: built once, compiled once.
-_LOAD = select(_table).where(_table.c.code == bindparam("code"), _table.c.service_id == bindparam("service_id"),
-                             _table.c.expires_at > bindparam("now"))
-_UPDATE = (update(_table).where(_table.c.code == bindparam("the_code"),
+_LOAD = Prepared(select(_table).where(_table.c.code == bindparam("code"), _table.c.service_id == bindparam("service_id"),
+                             _table.c.expires_at > bindparam("now")))
+_UPDATE = Prepared(update(_table).where(_table.c.code == bindparam("the_code"),
                                 _table.c.service_id == bindparam("the_service"), _table.c.expires_at > bindparam("now"))
            .values(answers=bindparam("answers"), step_id=bindparam("step_id"),
                    updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at")))
@@ -84,9 +84,8 @@ def save_draft(
 
 
 def _update(db: Database, code: str, service_id: str, row: dict, now: dt.datetime) -> bool:
-    cursor = db.execute(_UPDATE, {"answers": row["answers"], "step_id": row["step_id"],
-                                  "updated_at": row["updated_at"], "expires_at": row["expires_at"],
-                                  "the_code": code, "the_service": service_id, "now": iso(now)})
+    cursor = _UPDATE.run(db, answers=row["answers"], step_id=row["step_id"], updated_at=row["updated_at"],
+                         expires_at=row["expires_at"], the_code=code, the_service=service_id, now=iso(now))
     return cursor.rowcount == 1
 
 
@@ -109,7 +108,7 @@ def load_draft(
     known = normalize(code)
     if known is None:
         return None
-    found = db.execute(_LOAD, {"code": known, "service_id": service_id, "now": iso(now)}).mappings().first()
+    found = _LOAD.first(db, code=known, service_id=service_id, now=iso(now))
     return _to_draft(found) if found else None
 
 

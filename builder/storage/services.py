@@ -18,7 +18,7 @@ from sqlalchemy import Column, Integer, PrimaryKeyConstraint, Table, Text, bindp
 from sqlalchemy.exc import IntegrityError
 
 from builder.storage import iso, parse_iso
-from builder.storage.database import Database, metadata, transaction
+from builder.storage.database import Database, Prepared, metadata, transaction
 
 published_services = Table(
     "published_services", metadata,
@@ -30,8 +30,8 @@ published_services = Table(
 _table = published_services
 _PUBLISH_ATTEMPTS = 5
 # The newest version of a service, online or withdrawn: runs on every mini-site request.
-_LATEST = (select(_table.c.version, _table.c.withdrawn_at).where(_table.c.service_id == bindparam("service_id"))
-           .order_by(_table.c.version.desc()).limit(1))
+_LATEST = Prepared(select(_table.c.version, _table.c.withdrawn_at)
+                   .where(_table.c.service_id == bindparam("service_id")).order_by(_table.c.version.desc()).limit(1))
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def get_published(
 
 def live_version(db: Database, service_id: str) -> int | None:
     """The version of ``service_id`` that is online, or None (its YAML is not read)."""
-    row = db.execute(_LATEST, {"service_id": service_id}).first()
+    row = _LATEST.run(db, service_id=service_id).fetchone()
     return row[0] if row is not None and row[1] is None else None
 
 

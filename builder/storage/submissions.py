@@ -27,7 +27,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
-from builder.storage.database import Database, metadata, savepoint, transaction
+from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
 from builder.storage.outbox import outbox
 
 logger = logging.getLogger(__name__)
@@ -49,8 +49,9 @@ submissions = Table(
     Index("idx_submissions_service_id_created_at", "service_id", "created_at"),
 )
 _table = submissions
-_BY_KEY = select(_table).where(_table.c.idempotency_key == bindparam("key"))
-_INSERT = _table.insert()
+_BY_KEY = Prepared(select(_table).where(_table.c.idempotency_key == bindparam("key")))
+_INSERT = Prepared(_table.insert().values({column.name: bindparam(column.name) for column in _table.c
+                                           if column.name != "id"}).returning(_table.c.id))
 
 
 @dataclass(frozen=True)
@@ -154,8 +155,8 @@ def _record_row(db: Database, row: dict[str, Any], within: Hook | None) -> Submi
 
 
 def _insert(db: Database, row: dict) -> dict:
-    cursor = db.execute(_INSERT, row)
-    return {**row, "id": cursor.inserted_primary_key[0]}
+    submission_id = _INSERT.run(db, **row).fetchone()[0]
+    return {**row, "id": submission_id}
 
 
 def _run_hook(db: Database, hook: Hook, submission: Submission) -> None:
@@ -168,7 +169,7 @@ def _run_hook(db: Database, hook: Hook, submission: Submission) -> None:
 
 def get_by_key(db: Database, idempotency_key: str) -> Submission | None:
     """The submission sent with ``idempotency_key``, if any (``created`` is False)."""
-    row = db.execute(_BY_KEY, {"key": idempotency_key}).mappings().first()
+    row = _BY_KEY.first(db, key=idempotency_key)
     return _to_submission(row, created=False) if row else None
 
 

@@ -29,6 +29,7 @@ from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
 from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
 from builder.storage.outbox import outbox
+from builder.storage.upsert import insert_unless_exists
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,10 @@ submissions = Table(
 )
 _table = submissions
 _BY_KEY = Prepared(select(_table).where(_table.c.idempotency_key == bindparam("key")))
-_INSERT = Prepared(_table.insert().values({column.name: bindparam(column.name) for column in _table.c
-                                           if column.name != "id"}).returning(_table.c.id))
+# The row, unless its key was sent before: its id, or no row (one statement, one round trip).
+_INSERT = {dialect: Prepared(statement) for dialect, statement in insert_unless_exists(
+    _table, "idempotency_key", {column.name: bindparam(column.name) for column in _table.c if column.name != "id"},
+    _table.c.id).items()}
 
 
 @dataclass(frozen=True)
@@ -145,18 +148,13 @@ def _write(db: Database, row: dict[str, Any], within: Hook | None) -> Submission
 
 def _record_row(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:
     """Inside the write transaction: the submission with this key, inserted if new."""
-    existing = get_by_key(db, row["idempotency_key"])
-    if existing is not None:
-        return existing
-    submission = _to_submission(_insert(db, row))
+    inserted = _INSERT[db.dialect].run(db, **row).fetchone()
+    if inserted is None:  # sent before: the key's submission, as it was recorded
+        return get_by_key(db, row["idempotency_key"])
+    submission = _to_submission({**row, "id": inserted[0]})
     if within is not None:
         _run_hook(db, within, submission)
     return submission
-
-
-def _insert(db: Database, row: dict) -> dict:
-    submission_id = _INSERT.run(db, **row).fetchone()[0]
-    return {**row, "id": submission_id}
 
 
 def _run_hook(db: Database, hook: Hook, submission: Submission) -> None:

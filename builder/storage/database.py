@@ -105,9 +105,10 @@ class Database:
         """Run ``statement`` (with one mapping of parameters, or a list of them: executemany)."""
         return self.connection.execute(statement, parameters)
 
-    def execute_sql(self, sql: str) -> CursorResult:
-        """Run SQL text with no parameters as the driver reads it (BEGIN, SAVEPOINT, PRAGMA…)."""
-        return self.connection.exec_driver_sql(sql)
+    def execute_sql(self, sql: str) -> Any:
+        """Run SQL text with no parameters on the driver (BEGIN, COMMIT, SAVEPOINT, PRAGMA…);
+        its errors are raised as SQLAlchemy raises them."""
+        return run_on_driver(self, sql, ())
 
     @property
     def driver_connection(self) -> Any:
@@ -172,17 +173,23 @@ class Prepared:
         sql, positions, defaults = self._for(db)
         values = {**defaults, **parameters}
         arguments = tuple(values[name] for name in positions) if positions is not None else values
-        driver_error = db.connection.dialect.loaded_dbapi.Error
-        try:
-            return db.driver_connection.execute(sql, arguments)
-        except driver_error as error:  # raised as SQLAlchemy raises it (IntegrityError…), as elsewhere
-            raise DBAPIError.instance(sql, arguments, error, driver_error) from error
+        return run_on_driver(db, sql, arguments)
 
     def first(self, db: Database, **parameters: Any) -> dict[str, Any] | None:
         """The first row, as a dict of its columns, or None."""
         cursor = self.run(db, **parameters)
         row = cursor.fetchone()
         return dict(zip([column[0] for column in cursor.description], row)) if row is not None else None
+
+
+def run_on_driver(db: Database, sql: str, arguments: Any) -> Any:
+    """``sql`` run by sqlite3 or psycopg itself; the driver's cursor. An error is raised as
+    SQLAlchemy raises it (``IntegrityError``, ``OperationalError``…), as everywhere else."""
+    driver_error = db.connection.dialect.loaded_dbapi.Error
+    try:
+        return db.driver_connection.execute(sql, arguments)
+    except driver_error as error:
+        raise DBAPIError.instance(sql, arguments, error, driver_error) from error
 
 
 def connect(target: str) -> Database:

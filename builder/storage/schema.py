@@ -98,6 +98,8 @@ def has_tables(db: Database) -> bool:
 def _run(db: Database, operation, target: str) -> None:
     config = _config()
     config.attributes["connection"] = db.connection
+    if not db.connection.in_transaction():
+        db.connection.begin()  # tells Alembic the transaction is ours (it sends nothing in autocommit mode)
     try:
         operation(config, target)
     finally:

@@ -2,9 +2,12 @@
 
 A block type is a small stateless class: a name, palette labels, the parameters it
 accepts (:class:`Param`), a few :class:`Example` answers, and methods to check its
-parameters, clean one answer, build the WTForms field a respondent fills in and format
-an answer for people, CSV and JSON. Built-in types live in :mod:`blocks.types`; they are
-registered in :data:`blocks.registry.REGISTRY` exactly as an extension would be.
+parameters, clean one answer, build the WTForms field a respondent fills in, convert an
+answer between the draft, the field and the studio's example form, draw the block with
+its own template (:mod:`blocks.rendering`) and format an answer for people, CSV and
+JSON. Everything the rest of Tremplin needs to know about a type is asked of it, never
+found from its name. Built-in types live in :mod:`blocks.types`; they are registered in
+:data:`blocks.registry.REGISTRY` exactly as an extension would be.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from typing import Any, Callable, ClassVar, Mapping
 
 from wtforms.validators import ValidationError
 
+from blocks import rendering
+from blocks.rendering import BUILTIN_TEMPLATES
 from builder.format.model import localize
 from builder.messages import Problem, Suggestion, register
 
@@ -290,7 +295,20 @@ class AnswerValidator:
 # --- The block type interface -------------------------------------------------------
 
 class BlockType:
-    """Base class of every block type; subclasses set the class attributes below."""
+    """Base class of every block type; subclasses set the class attributes below.
+
+    - ``answer_type``: the kind of value an answer is in the rules (``string``,
+      ``number``, ``date``, ``boolean``, ``option``, ``options``), None for a block that
+      asks nothing;
+    - ``template``: the block's template (``blocks/<name>.html``), looked up in
+      ``template_folder`` (see :mod:`blocks.rendering`);
+    - ``check_on_change``: whether htmx checks the field as soon as it changes (typed
+      answers; a radio button or a box is checked when the page is sent);
+    - ``email_address``: whether an answer is an e-mail address at which the person may
+      be written to (their copy of the answers, the reply-to of the organisation's notice);
+    - ``starter`` and ``id_base``: what a block added in the studio starts with, besides
+      a default for each required parameter, and the base of its id (else its label).
+    """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
@@ -299,8 +317,18 @@ class BlockType:
     params: ClassVar[tuple[Param, ...]] = ()
     examples: ClassVar[tuple[Example, ...]] = ()
     template: ClassVar[str] = ""
+    template_folder: ClassVar[str] = BUILTIN_TEMPLATES
     required_code: ClassVar[str] = "blocks.required_text"
     field_class: ClassVar[Any] = None
+    check_on_change: ClassVar[bool] = True
+    email_address: ClassVar[bool] = False
+    starter: ClassVar[Mapping[str, Any]] = {}
+    id_base: ClassVar[str] = ""
+
+    @property
+    def is_question(self) -> bool:
+        """True when a block of this type asks for an answer."""
+        return self.answer_type is not None
 
     # -- parameters
 
@@ -406,6 +434,43 @@ class BlockType:
     def field_options(self, block: Mapping, lang: str, languages: tuple) -> dict:
         """Extra keyword arguments for ``field_class`` (choices, widgets…)."""
         return {}
+
+    def template_params(self, block_id: str, block: Mapping, field: Any, heading: bool) -> dict:
+        """The one mapping the block's template takes (see :func:`blocks.rendering.params`)."""
+        return rendering.params(block_id, block, field, heading)
+
+    # -- values, in the manner of Wagtail's FieldBlock
+
+    def value_from_form(self, block: Mapping, posted: list) -> Any:
+        """What a person posted under the block's name (every value) as the answer to
+        clean: the first value (None when nothing was posted)."""
+        return posted[0] if posted else None
+
+    def value_for_form(self, block: Mapping, stored: Any) -> Any:
+        """A stored answer (as :meth:`format_json` gave it) as the field shows it again."""
+        return stored
+
+    def value_from_json(self, block: Mapping, stored: Any) -> Any:
+        """A stored answer back as this type's own value (the reverse of :meth:`format_json`),
+        without checking it again."""
+        return stored
+
+    def value_for_text(self, block: Mapping, value: Any) -> str:
+        """An answer on one line, as the studio's example form shows it: yes/no as
+        ``oui``/``non``, dates as ``2007-03-02``, lists separated by commas."""
+        if value is None:
+            return ""
+        if isinstance(value, bool):
+            return "oui" if value else "non"
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, list):
+            return ", ".join(str(item) for item in value)
+        return str(value)
+
+    def value_from_text(self, block: Mapping, text: str) -> Any:
+        """The line typed in the studio's example form, as the answer to clean."""
+        return text
 
     # -- formatting
 

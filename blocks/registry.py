@@ -43,6 +43,10 @@ class Registry:
         self._types[cls.name] = cls()
         return cls
 
+    def unregister(self, name: str) -> None:
+        """Take the type called ``name`` out (a test's own type, once the test is done)."""
+        del self._types[name]
+
     def get(self, name: str) -> BlockType:
         """The block type called ``name``; KeyError when there is none."""
         return self._types[name]

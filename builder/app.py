@@ -30,10 +30,13 @@ from typing import Any, Mapping
 
 from flask import Flask, current_app, make_response, render_template, url_for
 from flask_wtf.csrf import CSRFError
+from jinja2 import ChoiceLoader
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from blocks import REGISTRY
+from blocks.rendering import BlockTemplates
 from builder import db, languages, mail, markdown, security
 from builder.extensions import htmx
 from builder.messages import register, render
@@ -169,6 +172,8 @@ def _import(target: str) -> Any:
 
 
 def _init_templates(app: Flask) -> None:
+    # the block types' templates, after the application's own (see blocks.rendering)
+    app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, BlockTemplates(REGISTRY)])
     app.jinja_env.globals["static_url"] = static_url
 
 

@@ -132,6 +132,7 @@ class OptionsBlock(BlockType):
     """Shared behaviour of the blocks whose answers are listed in ``options``."""
 
     required_code = "blocks.required_choice"
+    check_on_change = False
 
     def normalize(self, block: Mapping) -> dict:
         """Options written as plain text become ``{value, label}``."""
@@ -291,6 +292,14 @@ class ChoicesBlock(OptionsBlock):
         if high is not None and count > high:
             raise Problem("blocks.choices_max", max=high, s=_plural(high))
 
+    def value_from_form(self, block: Mapping, posted: list) -> Any:
+        """Every box ticked."""
+        return list(posted)
+
+    def value_from_text(self, block: Mapping, text: str) -> Any:
+        """The values, separated by commas."""
+        return [item.strip() for item in text.split(",")]
+
     def field_options(self, block: Mapping, lang: str, languages: tuple) -> dict:
         """One checkbox per option."""
         return {"choices": self.choices(block, lang, languages), "validate_choice": False}
@@ -311,6 +320,7 @@ class BooleanBlock(BlockType):
     """Shared formatting of the blocks whose answer is true or false."""
 
     answer_type = "boolean"
+    check_on_change = False
 
     def format_text(self, block: Mapping, value: Any, lang: str = "fr") -> str:
         """« Oui » or « Non »."""
@@ -345,6 +355,10 @@ class YesNoBlock(BooleanBlock):
             raise Problem("blocks.yesno_invalid", value=value)
         return parsed
 
+    def value_for_form(self, block: Mapping, stored: Any) -> Any:
+        """``oui`` or ``non``, the values of the two radio buttons."""
+        return None if stored is None else _yes_no(stored)
+
     def field_options(self, block: Mapping, lang: str, languages: tuple) -> dict:
         """Two radio buttons, Oui and Non (values ``oui`` and ``non``)."""
         choices = [SelectChoice("oui", render("blocks.yes", lang)),
@@ -359,6 +373,8 @@ class ConsentBlock(BooleanBlock):
     label, label_en = "Consentement", "Consent"
     template = "blocks/consent.html"
     field_class = ConsentField
+    starter = {"label": "J'accepte que mes réponses soient utilisées pour traiter ma demande."}
+    id_base = "accord"
     params = (
         Param("body", "markdown",
               doc="Explications affichées avant la case à cocher (Markdown).",

@@ -22,6 +22,7 @@ class ContentBlock(BlockType):
     label, label_en = "Texte à lire", "Text to read"
     answer_type = None
     template = "blocks/content.html"
+    id_base = "texte"
     params = (
         Param("body", "markdown", required=True,
               doc="Le texte affiché (Markdown : titres, listes, liens).",

@@ -146,6 +146,20 @@ class DateBlock(BlockType):
             return Problem("blocks.date_future")
         return Problem("blocks.date_max", max=format_date(high))
 
+    def value_for_form(self, block: Mapping, stored: Any) -> Any:
+        """``2006-07-14`` as the field shows it: ``14/07/2006``."""
+        day = self.value_from_json(block, stored)
+        return format_date(day) if isinstance(day, dt.date) else stored
+
+    def value_from_json(self, block: Mapping, stored: Any) -> Any:
+        """``"2006-07-14"`` as a date (kept as stored when it is not one)."""
+        if not isinstance(stored, str):
+            return stored
+        try:
+            return dt.date.fromisoformat(stored)
+        except ValueError:
+            return stored
+
     def description(self, block: Mapping, lang: str, languages: tuple) -> str:
         """The block's hint, or an example of the expected format."""
         hint = localize(block.get("hint"), lang, languages)

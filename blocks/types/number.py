@@ -183,6 +183,12 @@ class NumberBlock(BlockType):
         raise Problem("blocks.number_step", **both_languages(
             step=tidy(gap), below=tidy(below), above=tidy(below + gap)))
 
+    def value_for_form(self, block: Mapping, stored: Any) -> Any:
+        """``19``, or ``7,5`` with a decimal comma."""
+        if stored is None:
+            return None
+        return str(stored).replace(".", ",") if isinstance(stored, float) else str(stored)
+
     def render_kw(self, block: Mapping) -> dict:
         """A numeric keypad; one with a decimal separator when decimals are allowed."""
         step = block.get("step")

@@ -192,6 +192,7 @@ class EmailBlock(StringBlock):
     label, label_en = "Adresse e-mail", "Email address"
     template = "blocks/email.html"
     field_class = EmailField
+    email_address = True
     params = (autocomplete_param("email"),)
     examples = (
         Example(block={"id": "email", "label": "Votre adresse e-mail"},

@@ -44,11 +44,9 @@ NEW_QUESTION = "Nouvelle question"
 NEW_TEXT = "Écrivez ici le texte à lire."
 NEW_OPTIONS = ("Réponse 1", "Réponse 2")
 # What a new block gets for each parameter its type requires, by the parameter's kind (so
-# that block types added later get sensible defaults too), then a few types' own.
+# that block types added later get sensible defaults too), then its type's own
+# (``BlockType.starter``).
 KIND_DEFAULTS: dict[str, Any] = {"text": NEW_QUESTION, "markdown": NEW_TEXT, "options": list(NEW_OPTIONS)}
-TYPE_DEFAULTS: dict[str, dict] = {
-    "consent": {"label": "J'accepte que mes réponses soient utilisées pour traiter ma demande."}}
-ID_BASES = {"content": "texte", "consent": "accord"}
 
 
 def new_block(type_name: str) -> dict:
@@ -58,7 +56,7 @@ def new_block(type_name: str) -> dict:
     for param in block_type.all_params():
         if param.required and param.kind in KIND_DEFAULTS:
             block[param.name] = copy.deepcopy(KIND_DEFAULTS[param.kind])
-    block.update(copy.deepcopy(TYPE_DEFAULTS.get(type_name, {})))
+    block.update(copy.deepcopy(dict(block_type.starter)))
     return block
 
 
@@ -193,8 +191,7 @@ def block_order(block_type: BlockType) -> list[str]:
 
 
 def _id_base(block: Mapping) -> str:
-    type_name = str(block.get("type"))
-    return ID_BASES.get(type_name) or question_id(_first_text(block.get("label")), "question")
+    return block_type_named(block.get("type")).id_base or question_id(_first_text(block.get("label")), "question")
 
 
 def _is_placeholder(block: Mapping) -> bool:

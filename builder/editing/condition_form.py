@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
+from blocks import REGISTRY
 from builder.editing.conditions import (
     Operator,
     Row,
@@ -223,12 +224,17 @@ def _make(row: RowForm, known: Mapping[str, Subject]) -> Row:
     return make_row(subject, operator.code, raw)
 
 
+def _asks_nothing(type_name: Any) -> bool:
+    return isinstance(type_name, str) and type_name in REGISTRY and not REGISTRY.get(type_name).is_question
+
+
 def expression_names(data: dict) -> tuple[set, set]:
-    """The names an expression may use, and those of content blocks (which have no value)."""
+    """The names an expression may use, and those of blocks that ask nothing (content:
+    they have no value)."""
     content = set()
     for _, _, _, entry in entries(data):
         for block in expanded_blocks(entry):
-            if block.get("type") == "content" and isinstance(block.get("id"), str):
+            if _asks_nothing(block.get("type")) and isinstance(block.get("id"), str):
                 content.add(block["id"])
     return set(subjects(data)), content
 

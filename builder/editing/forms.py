@@ -138,7 +138,7 @@ def use_form_to_params(entry: Mapping, formdata: Mapping[str, Any]) -> dict:
 
 def param_label(block_type: BlockType, param: Param) -> str:
     """The French name of a parameter in the block's form (« Réponses possibles »…)."""
-    if param.name == "label" and block_type.answer_type is None:
+    if param.name == "label" and not block_type.is_question:
         return "Titre"
     return KIND_LABELS.get((param.name, param.kind)) or LABELS.get(param.name) or param.doc.rstrip(".")
 

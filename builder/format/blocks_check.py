@@ -35,7 +35,7 @@ class CheckedBlock:
     @property
     def is_question(self) -> bool:
         """Whether the block has an answer (a block of unknown type is assumed to, to avoid cascades)."""
-        return self.type is None or self.type.answer_type is not None
+        return self.type is None or self.type.is_question
 
 
 def check_step_blocks(entries: Any, path: tuple, problems: list[Problem]) -> list[CheckedBlock]:

@@ -40,8 +40,8 @@ class Block:
 
     @property
     def is_question(self) -> bool:
-        """True when the block asks for an answer (every type but ``content``)."""
-        return self.type.answer_type is not None
+        """True when the block asks for an answer (its type says so: every type but ``content``)."""
+        return self.type.is_question
 
     @property
     def required(self) -> bool:

@@ -6,7 +6,8 @@ from flask import g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from builder import security
-from builder.site import bp, state
+from builder.site import bp, flow, state
+from builder.site.places import MiniSite
 
 
 @bp.route("/sauvegarde")
@@ -47,5 +48,4 @@ def resume_code(code: str) -> ResponseReturnValue:
 
 
 def _continue_url(draft) -> str:
-    from builder.site.views import next_url
-    return next_url(state.answers_of(draft))
+    return flow.next_url(MiniSite(g.service, g.lang, draft), state.answers_of(draft))

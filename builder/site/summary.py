@@ -35,6 +35,6 @@ def summary_rows(service: Service, evaluation: Evaluation, answers: dict[str, An
 def email_answer(rows: list[Row]) -> str | None:
     """The first e-mail address the person gave, if any (for their copy, and reply-to)."""
     for row in rows:
-        if row.block.type.name == "email" and row.text:
+        if row.block.type.email_address and row.text:
             return row.text
     return None

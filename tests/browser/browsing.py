@@ -15,6 +15,7 @@ from typing import Any, Callable
 from urllib.parse import urlparse
 
 from builder.format.model import Service
+from builder.site import flow
 
 REFERENCE = re.compile(r"TRM-[A-Z0-9]{3}-[A-Z0-9]{3}")
 OPTION_TYPES = ("option", "options", "boolean")
@@ -40,12 +41,7 @@ def form_value(value: Any) -> Any:
 
 def controllers(service: Service, step) -> set[str]:
     """Questions of ``step`` that decide whether another block of the same step is shown."""
-    own = {block.id for block in step.blocks}
-    names: set[str] = set()
-    for block in step.blocks:
-        if block.show_if is not None:
-            names |= set(block.show_if.names) & own
-    return names
+    return flow.controllers(step)
 
 
 def axe_violations(page) -> list[str]:

@@ -35,6 +35,7 @@ class FieldSet:
 
     name = ""
     answer_type = "string"
+    is_question = True
 
     def __init__(self, *params: Param, labels: Mapping[str, Any]):
         self.params = params

@@ -38,18 +38,11 @@ register({
 ANSWER_PREFIX = "reponse-"
 
 
-def answer_text(value: Any) -> str:
-    """An answer as its field shows it: dates ``2007-03-02``, yes/no ``oui``/``non``,
-    several choices separated by commas; a blank field is a question not answered."""
-    if value is None:
+def _date_text(day: Any) -> str:
+    """The example's date as its field shows it (``2026-09-01``; "" for none)."""
+    if day is None:
         return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+    return day.isoformat() if isinstance(day, dt.date) else str(day)
 
 
 def read_answers(questions: Mapping[str, Block], form: MultiDict, today: dt.date | None,
@@ -61,9 +54,8 @@ def read_answers(questions: Mapping[str, Block], form: MultiDict, today: dt.date
         text = form.get(ANSWER_PREFIX + name, "").strip()
         if not text:
             continue
-        value: Any = [item.strip() for item in text.split(",")] if block.type.answer_type == "options" else text
         try:
-            answers[name] = block.type.clean(block.params, value, today)
+            answers[name] = block.type.clean(block.params, block.type.value_from_text(block.params, text), today)
         except Problem as problem:
             errors[ANSWER_PREFIX + name] = problem.message(ui_lang())
     return answers
@@ -126,13 +118,13 @@ def _page(found, analysis, service: Service | None, persona: dict, index: int, e
     posted = request.form if errors else None
     answers = persona.get("answers") if isinstance(persona.get("answers"), dict) else {}
     questions = list(service.questions.values()) if service is not None else []
-    shown = {block.id: posted.get(ANSWER_PREFIX + block.id, "") if posted else answer_text(answers.get(block.id))
-             for block in questions}
+    shown = {block.id: posted.get(ANSWER_PREFIX + block.id, "") if posted
+             else block.type.value_for_text(block.params, answers.get(block.id)) for block in questions}
     outcomes = [item for item in analysis.data.get("outcomes") or [] if isinstance(item, dict)]
     return {"org": found.access.org, "copy": found.copy, "index": index, "service": service,
             "questions": questions, "shown": shown, "outcomes": outcomes, "errors": errors,
             "name": posted.get("name", "") if posted else persona.get("name", ""),
             "expect": posted.getlist("expect") if posted else list(persona.get("expect") or []),
-            "today": posted.get("today", "") if posted else answer_text(persona.get("today")),
+            "today": posted.get("today", "") if posted else _date_text(persona.get("today")),
             "lost": [name for name in answers if service is not None and name not in service.questions],
             "prefix": ANSWER_PREFIX, "lang": ui_lang(), "back": editor_url(found, anchor("exemple", index))}

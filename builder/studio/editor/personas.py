@@ -45,13 +45,7 @@ def persona_answers(service: Service, answers: dict[str, Any]) -> dict[str, Any]
     for name, block in service.questions.items():
         if name not in answers:
             continue
-        value = answers[name]
-        if block.type.answer_type == "date" and isinstance(value, str):
-            try:
-                value = dt.date.fromisoformat(value)
-            except ValueError:
-                pass
-        kept[name] = value
+        kept[name] = block.type.value_from_json(block.params, answers[name])
     return kept
 
 

@@ -31,13 +31,10 @@ everything ran, even if a target is missed.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import sys
 import tempfile
 import threading
-import time
-import urllib.parse
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -46,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # pgserver: the tests' throwaway PostgreSQL
 
 import pgserver  # noqa: E402
-from bench.site import CONNECTIONS, Gunicorn, Load, _python_load_worker, question_page_session, server_env  # noqa: E402
+from bench.site import Gunicorn, Load, python_load, question_page_session, server_env  # noqa: E402
 from bench.submissions import Run, record_in_processes  # noqa: E402
 
 SUBMISSIONS_TARGET = 2000   # durable submissions per second, two servers on PostgreSQL
@@ -83,26 +80,6 @@ def submissions_per_second(target: str, servers: int, seconds: float) -> Run:
     for run in runs:
         total = total.add(run)
     return total
-
-
-def load_spread(urls: list[str], headers: dict[str, str], seconds: float) -> Load:
-    """The Python load generator of bench/site.py (2 processes, CONNECTIONS connections in
-    all), its connections spread over ``urls`` as a load balancer would."""
-    context = multiprocessing.get_context("fork")
-    results = context.Queue()
-    per_process = CONNECTIONS // 2
-    processes = []
-    for number in range(2):
-        parts = urllib.parse.urlsplit(urls[number % len(urls)])
-        processes.append(context.Process(target=_python_load_worker, args=(
-            parts.hostname, parts.port, parts.path, headers, seconds, per_process, results)))
-    started = time.monotonic()
-    for process in processes:
-        process.start()
-    counts = [results.get(timeout=seconds + 60) for _ in processes]
-    for process in processes:
-        process.join(timeout=30)
-    return Load(sum(c[0] for c in counts), sum(c[1] for c in counts), time.monotonic() - started)
 
 
 def start_servers(folder: Path, instances: list[Path], database_url: str | None, workers: int) -> list[Gunicorn]:
@@ -148,11 +125,11 @@ def measure_pages(folder: Path, database_url: str, seconds: float, rounds: int, 
                     for key, servers in (("sqlite", sqlite_servers), ("pg", pg_servers))}
         targets = {"sqlite": sqlite_servers, "pg": pg_servers}
         for key, servers in targets.items():
-            load_spread([server.base + sessions[key][0] for server in servers],
+            python_load([server.base + sessions[key][0] for server in servers],
                         {"Cookie": f"session={sessions[key][1]}"}, warmup)
         for _ in range(rounds):  # alternately, so that both see the same background load
             for key, servers in targets.items():
-                load = load_spread([server.base + sessions[key][0] for server in servers],
+                load = python_load([server.base + sessions[key][0] for server in servers],
                                    {"Cookie": f"session={sessions[key][1]}"}, seconds / rounds)
                 total = totals[key]
                 totals[key] = Load(total.requests + load.requests, total.errors + load.errors,

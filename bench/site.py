@@ -430,14 +430,17 @@ def _python_load_worker(host: str, port: int, path: str, headers: dict[str, str]
     results.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
 
 
-def python_load(url: str, headers: dict[str, str], seconds: float) -> Load:
-    """A keep-alive client (http.client) in 2 processes of CONNECTIONS/2 threads each."""
-    parts = urllib.parse.urlsplit(url)
+def python_load(url: str | list[str], headers: dict[str, str], seconds: float) -> Load:
+    """A keep-alive client (http.client) in 2 processes of CONNECTIONS/2 threads each; given
+    several URLs (servers behind a load balancer), each process loads one of them in turn."""
+    urls = [url] if isinstance(url, str) else url
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     results = context.Queue()
-    processes = [context.Process(target=_python_load_worker,
-                                 args=(parts.hostname, parts.port, parts.path, headers, seconds,
-                                       CONNECTIONS // 2, results)) for _ in range(2)]
+    processes = []
+    for number in range(2):
+        parts = urllib.parse.urlsplit(urls[number % len(urls)])
+        processes.append(context.Process(target=_python_load_worker, args=(
+            parts.hostname, parts.port, parts.path, headers, seconds, CONNECTIONS // 2, results)))
     started = time.monotonic()
     for process in processes:
         process.start()

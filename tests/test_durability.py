@@ -270,13 +270,7 @@ def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path
     recorded = {prenom: reference for reference, prenom in stored.items()}
     server = Server(instance, log, deadline, threads)
     try:
-        for person in unanswered:
-            person.bases = [server.base]
-            reference = person.send()
-            prenom = person.answers["prenom"]
-            if prenom in recorded:  # recorded before the kill but never confirmed: the same one
-                assert reference == recorded[prenom]
-            confirmed[prenom] = reference
+        send_again(unanswered, server.base, recorded, confirmed)
     finally:
         server.kill()
     stored = _submissions(database)
@@ -297,13 +291,7 @@ def test_two_servers_on_postgresql_one_killed_mid_load_every_confirmed_submissio
     try:
         seen, unanswered = load_until_killed([server.base for server in servers], log, deadline, servers[0].kill)
         recorded = {prenom: reference for reference, prenom in _submissions(url).items()}
-        for person in unanswered:  # the load balancer sends them to the server still up
-            person.bases = [servers[1].base]
-            reference = person.send()
-            prenom = person.answers["prenom"]
-            if prenom in recorded:  # recorded before the kill but never confirmed: the same one
-                assert reference == recorded[prenom]
-            seen[prenom] = reference
+        send_again(unanswered, servers[1].base, recorded, seen)  # the load balancer: to the server still up
     finally:
         for server in servers:
             server.kill()
@@ -313,6 +301,18 @@ def test_two_servers_on_postgresql_one_killed_mid_load_every_confirmed_submissio
         assert stored.get(reference) == prenom, f"{prenom} was shown {reference}, which the database lost"
     _assert_no_doubles(url)
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-5000:]
+
+
+def send_again(unanswered: list[Person], base: str, recorded: dict[str, str], confirmed: dict[str, str]) -> None:
+    """Those who got no answer press « Envoyer » again on ``base``, with the same cookies: someone
+    recorded before the kill (never told) gets that same reference."""
+    for person in unanswered:
+        person.bases = [base]
+        reference = person.send()
+        prenom = person.answers["prenom"]
+        if prenom in recorded:
+            assert reference == recorded[prenom]
+        confirmed[prenom] = reference
 
 
 def _run(threads: list[threading.Thread], deadline: float, started: bool = False) -> None:

@@ -28,6 +28,7 @@ import secrets
 import tempfile
 from typing import Any, Mapping
 
+import click
 from flask import Flask, current_app, make_response, render_template, url_for
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader
@@ -131,8 +132,11 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
-class ConfigurationError(RuntimeError):
-    """A setting the application cannot start without (the message says which, in French and English)."""
+class ConfigurationError(click.ClickException):
+    """A setting the application cannot start without (the message says which, in French and English).
+
+    A :class:`click.ClickException`: every ``tremplin`` command that builds the
+    application prints the message and exits with status 1, without a traceback."""
 
 
 register({

@@ -52,13 +52,10 @@ def _lang() -> str:
 
 def instance_app(instance: str | None, **config: object) -> Flask:
     """The application of ``instance`` (or of the environment), as a server would build it."""
-    from builder.app import ConfigurationError, create_app  # late: the commands on files need no application
+    from builder.app import create_app  # late: the commands on files need no application
 
     settings = {**({"INSTANCE_PATH": instance} if instance else {}), **config}
-    try:
-        return create_app(settings or None)
-    except ConfigurationError as error:
-        raise click.ClickException(str(error)) from None
+    return create_app(settings or None)  # a missing setting is said, without a traceback (ConfigurationError)
 
 
 @click.group("db")

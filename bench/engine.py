@@ -32,10 +32,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from npm_cache import ensure_package, pinned_version  # bench/ is the script's folder
+
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PUBLICODES_SCRIPT = BENCH / "publicodes" / "evaluate.mjs"
-PUBLICODES_PACKAGE = BENCH / "publicodes" / "package.json"
 PUBLICODES_CACHE = BENCH / ".cache" / "publicodes"
 
 SEED = 20260901
@@ -122,33 +123,14 @@ def time_runs(fn: Callable[[], Any], runs: int = RUNS) -> tuple[list[float], Any
 # Publicodes (node)
 # --------------------------------------------------------------------------------------
 
-def publicodes_pin() -> str:
-    """The publicodes version pinned in bench/publicodes/package.json."""
-    return json.loads(PUBLICODES_PACKAGE.read_text())["dependencies"]["publicodes"]
-
-
-def ensure_publicodes(version: str) -> None:
-    """Install publicodes ``version`` into bench/.cache/publicodes/ unless it is already there."""
-    installed = PUBLICODES_CACHE / "node_modules" / "publicodes" / "package.json"
-    if installed.exists() and json.loads(installed.read_text()).get("version") == version:
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise SystemExit("npm is needed to install publicodes (and node to run it).")
-    print(f"Installing publicodes {version} into {PUBLICODES_CACHE.relative_to(ROOT)} …", flush=True)
-    PUBLICODES_CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run([npm, "install", "--prefix", str(PUBLICODES_CACHE), "--no-audit", "--no-fund",
-                    "--loglevel=error", f"publicodes@{version}"], check=True)
-
-
 def run_publicodes(situations: list[dict[str, Any]]) -> dict[str, Any]:
     """Evaluate every situation with Publicodes: {"version", "results", "seconds", "runs"}.
 
     ``seconds`` is the best of the node script's timed passes (warm-up excluded), as
     measured inside node with performance.now().
     """
-    version = publicodes_pin()
-    ensure_publicodes(version)
+    version = pinned_version("publicodes", "publicodes")
+    ensure_package("publicodes", "publicodes")
     node = shutil.which("node")
     if node is None:
         raise SystemExit("node is needed to run publicodes.")

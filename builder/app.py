@@ -29,7 +29,7 @@ import tempfile
 from typing import Any, Mapping
 
 import click
-from flask import Flask, current_app, make_response, render_template, url_for
+from flask import Flask, current_app, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader
 from sqlalchemy import text
@@ -38,7 +38,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blocks import REGISTRY
 from blocks.rendering import BlockTemplates
-from builder import db, languages, mail, markdown, security
+from builder import db, delivery, languages, mail, markdown, security
 from builder.extensions import htmx
 from builder.messages import register, render
 
@@ -62,7 +62,7 @@ DEFAULTS: dict[str, Any] = {
     "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     "DRAFT_TTL_DAYS": 30,
     "PROXY_FIX_X_FOR": 0,  # how many reverse proxies stand in front of the application
-    "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # static URLs change with the file (static_url)
+    "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # a year for fingerprinted URLs (builder.delivery)
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
 }
 
@@ -80,6 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     mail.init_app(app)
     markdown.init_app(app)
+    delivery.init_app(app)
     _init_templates(app)
     _init_error_pages(app)
 
@@ -178,23 +179,6 @@ def _import(target: str) -> Any:
 def _init_templates(app: Flask) -> None:
     # the block types' templates, after the application's own (see blocks.rendering)
     app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, BlockTemplates(REGISTRY)])
-    app.jinja_env.globals["static_url"] = static_url
-
-
-_STATIC_VERSIONS: dict[str, int] = {}
-
-
-def static_url(filename: str) -> str:
-    """The URL of a static file, changing whenever the file does (so caches refresh).
-
-    The file's date is read once per process (on every call in debug mode, where
-    files change while the server runs).
-    """
-    path = os.path.join(current_app.static_folder, filename)
-    version = None if current_app.debug else _STATIC_VERSIONS.get(path)
-    if version is None:
-        version = _STATIC_VERSIONS[path] = int(os.stat(path).st_mtime) if os.path.exists(path) else 0
-    return url_for("static", filename=filename, v=version)
 
 
 def _init_error_pages(app: Flask) -> None:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 from pathlib import Path
 
+from typing import Any, Mapping
+
 from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from builder.app import create_app
 from builder.db import connect
@@ -17,9 +21,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 LOCAL = {"SESSION_COOKIE_SECURE": False}  # served over plain http on this machine or the local network
 
 
-def serve_app(path: str) -> Flask:
+def serve_app(path: str, settings: Mapping[str, Any] | None = None) -> Flask:
     """An application serving the one service file at ``path`` at /."""
-    return create_app({**LOCAL, "SERVE_FILE": os.path.abspath(path)})
+    return create_app({**LOCAL, **(settings or {}), "SERVE_FILE": os.path.abspath(path)})
 
 
 def publish_files(app: Flask, paths: list[Path]) -> list[str]:
@@ -39,9 +43,22 @@ def publish_files(app: Flask, paths: list[Path]) -> list[str]:
     return done
 
 
-def run_app(examples: Path | None = EXAMPLES) -> Flask:
+def run_app(examples: Path | None = EXAMPLES, settings: Mapping[str, Any] | None = None) -> Flask:
     """An application serving every published service, the examples published first."""
-    app = create_app(LOCAL)
+    app = create_app({**LOCAL, **(settings or {})})
     if examples is not None and examples.is_dir():
         publish_files(app, sorted(examples.glob("*.yaml")))
     return app
+
+
+def listening_server(app: Flask, host: str, port: int) -> BaseWSGIServer:
+    """Werkzeug's threaded server for ``app``, listening already; ``serve_forever()``
+    serves until Ctrl+C.
+
+    The socket is opened here, so that a port already taken raises ``OSError`` (Werkzeug
+    would print its own English words and exit); and, unlike ``app.run``, nothing is
+    printed: the command line says where it listens, in its language.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.create_server((host, port), family=family) as listening:
+        return make_server(host, port, app, threaded=True, fd=listening.fileno())

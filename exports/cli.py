@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from builder.cli_common import Command, argument, instance_database, instance_option, message_lang, option
 from builder.db import connect
 from builder.format.loader import ServiceFileError, load_service
 from builder.messages import register, render
@@ -32,28 +33,14 @@ register({
 })
 
 
-def _message_lang() -> str:
-    """The language of messages: that of ``tremplin --lang`` when there is one."""
-    obj = click.get_current_context().find_root().obj
-    return obj if isinstance(obj, str) else "fr"
-
-
 def _error(code: str, **params: object) -> click.ClickException:
-    return click.ClickException(render(code, _message_lang(), **params))
+    return click.ClickException(render(code, message_lang(), **params))
 
 
 def _format_from(output: str | None) -> str:
     """The format an output file asks for by its extension, else CSV."""
     suffix = Path(output).suffix.lstrip(".").lower() if output and output != "-" else ""
     return suffix if suffix in EXPORTERS else "csv"
-
-
-def _database_path(instance: str | None) -> str:
-    """The database of ``tremplin run`` and ``serve``, or that of the instance given."""
-    from builder.app import create_app  # late: the other commands need no application
-
-    app = create_app({"INSTANCE_PATH": instance} if instance else None)
-    return app.config["DATABASE"]
 
 
 def _export(service_id: str | None, file: str | None, format_name: str,
@@ -64,7 +51,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
         try:
             service = load_service(file)
         except ServiceFileError as error:
-            raise click.ClickException(error.format(_message_lang())) from None
+            raise click.ClickException(error.format(message_lang())) from None
         if service_id not in (None, service.id):
             raise _error("exports.other_service", found=service.id, service_id=service_id)
     with contextlib.closing(connect(database)) as db:
@@ -75,33 +62,32 @@ def _export(service_id: str | None, file: str | None, format_name: str,
         except NotPublished:
             raise _error("exports.not_published", service_id=service_id, database=database) from None
         except ServiceFileError as error:
-            raise click.ClickException(error.format(_message_lang())) from None
+            raise click.ClickException(error.format(message_lang())) from None
 
 
-@click.command("export")
-@click.argument("service_id", required=False)
-@click.option("--file", "file", type=click.Path(dir_okay=False, exists=True), default=None,
-              help="Prendre les colonnes dans ce fichier de service plutôt que dans la "
-                   "version publiée (pour les réponses reçues avec tremplin serve).")
-@click.option("--format", "format_name", type=click.Choice(list(EXPORTERS)), default=None,
-              help="csv, xlsx, json ou sqlite (défaut : d'après l'extension de --output, sinon csv).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
-              help="Fichier à écrire, ou - pour la sortie standard "
-                   "(défaut : SERVICE-reponses-AAAA-MM-JJ.EXT dans le dossier courant).")
-@click.option("--lang", "export_lang", default=None,
-              help="Langue des intitulés (défaut : la première langue du service).")
-@click.option("--instance", type=click.Path(file_okay=False, exists=True), default=None,
-              help="Dossier d'instance (défaut : celui de tremplin run, ou TREMPLIN_INSTANCE_PATH).")
+@click.command("export", cls=Command)
+@argument("service_id", required=False, metavar="[SERVICE]")
+@option("--file", "file", type=click.Path(dir_okay=False, exists=True), default=None, metavar="FICHIER",
+        help="Prendre les colonnes dans ce fichier de service plutôt que dans la "
+             "version publiée (pour les réponses reçues avec tremplin serve).")
+@option("--format", "format_name", type=click.Choice(list(EXPORTERS)), default=None,
+        help="csv, xlsx, json ou sqlite (défaut : d'après l'extension de --output, sinon csv).")
+@option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="FICHIER",
+        help="Fichier à écrire, ou - pour la sortie standard "
+             "(défaut : SERVICE-reponses-AAAA-MM-JJ.EXT dans le dossier courant).")
+@option("--lang", "export_lang", default=None, metavar="LANGUE",
+        help="Langue des intitulés (défaut : la première langue du service).")
+@instance_option()
 def export(service_id: str | None, file: str | None, format_name: str | None, output: str | None,
            export_lang: str | None, instance: str | None) -> None:
     """Exporter les réponses reçues par un service (CSV, XLSX, JSON ou SQLite pour Datasette)."""
     if service_id is None and file is None:
-        raise click.UsageError(render("exports.no_service", _message_lang()))
+        raise click.UsageError(render("exports.no_service", message_lang()))
     result = _export(service_id, file, format_name or _format_from(output), export_lang,
-                     _database_path(instance))
+                     instance_database(instance))
     if output == "-":
         click.echo(result.content, nl=False)  # bytes go to the binary stream as they are
         return
     path = Path(output or result.filename)
     path.write_bytes(result.content)
-    click.echo(render("exports.written", _message_lang(), count=result.count, path=path))
+    click.echo(render("exports.written", message_lang(), count=result.count, path=path))

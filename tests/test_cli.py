@@ -108,3 +108,13 @@ def test_schema_rejects_what_the_loader_rejects(mutation):
     data = {"tremplin": 1, "id": "s", "title": "S", "steps": [{"id": "a", "blocks": [
         {"type": "text", "id": "q", "label": "Q"}]}], **mutation}
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(data))
+
+
+def test_validate_ends_with_a_one_line_summary(tmp_path):
+    fine = tremplin("validate", *map(str, EXAMPLES))
+    assert fine.stdout == f"{len(EXAMPLES)} fichier(s) vérifié(s) : aucun problème.\n"
+    broken = tmp_path / "casse.yaml"
+    broken.write_text("tremplin: 1\nid: x\ntitle: X\nstepz: []\n", encoding="utf-8")
+    mixed = tremplin("--lang", "en", "validate", str(EXAMPLES[0]), str(broken))
+    assert mixed.returncode == 1
+    assert mixed.stdout == "2 file(s) checked: 1 with problems.\n"

@@ -102,7 +102,7 @@ def test_backup_copies_a_running_sqlite_database_and_points_postgresql_to_its_to
     if engine == "postgresql":
         assert result.returncode == 1 and "pg_dump" in result.stderr
         return
-    assert result.returncode == 0 and "Copie de la base écrite dans" in result.stdout, result.stderr
+    assert result.returncode == 0 and "copiée dans" in result.stdout, result.stderr
     with contextlib.closing(sqlite3.connect(tmp_path / "copie.sqlite3")) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT reference FROM submissions").fetchall() == [(sent.reference,)]

@@ -88,13 +88,16 @@ def test_translations_keep_their_placeholders():
     assert not problems, "\n".join(problems)
 
 
+def catalog_pairs(catalog) -> dict:
+    """``{msgid: translation}`` of a .po or .mo catalog, fuzzy ones left out."""
+    def plain(text):  # plural forms come as lists from the .mo, tuples from the .po
+        return tuple(text) if isinstance(text, (list, tuple)) else text
+    return {plain(message.id): plain(message.string)
+            for message in catalog if message.id and not message.fuzzy}
+
+
 def test_the_compiled_catalog_matches_the_po_file():
-    def pairs(catalog):
-        def plain(text):  # plural forms come as lists from the .mo, tuples from the .po
-            return tuple(text) if isinstance(text, (list, tuple)) else text
-        return {plain(message.id): plain(message.string)
-                for message in catalog if message.id and not message.fuzzy}
-    po, mo = pairs(read_catalog(EN_PO)), pairs(read_catalog(EN_MO))
+    po, mo = catalog_pairs(read_catalog(EN_PO)), catalog_pairs(read_catalog(EN_MO))
     assert mo == po, "Run `pybabel compile -d builder/translations` (see docs/translations.md)."
 
 

@@ -23,13 +23,24 @@ class NotSQLite(ValueError):
 
 
 def backup(target: str, destination: str | Path) -> int:
-    """Copy the SQLite database ``target`` to ``destination`` (replaced); return its size in bytes."""
+    """Copy the SQLite database ``target`` to ``destination``; return its size in bytes.
+
+    ``destination`` is never written over (FileExistsError), and never half-written: the
+    copy is made aside, then linked into place.
+    """
     if is_url(target):
         raise NotSQLite(target)
     destination = Path(destination)
+    if destination.exists():
+        raise FileExistsError(destination)
     draft = destination.with_name(f".{destination.name}.partial")
-    with contextlib.closing(sqlite3.connect(target)) as source, contextlib.closing(sqlite3.connect(draft)) as copy:
-        source.backup(copy, pages=PAGES_PER_STEP)
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, ready to be copied elsewhere
-    os.replace(draft, destination)  # never a half-written file under the name asked for
+    try:
+        with contextlib.closing(sqlite3.connect(target)) as source, \
+                contextlib.closing(sqlite3.connect(draft)) as copy:
+            source.backup(copy, pages=PAGES_PER_STEP)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, ready to be copied elsewhere
+        os.link(draft, destination)  # fails if a file appeared there meanwhile
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(draft)
     return destination.stat().st_size

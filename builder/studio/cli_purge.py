@@ -12,6 +12,7 @@ import contextlib
 
 import click
 
+from builder.cli_common import Command, instance_database, instance_option, message_lang
 from builder.db import connect
 from builder.messages import register, render
 from builder.storage import retention
@@ -27,27 +28,12 @@ register({
 })
 
 
-def _message_lang() -> str:
-    """The language of messages: that of ``tremplin --lang`` when there is one."""
-    obj = click.get_current_context().find_root().obj
-    return obj if isinstance(obj, str) else "fr"
-
-
-def _database_path(instance: str | None) -> str:
-    """The database of ``tremplin run`` (``TREMPLIN_INSTANCE_PATH``), or that of ``--instance``."""
-    from builder.app import create_app  # late: the other commands need no application
-
-    app = create_app({"INSTANCE_PATH": instance} if instance else None)
-    return app.config["DATABASE"]
-
-
-@click.command("purge")
-@click.option("--instance", type=click.Path(file_okay=False, exists=True), default=None,
-              help="Dossier d'instance (défaut : celui de tremplin run, ou TREMPLIN_INSTANCE_PATH).")
+@click.command("purge", cls=Command)
+@instance_option()
 def purge(instance: str | None) -> None:
     """Supprimer les réponses gardées plus longtemps que prévu et les brouillons expirés."""
-    lang = _message_lang()
-    with contextlib.closing(connect(_database_path(instance))) as db:
+    lang = message_lang()
+    with contextlib.closing(connect(instance_database(instance))) as db:
         done = retention.purge(db)
         for service_id, count in sorted(done.submissions.items()):
             click.echo(render("purge.service", lang, service_id=service_id, count=count,

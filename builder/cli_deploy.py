@@ -1,10 +1,9 @@
-"""Commands that work on an instance's database: ``tremplin db upgrade``, ``tremplin publish``,
-``tremplin backup``. ``builder.cli`` adds them to the ``tremplin`` group.
+"""Commands that keep an instance's database and deploy to it: ``tremplin db upgrade``,
+``tremplin publish``, ``tremplin backup``. ``builder.cli`` adds them to the group.
 
-Each takes ``--instance`` (default: ``TREMPLIN_INSTANCE_PATH``, else ``instance/``) and
-honours ``TREMPLIN_DATABASE_URL`` as the servers do: the same configuration, the same
-database. A thin layer over :mod:`builder.storage.schema`, :mod:`builder.deploy` and
-:mod:`builder.storage.backup`.
+Each takes ``--instance`` and honours ``TREMPLIN_DATABASE_URL`` as the servers do: the
+same configuration, the same database. A thin layer over :mod:`builder.storage.schema`,
+:mod:`builder.deploy` and :mod:`builder.storage.backup`.
 """
 
 from __future__ import annotations
@@ -16,6 +15,8 @@ import click
 from flask import Flask
 
 from builder import deploy
+from builder.cli_common import Command, argument, instance_option, instance_settings, message_lang, option
+from builder.cli_common import Group as _Group
 from builder.messages import register, render
 from builder.storage import backup as backups
 from builder.storage import schema
@@ -28,9 +29,10 @@ register({
     "db.current": ("Base de données à jour : révision {now}.", "Database up to date: revision {now}."),
     "db.adopted": ("Base de données d'avant les migrations mise à jour : révision {now}, chaque enregistrement gardé.",
                    "Database from before migrations upgraded: revision {now}, every record kept."),
-    "backup.written": ("Copie de la base écrite dans {path} ({size} octets).",
-                       "Copy of the database written to {path} ({size} bytes)."),
-    "backup.not_sqlite": (
+    "cli.backup_exists": ("{target} existe déjà : choisissez un autre nom (rien n'a été écrit).",
+                          "{target} already exists: choose another name (nothing was written)."),
+    "cli.backup_done": ("Base {database} copiée dans {target}.", "Database {database} copied to {target}."),
+    "cli.backup_not_sqlite": (
         "La base est PostgreSQL : sauvegardez-la avec ses propres outils (pg_dump, voir docs/deploy.md).",
         "The database is PostgreSQL: back it up with its own tools (pg_dump, see docs/deploy.md)."),
     "publish.bad_slug": ("« {slug} » n'est pas un identifiant d'organisation (minuscules, chiffres et tirets).",
@@ -39,34 +41,23 @@ register({
                         "{published} published, {unchanged} unchanged, {refused} refused"),
 })
 
-INSTANCE_OPTION = click.option(
-    "--instance", type=click.Path(file_okay=False), default=None,
-    help="Dossier d'instance (défaut : TREMPLIN_INSTANCE_PATH, sinon instance/).")
-
-
-def _lang() -> str:
-    """The language of messages: that of ``tremplin --lang`` when there is one."""
-    obj = click.get_current_context().find_root().obj
-    return obj if isinstance(obj, str) else "fr"
-
 
 def instance_app(instance: str | None, **config: object) -> Flask:
     """The application of ``instance`` (or of the environment), as a server would build it."""
     from builder.app import create_app  # late: the commands on files need no application
 
-    settings = {**({"INSTANCE_PATH": instance} if instance else {}), **config}
-    return create_app(settings or None)  # a missing setting is said, without a traceback (ConfigurationError)
+    return create_app({**instance_settings(instance), **config} or None)
 
 
-@click.group("db")
+@click.group("db", cls=_Group)
 def db_group() -> None:
     """La base de données de l'instance (SQLite ou PostgreSQL)."""
 
 
-@db_group.command("upgrade")
-@INSTANCE_OPTION
+@db_group.command("upgrade", cls=Command)
+@instance_option(exists=False)
 def db_upgrade(instance: str | None) -> None:
-    """Mettre le schéma de la base à jour (fait aussi au démarrage de chaque serveur)."""
+    """Mettre la base à jour (les serveurs le font aussi en démarrant)."""
     app = instance_app(instance, UPGRADE_ON_START=False)
     with contextlib.closing(connect(app.config["DATABASE"])) as db:
         had_tables = schema.has_tables(db)
@@ -76,17 +67,17 @@ def db_upgrade(instance: str | None) -> None:
         code = "db.adopted" if had_tables else "db.created"
     else:
         code = "db.current" if was == now else "db.upgraded"
-    click.echo(render(code, _lang(), was=was, now=now))
+    click.echo(render(code, message_lang(), was=was, now=now))
 
 
-@click.command("publish")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True))
-@click.option("--organisation", "slug", required=True,
-              help="L'organisation (son identifiant, ex. mission-locale-d-evry) ; créée si elle n'existe pas.")
-@INSTANCE_OPTION
+@click.command("publish", cls=Command)
+@argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True), metavar="FICHIERS...")
+@option("--organisation", "slug", required=True, metavar="IDENTIFIANT",
+        help="L'organisation, par son identifiant (mission-locale-d-evry) ; créée si elle n'existe pas.")
+@instance_option(exists=False)
 def publish(files: tuple[str, ...], slug: str, instance: str | None) -> None:
-    """Publier des fichiers de service : vérifiés, exemples passés, nouvelle version seulement s'ils ont changé."""
-    lang = _lang()
+    """Publier des fichiers de service : vérifiés, exemples passés, une nouvelle version seulement s'ils ont changé."""
+    lang = message_lang()
     app = instance_app(instance)
     with contextlib.closing(connect(app.config["DATABASE"])) as db:
         try:
@@ -104,14 +95,16 @@ def publish(files: tuple[str, ...], slug: str, instance: str | None) -> None:
     sys.exit(1 if counts[deploy.REFUSED] else 0)
 
 
-@click.command("backup")
-@click.argument("destination", type=click.Path(dir_okay=False, writable=True))
-@INSTANCE_OPTION
-def backup(destination: str, instance: str | None) -> None:
-    """Copier la base SQLite dans DESTINATION pendant que les serveurs tournent."""
-    app = instance_app(instance)
+@click.command("backup", cls=Command)
+@argument("target", type=click.Path(dir_okay=False), metavar="FICHIER")
+@instance_option()
+def backup(target: str, instance: str | None) -> None:
+    """Copier la base de l'instance dans FICHIER, même pendant qu'elle sert."""
+    database = instance_app(instance).config["DATABASE"]
     try:
-        size = backups.backup(app.config["DATABASE"], destination)
+        backups.backup(database, target)
+    except FileExistsError:
+        raise click.ClickException(render("cli.backup_exists", message_lang(), target=target)) from None
     except backups.NotSQLite:
-        raise click.ClickException(render("backup.not_sqlite", _lang())) from None
-    click.echo(render("backup.written", _lang(), path=destination, size=size))
+        raise click.ClickException(render("cli.backup_not_sqlite", message_lang())) from None
+    click.echo(render("cli.backup_done", message_lang(), database=database, target=target))

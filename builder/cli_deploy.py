@@ -35,8 +35,6 @@ register({
     "cli.backup_not_sqlite": (
         "La base est PostgreSQL : sauvegardez-la avec ses propres outils (pg_dump, voir docs/deploy.md).",
         "The database is PostgreSQL: back it up with its own tools (pg_dump, see docs/deploy.md)."),
-    "publish.bad_slug": ("« {slug} » n'est pas un identifiant d'organisation (minuscules, chiffres et tirets).",
-                         "\"{slug}\" is not an organisation slug (lower case letters, digits and dashes)."),
     "publish.summary": ("{published} publié(s), {unchanged} inchangé(s), {refused} refusé(s)",
                         "{published} published, {unchanged} unchanged, {refused} refused"),
 })
@@ -80,12 +78,9 @@ def publish(files: tuple[str, ...], slug: str, instance: str | None) -> None:
     lang = message_lang()
     app = instance_app(instance)
     with contextlib.closing(connect(app.config["DATABASE"])) as db:
-        try:
-            org, created = deploy.organisation_for(db, slug)
-        except ValueError:
-            raise click.UsageError(render("publish.bad_slug", lang, slug=slug)) from None
+        org, created = deploy.organisation_for(db, slug)
         if created:
-            click.echo(render("deploy.org_created", lang, slug=slug))
+            click.echo(render("deploy.org_created", lang, slug=org.slug))
         done = [deploy.publish_file(db, path, org, lang) for path in files]
     for result in done:
         click.echo("\n".join(result.lines()), err=result.status == deploy.REFUSED)

@@ -9,9 +9,10 @@ For each file, in order, :func:`publish_file`:
 4. publishes it as a new version only when it differs from the version online, so that
    running the same deployment twice changes nothing.
 
-The organisation is named by its slug; :func:`organisation_for` creates it when it does
-not exist yet (with no member: an administration that deploys from its repository may
-have nobody editing in the studio).
+The organisation is named by its slug (a name is turned into one: « Mairie de Lyon »
+is ``mairie-de-lyon``); :func:`organisation_for` creates it when it does not exist yet
+(with no member: an administration that deploys from its repository may have nobody
+editing in the studio).
 """
 
 from __future__ import annotations
@@ -59,12 +60,14 @@ class Deployed:
         return [self.message, *("  " + line for line in self.details)]
 
 
-def organisation_for(db: Database, slug: str) -> tuple[accounts.Organisation, bool]:
-    """The organisation with this slug, created if missing; and whether it was just created."""
+def organisation_for(db: Database, slug_or_name: str) -> tuple[accounts.Organisation, bool]:
+    """The organisation with this slug (or the slug of this name), created if missing; and
+    whether it was just created."""
+    slug = accounts.slugify(slug_or_name)
     found = accounts.get_organisation_by_slug(db, slug)
     if found is not None:
         return found, False
-    return accounts.create_bare_organisation(db, slug), True
+    return accounts.create_bare_organisation(db, slug, name=slug_or_name.strip()), True
 
 
 def publish_file(db: Database, path: str | Path, org: accounts.Organisation, lang: str = "fr") -> Deployed:

@@ -72,8 +72,8 @@ def test_a_service_of_another_organisation_is_refused(instance, database_url):
     assert publish([AVIS], instance, database_url, slug="premiere").returncode == 0
     other = publish([AVIS], instance, database_url, slug="seconde")
     assert other.returncode == 1 and "appartient à une autre organisation" in other.stderr
-    wrong = publish([AVIS], instance, database_url, slug="Pas Un Slug")
-    assert wrong.returncode == 2 and "n'est pas un identifiant d'organisation" in wrong.stderr
+    named = publish([AVIS], instance, database_url, slug="Première")  # a name: its slug, « premiere »
+    assert named.returncode == 0 and "inchangé" in named.stdout and "créée" not in named.stdout
 
 
 def test_publishing_is_seen_by_the_next_request_on_another_server(app_factory, engine, database_url, tmp_path):

@@ -228,12 +228,13 @@ def create_organisation(db: Database, name: str, owner_id: int, *,
     return _load(Organisation, {**row, "id": org_id})
 
 
-def create_bare_organisation(db: Database, slug: str, *, now: dt.datetime | None = None) -> Organisation:
-    """An organisation with no member yet, named by its slug (``tremplin publish`` deploying
-    for an organisation nobody created in the studio)."""
+def create_bare_organisation(db: Database, slug: str, *, name: str | None = None,
+                             now: dt.datetime | None = None) -> Organisation:
+    """An organisation with no member yet (``tremplin publish`` deploying for an
+    organisation nobody created in the studio); ``name`` defaults to the slug."""
     if slugify(slug) != slug:
         raise ValueError(f"not a slug: {slug!r}")
-    row = {"slug": slug, "name": slug, "created_at": iso(now)}
+    row = {"slug": slug, "name": name or slug, "created_at": iso(now)}
     with atomic(db):
         org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
     return _load(Organisation, {**row, "id": org_id})

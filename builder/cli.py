@@ -208,7 +208,10 @@ def _add_extension_commands() -> None:
     from builder.cli_deploy import backup, db_group, publish
     from builder.studio.cli_purge import purge
     from exports.cli import export
+    from exports.interop_cli import convert_command, import_command
     main.add_command(export)
+    main.add_command(import_command)
+    main.add_command(convert_command)
     main.add_command(purge)
     main.add_command(db_group)
     main.add_command(publish)

@@ -6,6 +6,9 @@ format names to them. :func:`export` runs one by name; :mod:`exports.published` 
 a published service and its submissions from an instance database; :mod:`exports.cli`
 is the ``tremplin export`` command. The columns every format shares are in
 :mod:`exports.table`; see docs/exports.md.
+
+The services themselves (not their submissions) go to and from other tools' formats
+(XLSForm) through :mod:`exports.interop`; see docs/import.md.
 """
 
 from __future__ import annotations

@@ -3,7 +3,10 @@ tab, publishing with history and restore, sharing."""
 
 from __future__ import annotations
 
+import html
 import io
+import re
+from pathlib import Path
 
 import pytest
 
@@ -93,8 +96,6 @@ def test_duplicate_archive_and_download(org):
 
 def yaml_of(client, slug, service_id):
     page = client.get(f"{base(slug)}/{service_id}/yaml").get_data(as_text=True)
-    import html
-    import re
     revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
     text = html.unescape(re.search(r'<textarea[^>]*>(.*?)</textarea>', page, re.S).group(1))
     return text, revision
@@ -175,3 +176,42 @@ def test_share_panel_gives_the_address_and_qr_codes(org):
     png = client.get(f"{base(slug)}/{service_id}/qr.png")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+
+
+XLSFORM = Path(__file__).parent / "fixtures" / "inscription-xls.xlsx"
+
+
+def test_an_xlsform_import_is_shown_with_its_notes_then_created(org):
+    client, slug, app = org
+    response = client.post(f"{base(slug)}/nouveau", data={
+        "source": "import", "upload": (io.BytesIO(XLSFORM.read_bytes()), "inscription.xlsx")},
+        content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and copies(app, slug) == []
+    assert "Le fichier est importé : vérifiez, puis créez le service" in page
+    assert "inscription.xlsx:2: Le nom « Prénom » devient l'identifiant « prenom »" in html.unescape(page)
+    text = html.unescape(re.search(r'<textarea[^>]*>(.*?)</textarea>', page, re.S).group(1))
+    created = client.post(f"{base(slug)}/nouveau", data={"source": "import", "text": text.lstrip("\n")})
+    assert created.status_code == 302
+    assert [copy.service_id for copy in copies(app, slug)] == ["inscription-2026"]
+
+
+def test_an_unreadable_workbook_is_refused_with_its_message(org):
+    client, slug, app = org
+    response = client.post(f"{base(slug)}/nouveau", data={
+        "source": "import", "upload": (io.BytesIO(b"PK\x03\x04 abime"), "abime.xlsx")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and copies(app, slug) == []
+    assert "abime.xlsx:1: Le classeur ne peut pas être lu" in html.unescape(response.get_data(as_text=True))
+
+
+def test_the_service_page_offers_an_xlsform_that_pyxform_accepts(org):
+    from pyxform.xls2xform import convert
+    client, slug, app = org
+    service_id = create(client, slug, "aides-jeunes")
+    page = client.get(f"{base(slug)}/{service_id}/").get_data(as_text=True)
+    assert "Télécharger en XLSForm" in page
+    download = client.get(f"{base(slug)}/{service_id}/xlsform")
+    assert download.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert 'filename="aides-jeunes.xlsx"' in download.headers["Content-Disposition"]
+    assert "<h:title>Les aides pour les jeunes de 16 à 25 ans</h:title>" in convert(download.data).xform

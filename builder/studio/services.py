@@ -7,15 +7,8 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from flask import (
-    Blueprint,
-    Response,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -26,13 +19,15 @@ from wtforms.validators import Length, Optional
 
 from builder.db import get_db
 from builder.editing.document import ServiceDocument
-from builder.format.loader import check_service_text
+from builder.format.loader import ServiceFileError, check_service_text, load_service_text
 from builder.serving import EXAMPLES
 from builder.storage import accounts, workspace
 from builder.storage import services as published
 from builder.storage.accounts import EDITOR
 from builder.studio.access import login_required, require_org
 from builder.studio.common import require_service
+from exports import interop
+from exports.notes import ImportFailed, Source
 
 bp = Blueprint("studio_services", __name__, url_prefix="/studio/o/<org_slug>/services")
 
@@ -69,7 +64,7 @@ class NewServiceForm(FlaskForm):
 
     source = RadioField(_l("Comment commencer ?"), default="vide", choices=[
         SelectChoice("vide", _l("Un service vide")), SelectChoice("modele", _l("À partir d’un modèle")),
-        SelectChoice("import", _l("En important un fichier de service (YAML)"))])
+        SelectChoice("import", _l("En important un fichier : un service (YAML) ou un XLSForm d’ODK ou de KoboToolbox"))])
     title = StringField(_l("Titre du service"), validators=[Optional(), Length(max=120)])
     template = SelectField(_l("Modèle"), validators=[Optional()])
     upload = FileField(_l("Fichier à importer"))
@@ -105,31 +100,48 @@ def new(org_slug: str):
     access = require_org(org_slug, EDITOR)
     form = NewServiceForm()
     form.template.choices = [SelectChoice(stem, title) for stem, title in templates().items()]
-    problems = []
+    problems, notes = [], None
     if form.validate_on_submit():
-        text, problems = _source_text(form)
-        if text is not None and not problems:
+        text, problems, notes = _source_text(form)
+        if notes is not None and not problems:  # an import from another tool: reviewed first
+            form.source.data, form.text.data = "import", text
+        elif text is not None and not problems:
             copy = _create(access, text, form.title.data)
             flash(_("Le service est créé."))
             return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
-    return render_template("studio/services/new.html", form=form, problems=problems, org=access.org), \
-        (422 if problems else 200)
+    return render_template("studio/services/new.html", form=form, problems=problems, notes=notes,
+                           org=access.org), (422 if problems else 200)
 
 
-def _source_text(form: NewServiceForm) -> tuple[str | None, list]:
-    """The text of the new service, and the problems of an imported file."""
+def _source_text(form: NewServiceForm) -> tuple[str | None, list, list | None]:
+    """The text of the new service, the problems of an imported file, and for an import
+    from another tool the notes of what could not be carried over (else None)."""
     if form.source.data == "modele" and form.template.data in templates():
-        return (EXAMPLES / f"{form.template.data}.yaml").read_text(encoding="utf-8"), []
+        return (EXAMPLES / f"{form.template.data}.yaml").read_text(encoding="utf-8"), [], None
     if form.source.data == "import":
         raw = form.upload.data.read() if form.upload.data else (form.text.data or "").encode("utf-8")
+        name = Path(getattr(form.upload.data, "filename", None) or "service.yaml").name
+        source = Source(name, raw)
+        if any(module.recognises(source) for module in interop.IMPORTERS.values()):
+            return _imported(source)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return None, [_("Le fichier n’est pas en UTF-8 : enregistrez-le en UTF-8.")]
-        name = getattr(form.upload.data, "filename", None) or "service.yaml"
-        return text, [problem.format() for problem in check_service_text(text, Path(name).name)]
+            return None, [_("Le fichier n’est pas en UTF-8 : enregistrez-le en UTF-8.")], None
+        return text, [problem.format() for problem in check_service_text(text, name)], None
     title = (form.title.data or "").strip() or _("Nouveau service")
-    return BLANK.format(id="service", title=title), []
+    return BLANK.format(id="service", title=title), [], None
+
+
+def _imported(source: Source) -> tuple[str | None, list, list | None]:
+    """A file from another tool (an XLSForm workbook…) imported, with its notes in the
+    studio's language."""
+    lang = "en" if str(get_locale()) == "en" else "fr"
+    try:
+        result = interop.import_files([source])
+    except ImportFailed as error:
+        return None, [note.format(lang) for note in error.notes], None
+    return result.text, [], [note.format(lang) for note in result.notes]
 
 
 def _create(access, text: str, title: str | None) -> workspace.WorkingCopy:
@@ -179,3 +191,18 @@ def download(org_slug: str, service_id: str) -> Response:
     found = require_service(org_slug, service_id)
     return Response(found.copy.yaml, mimetype="application/yaml",
                     headers={"Content-Disposition": f'attachment; filename="{service_id}.yaml"'})
+
+
+@bp.route("/<service_id>/xlsform")
+@login_required
+def download_xlsform(org_slug: str, service_id: str) -> Response:
+    """The service as an XLSForm workbook, for ODK Collect or KoboToolbox."""
+    found = require_service(org_slug, service_id)
+    try:
+        service = load_service_text(found.copy.yaml, f"{service_id}.yaml")
+    except ServiceFileError:
+        flash(_("Le fichier du service a des erreurs : corrigez-les avant de le télécharger en XLSForm."), "error")
+        return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=service_id))
+    workbook = interop.converter("xlsform")
+    return Response(workbook.convert(service).content, mimetype=workbook.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{service_id}.xlsx"'})

@@ -52,6 +52,7 @@ BLUEPRINTS: list[str] = [
     "builder.studio.editor:bp",
     "builder.studio.editor:preview_bp",
     "builder.studio.publishing:bp",
+    "builder.studio.sharing:bp",
     "builder.studio.submissions:bp",
     "builder.studio.figures:bp",
 ]
@@ -64,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX_X_FOR": 0,  # how many reverse proxies stand in front of the application
     "SEND_FILE_MAX_AGE_DEFAULT": 24 * 3600,  # a year for fingerprinted URLs (builder.delivery)
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
+    "PUBLIC_URL": None,  # the address people reach Tremplin at (« https://tremplin.example.org »), for links and QR codes
+    "SOURCE_MAX_AGE_DAYS": 365,  # a rule source checked longer ago is flagged before publishing
 }
 
 

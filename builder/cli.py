@@ -18,6 +18,7 @@ import click
 
 from builder.cli_common import (Group, argument, default_language, instance_option,
                                 instance_settings, message_lang, option)
+from builder.editing.checklist import report_lines, review
 from builder.format.loader import ServiceFileError, load_service
 from builder.format.schema import service_schema
 from builder.format.yaml_lines import YamlProblem, read_yaml
@@ -71,14 +72,29 @@ def _load(path: str):
 
 @main.command()
 @argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False), metavar="FICHIERS...")
-def validate(files: tuple[str, ...]) -> None:
+@option("--strict", is_flag=True,
+        help="Vérifier aussi ce que la publication refuse (personne à contacter, exemple qui ne passe pas, "
+             "texte de départ, coordonnées jamais envoyées) et ce qu'elle signale.")
+def validate(files: tuple[str, ...], strict: bool) -> None:
     """Vérifier des fichiers de service : « FICHIER:LIGNE: message » par problème, puis un bilan."""
-    failed = [path for path in files if _load(path) is None]
+    failed = [path for path in files if not _valid(path, strict)]
     if failed:
         click.echo(render("cli.invalid", message_lang(), count=len(files), failed=len(failed)))
     else:
         click.echo(render("cli.validated", message_lang(), count=len(files)))
     sys.exit(1 if failed else 0)
+
+
+def _valid(path: str, strict: bool) -> bool:
+    """Whether the file loads and, with ``strict``, could be published (its refusals and
+    warnings printed, as the studio's publish page lists them)."""
+    service = _load(path)
+    if service is None or not strict:
+        return service is not None
+    result = review(service.data, service, run_personas(service, message_lang()))
+    for line in report_lines(result, service.lines, path, message_lang()):
+        click.echo(line, err=True)
+    return result.publishable
 
 
 def _read_answers(answers: str) -> Any:

@@ -1,5 +1,6 @@
 """The interface language of a request: chosen with ``?lang=``, remembered in the
-session, else the browser's, else French; a mini-site page speaks its service's.
+session, else the browser's, else French; a mini-site page speaks its service's. Times
+are shown in the time zone of the organisation the studio page is about.
 
 See docs/translations.md. The mini-sites read :func:`select_locale` too, to pick the
 language of a service that has several (:func:`builder.site.state.language`).
@@ -20,7 +21,8 @@ babel = Babel()
 def init_app(app: Flask) -> None:
     """Choose each request's language with :func:`select_locale`, remember ``?lang=``,
     and give templates ``lang``, ``languages`` and ``language_names``."""
-    babel.init_app(app, default_locale="fr", locale_selector=select_locale)
+    babel.init_app(app, default_locale="fr", locale_selector=select_locale,
+                   timezone_selector=select_timezone)
     app.before_request(remember_language)
     app.context_processor(language_context)
 
@@ -46,6 +48,13 @@ def select_locale() -> str | None:
     if remembered in languages:
         return remembered
     return current.accept_languages.best_match(languages)
+
+
+def select_timezone() -> str | None:
+    """The time zone of the organisation the page is about (``g.org``, set by the studio's
+    access checks), else the default (``BABEL_DEFAULT_TIMEZONE``)."""
+    org = g.get("org") if has_request_context() else None
+    return getattr(org, "time_zone", None) or None
 
 
 def remember_language() -> None:

@@ -15,7 +15,6 @@ quotes, as pyxform does.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from builder.messages import Problem, register
 

@@ -167,14 +167,14 @@ def test_a_wrong_password_says_so_without_saying_which(client, app):
     assert client.get("/studio/").status_code == 302
 
 
-def test_signing_in_starts_a_new_session_holding_the_user_id_only(client, app):
+def test_signing_in_starts_a_new_session_holding_the_user_id_and_its_generation_only(client, app):
     user = make_user(app)
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
         session["lang"] = "en"
     login(client)
     with client.session_transaction() as session:
-        assert dict(session) == {"user_id": user.id, "lang": "en"}
+        assert dict(session) == {"user_id": user.id, "session_generation": 0, "lang": "en"}
 
 
 def test_signing_out_is_a_post_and_forgets_the_user(client, app):
@@ -259,33 +259,79 @@ def test_an_expired_reset_link_explains_what_to_do(client, app):
 
 # -- Organisations, invitations, roles ---------------------------------------------------
 
+def test_a_new_account_goes_on_to_its_organisation_then_its_first_service(client, app):
+    response = client.post("/compte/inscription", data={"name": "Camille", "email": "camille@example.org",
+                                                        "password": PASSWORD, "confirm": PASSWORD})
+    assert response.location == "/studio/nouvelle-organisation"
+    response = client.post("/studio/nouvelle-organisation", data={"name": "Club Jeunes",
+                                                                  "time_zone": "Indian/Reunion"})
+    assert response.location == "/studio/o/club-jeunes/services/nouveau"
+    page = client.get(response.location).text
+    assert "<h1>Créer votre premier service</h1>" in page
+    org = in_db(app, accounts.get_organisation_by_slug, "club-jeunes")
+    assert org.time_zone == "Indian/Reunion"
+    client.post("/studio/o/club-jeunes/services/nouveau", data={"source": "vide", "title": "Essai"})
+    assert "<h1>Créer un service</h1>" in client.get("/studio/o/club-jeunes/services/nouveau").text
+
+
 def test_creating_an_organisation_makes_me_its_owner(client, app):
     sign_in(client, make_user(app))
     response = client.post("/studio/nouvelle-organisation", data={"name": "Club Jeunes"})
-    assert response.location == "/studio/o/club-jeunes/membres"
-    page = client.get(response.location).text
+    assert response.location == "/studio/o/club-jeunes/services/nouveau"
+    page = client.get("/studio/o/club-jeunes/membres").text
     assert "Membres de Club Jeunes" in page and "Propriétaire" in page
     assert "Club Jeunes" in client.get("/studio/").text
+    assert in_db(app, accounts.get_organisation_by_slug, "club-jeunes").time_zone == "Europe/Paris"
 
 
-def test_an_invitation_link_brings_a_newcomer_in(client, app):
+def invite(app, client, email="dominique@example.org"):
+    """An owner invites Dominique; the page and its link (a path)."""
     camille = make_user(app)
     org = make_org(app, camille)
     sign_in(client, camille)
-    page = client.post(f"/studio/o/{org.slug}/membres/inviter",
-                       data={"role": EDITOR, "email": "dominique@example.org"}).text
-    link = re.search(r'value="http://localhost(/studio/invitation/[^"]+)"', page).group(1)
+    page = client.post(f"/studio/o/{org.slug}/membres/inviter", data={"role": EDITOR, "email": email}).text
+    return org, page, re.search(r'value="http://localhost(/studio/invitation/[^"]+)"', page).group(1)
+
+
+def test_an_invitation_says_no_mail_left_when_no_mail_server_is_set(client, app):
+    _org, page, _link = invite(app, client)
+    assert "Aucun e-mail n’est parti vers dominique@example.org" in page and "MAIL_SERVER" in page
     with app.app_context():
-        [queued] = mail.pending_mails(get_db())
-    assert "dominique@example.org" in queued["recipients"]
+        assert mail.pending_mails(get_db()) == []  # nothing waits to leave much later
+
+
+def test_an_invitation_says_its_mail_left_once_the_server_took_it(mail_app, smtp_inbox):
+    _org, page, link = invite(mail_app, mail_app.test_client())
+    assert "Un e-mail avec ce lien est parti vers dominique@example.org" in page
+    [message] = smtp_inbox.messages()
+    assert message["To"] == "dominique@example.org" and link in message.get_content()
+    assert "vous pourrez consulter et modifier les services" in message.get_content()
+
+
+def test_an_invitation_says_its_mail_did_not_leave_when_the_server_does_not_answer(app_factory):
+    from mailserver import free_port
+    app = app_factory(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), MAIL_TIMEOUT=2)  # nobody listens there
+    _org, page, _link = invite(app, app.test_client())
+    assert "L’e-mail vers dominique@example.org n’est pas parti" in page and "Tremplin réessaiera" in page
+    with app.app_context():
+        [waiting] = mail.pending_mails(get_db())
+    assert waiting["attempts"] == 1 and waiting["last_error"]
+
+
+def test_an_invitation_link_brings_a_newcomer_in(client, app):
+    org, page, link = invite(app, client)
     newcomer = app.test_client()
-    to_login = newcomer.get(link).location
-    assert to_login == f"/compte/connexion?next={link}"
+    welcome = newcomer.get(link)
+    assert welcome.status_code == 200 and "Ce lien est une invitation à rejoindre" in welcome.text
+    assert "vous pourrez consulter et modifier les services" in welcome.text
+    assert newcomer.post(link).location == f"/compte/connexion?next={link}"
     signup = newcomer.post(f"/compte/inscription?next={link}", data={
         "name": "Dominique", "email": "dominique@example.org",
         "password": PASSWORD, "confirm": PASSWORD})
     assert signup.location == link
-    assert "Rejoindre" in newcomer.get(link).text
+    page = newcomer.get(link).text
+    assert "Rejoindre" in page and "Vous êtes invité·e à rejoindre" in page
+    assert "vous pourrez consulter et modifier les services." in page
     assert newcomer.post(link).location == f"/studio/o/{org.slug}/membres"
     assert newcomer.get(link).status_code == 404  # used
     dominique = in_db(app, accounts.get_user_by_email, "dominique@example.org")
@@ -338,13 +384,13 @@ def test_every_studio_page_has_one_h1_and_labelled_fields(client, app):
     token, _ = in_db(app, accounts.create_invitation, org.id, READER, created_by=camille.id)
     reset = in_db(app, accounts.create_password_reset, camille.id)
     anonymous = ["/compte/inscription", "/compte/connexion", "/compte/mot-de-passe-oublie",
-                 f"/compte/nouveau-mot-de-passe/{reset}"]
+                 f"/compte/nouveau-mot-de-passe/{reset}", f"/studio/invitation/{token}"]
     pages = [client.get(url).text for url in anonymous]
     sign_in(client, camille)
     for url in ["/studio/", "/studio/nouvelle-organisation", f"/studio/o/{org.slug}/membres",
                 f"/studio/o/{org.slug}/membres/inviter",
                 f"/studio/o/{org.slug}/membres/{dominique.id}/retirer",
-                f"/studio/invitation/{token}"]:
+                f"/studio/o/{org.slug}/reglages", f"/studio/invitation/{token}"]:
         response = client.get(url)
         assert response.status_code == 200, url
         pages.append(response.text)

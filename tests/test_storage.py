@@ -1,5 +1,6 @@
 """Storage: the database (SQLite or PostgreSQL), drafts, submissions, journey events,
-services, rate limits. Every test runs on both engines."""
+services, rate limits, accounts' sessions and time zones, « Annuler », the outbox.
+Every test runs on both engines."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import contextlib
 import datetime as dt
 import os
 import re
+from email.message import EmailMessage
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from tables import count, rows, sql, table_names
 
 from builder.db import connect, get_db, init_db
-from builder.storage import codes, drafts, events, ratelimit, services, submissions
+from builder.storage import accounts, codes, drafts, events, outbox, ratelimit, services, submissions, workspace
 
 pytestmark = pytest.mark.both_engines
 
@@ -328,3 +330,54 @@ def test_old_hits_are_deleted(db):
     assert count(db, "rate_hits") == 2
     assert ratelimit.forget_old(db, now=T0 + dt.timedelta(days=2)) == 1  # j's, by tremplin purge
     assert count(db, "rate_hits") == 1
+
+
+# -- Accounts: sessions and time zones; « Annuler »; the outbox -------------------------------
+
+def test_ending_sessions_moves_that_account_alone_to_a_new_generation(db):
+    camille = accounts.create_user(db, "camille@example.org", "Camille", "une phrase assez longue")
+    dominique = accounts.create_user(db, "dominique@example.org", "Dominique", "une phrase assez longue")
+    assert camille.session_generation == 0
+    assert accounts.end_sessions(db, camille.id) == 1 and accounts.end_sessions(db, camille.id) == 2
+    assert accounts.get_user(db, camille.id).session_generation == 2
+    assert accounts.get_user(db, dominique.id).session_generation == 0
+    assert accounts.end_sessions(db, 999) == 0  # no such account: nothing to end
+
+
+def test_a_password_change_needs_the_current_one_and_ends_the_sessions(db):
+    camille = accounts.create_user(db, "camille@example.org", "Camille", "une phrase assez longue")
+    assert accounts.change_password(db, camille.id, "pas le bon", "une autre phrase") is None
+    assert accounts.get_user(db, camille.id).session_generation == 0
+    assert accounts.change_password(db, camille.id, "une phrase assez longue", "une autre phrase") == 1
+    assert accounts.authenticate(db, "camille@example.org", "une autre phrase") is not None
+    assert accounts.authenticate(db, "camille@example.org", "une phrase assez longue") is None
+
+
+def test_an_organisation_keeps_its_time_zone(db):
+    camille = accounts.create_user(db, "camille@example.org", "Camille", "une phrase assez longue")
+    org = accounts.create_organisation(db, "Club Jeunes", camille.id, time_zone="Indian/Reunion")
+    assert accounts.get_organisation(db, org.id).time_zone == "Indian/Reunion"
+    accounts.set_time_zone(db, org.id, "America/Cayenne")
+    [(listed, _role)] = accounts.organisations_of(db, camille.id)
+    assert listed.time_zone == "America/Cayenne"
+    assert accounts.create_bare_organisation(db, "deploye").time_zone is None
+
+
+def test_each_person_keeps_their_last_undo_per_service(db):
+    workspace.keep_undo(db, "avis", 1, "premier", now=T0)
+    workspace.keep_undo(db, "avis", 1, "second", now=T0)  # replaces the first
+    workspace.keep_undo(db, "avis", 2, "autre personne", now=T0)
+    assert workspace.kept_undo(db, "avis", 1) == "second"
+    assert workspace.kept_undo(db, "rappel", 1) is None
+    workspace.forget_undo(db, "avis", 1)
+    assert workspace.kept_undo(db, "avis", 1) is None and workspace.kept_undo(db, "avis", 2) == "autre personne"
+
+
+def test_the_status_of_a_mail_and_its_last_error(db):
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "studio@example.org", "lea@example.org", "Invitation"
+    outbox_id = outbox.enqueue(db, message, now=T0)
+    assert outbox.status_of(db, outbox_id) == (outbox.PENDING, None)
+    outbox.mark_failed(db, outbox_id, attempts=1, given_up=False, next_attempt=T0, error="450 boîte pleine")
+    assert outbox.status_of(db, outbox_id) == (outbox.PENDING, "450 boîte pleine")
+    assert outbox.status_of(db, 999) is None

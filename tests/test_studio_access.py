@@ -6,7 +6,8 @@ the same rules as soon as it is registered. The contract each view keeps (see
 :mod:`builder.studio.access`): a route with ``<org_slug>`` calls ``require_org`` before
 anything else, so that whatever the rest of the URL says,
 
-- someone not signed in is sent to the sign-in page (every ``orgs``/``studio*`` route);
+- someone not signed in is sent to the sign-in page (every ``orgs``/``studio*`` route
+  but an invitation link, which explains itself first: :data:`EXPLAINED_SIGNED_OUT`);
 - a signed-in outsider gets 403 (404 when the organisation does not exist);
 - a reader gets 403 on every POST (a POST changes something).
 """
@@ -29,6 +30,8 @@ from builder.studio.access import login_required
 STUDIO_PREFIXES = ("auth.", "orgs.", "studio")
 CHECKED_METHODS = ("GET", "POST")
 PASSWORD = "une phrase assez longue"
+# Opened signed out, these say what they are before asking to sign in (their POST does not).
+EXPLAINED_SIGNED_OUT = ("orgs.accept_invitation",)
 
 
 def studio_rules(app):
@@ -70,8 +73,8 @@ class World:
             accounts.add_member(db, self.org.id, people["eddie"].id, EDITOR)
             accounts.add_member(db, self.org.id, people["rita"].id, READER)
             accounts.create_organisation(db, "Club d’Oscar", people["oscar"].id)
-            _token, invitation = accounts.create_invitation(db, self.org.id, OWNER,
-                                                            created_by=people["olga"].id)
+            self.invitation_token, invitation = accounts.create_invitation(db, self.org.id, OWNER,
+                                                                           created_by=people["olga"].id)
             service_text = (EXAMPLES / "avis.yaml").read_text(encoding="utf-8")
             workspace.create(db, self.org.id, "avis", service_text)
             published.publish(db, "avis", service_text)
@@ -79,7 +82,8 @@ class World:
                                       service_version=1)
         self.people = people
         self.samples = {"org_slug": self.org.slug, "user_id": people["olga"].id,
-                        "invitation_id": invitation.id, "service_id": "avis", "kind": "svg",
+                        "invitation_id": invitation.id, "token": self.invitation_token,
+                        "service_id": "avis", "kind": "svg",
                         "version": 1, "reference": sent.reference, "format_name": "csv",
                         # the editor's own (a step, a block, an outcome, a persona of avis.yaml)
                         "step_id": "experience", "block_id": "activite", "outcome_id": "rappel-responsable",
@@ -124,11 +128,26 @@ def test_the_walk_finds_the_studio_routes(app):
 def test_someone_not_signed_in_is_sent_to_sign_in(app, client, world):
     before = world.state(app)
     rules = [rule for rule in studio_rules(app) if not rule.endpoint.startswith("auth.")]
+    explained = [rule for rule in rules if rule.endpoint in EXPLAINED_SIGNED_OUT]
+    rules = [rule for rule in rules if rule not in explained]
 
     def to_login(response):
         return response.status_code == 302 and response.location.startswith("/compte/connexion")
 
     assert walk(app, client, rules, world.samples, to_login) == []
+    assert walk(app, client, explained, world.samples, to_login, checked=("POST",)) == []
+    assert world.state(app) == before
+
+
+def test_an_invitation_opened_signed_out_explains_itself_and_changes_nothing(app, client, world):
+    before = world.state(app)
+    page = client.get(f"/studio/invitation/{world.invitation_token}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Mission locale" in text and "Propriétaire" in text and "connectez-vous" in text
+    assert "/compte/connexion?next=/studio/invitation/" in text and "/compte/inscription?next=" in text
+    assert "<form" not in text.split("</header>")[1].split("<footer")[0]  # nothing to accept before signing in
+    assert client.get("/studio/invitation/pas-un-jeton").status_code == 404
     assert world.state(app) == before
 
 

@@ -157,7 +157,8 @@ def test_the_page_shows_steps_blocks_outcomes_examples_and_the_preview(studio):
     assert "Quel est votre âge ?" in text and "Nombre · identifiant age" in text
     assert 'S’applique quand : statut == "apprenti" and age >= 18 and not deja_permis' in text
     assert "✓ Passe" in text and "Apprentie de 19 ans" in text
-    assert "✓ Le service n’a aucun problème" in text
+    assert "Le service a" not in text  # no problem to show in red
+    assert "Les tâches du service" in text and "Pas encore en ligne." in text
     assert '<iframe name="apercu"' in page and 'title="Aperçu du brouillon de « Aide au permis »' in page
     for link in ("/yaml", "/historique", "/partager", "/telecharger"):
         assert link in page  # the other tools of the service stay linked
@@ -202,9 +203,12 @@ def test_add_rename_move_and_delete_steps(studio):
     assert [step["id"] for step in studio.data()["steps"]] == ["vous", "permis", "vos-revenus"]
     page = studio.page()
     assert "L’étape « Vos revenus » est ajoutée." in page
-    # the new step has no block yet: the problem is shown in that step, and in the summary
-    assert "Cette étape n'a pas encore de bloc" in text_of(section(page, "etape-vos-revenus"))
-    assert 'href="#etape-vos-revenus"' in page
+    # the new step has no block yet: no red problem box, in the step or above; the task
+    # list has « Questions » to do, and says why (a link to the step)
+    assert "error-message" not in section(page, "etape-vos-revenus") and "Le service a" not in text_of(page)
+    tasks = page.split('id="editeur-etat"')[1].split('id="etapes-titre"')[0]
+    assert "Cette étape n'a pas encore de bloc" in text_of(tasks) and "À faire" in text_of(tasks)
+    assert 'href="/studio/o/mission-locale/services/aide-permis/#etape-vos-revenus"' in page
 
     studio.post("etapes/vos-revenus/titre", {"title": "Vos ressources"})
     assert studio.step("vos-revenus")["title"] == "Vos ressources"
@@ -268,7 +272,7 @@ def test_plain_language_hints_are_shown_but_never_block(studio):
                                                "législation en vigueur (RSA, APL, CAF)"})
     page = studio.page()
     assert "conseil" in text_of(section(page, "etape-vous"))
-    assert "✓ Le service n’a aucun problème" in text_of(page)
+    assert "Le service a" not in text_of(page)
 
 
 # --- htmx ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""The service's own settings page (« Réglages du service »): every field, « Envoyer les
-réponses » up to the published mini-site, conflicts, readers, mistakes next to their field."""
+"""The service's own settings page (« Réglages du service »): every field, conflicts,
+readers, mistakes next to their field; and « Où vont les réponses », its own page, up to
+the published mini-site."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ tremplin: 1
 id: rappel
 title: Être rappelé
 languages: [fr]
+help:
+  phone: "01 23 45 67 89"
 steps:
   - id: vous
     title: Vous
@@ -20,11 +23,11 @@ steps:
 """
 
 
-def settings_form(studio: Studio, **changes) -> dict:
+def settings_form(studio: Studio, page_name: str = "service", **changes) -> dict:
     """The form as the page shows it (every field), with ``changes``."""
     import re
     from html import unescape
-    page = studio.page("service")
+    page = studio.page(page_name)
     form = {}
     for name, value in re.findall(r'<input type="text" id="[^"]+" name="([^"]+)" value="([^"]*)"', page):
         form[name] = unescape(value)
@@ -32,6 +35,8 @@ def settings_form(studio: Studio, **changes) -> dict:
         form[name] = unescape(value)
     for name in re.findall(r'<input type="checkbox" id="[^"]+" name="([^"]+)" value="oui" checked', page):
         form[name] = "oui"
+    for name, value in re.findall(r'<input type="radio" id="[^"]+" name="([^"]+)" value="([^"]+)" checked', page):
+        form[name] = value
     form.update(changes)
     return form
 
@@ -44,8 +49,9 @@ def test_the_page_shows_the_settings_and_is_linked_from_the_editor(people):
     assert page.count("<h1>") == 1 and "Les réglages du service" in page
     assert 'name="revision"' in page and 'value="Aide au permis"' in page
     for label in ("Titre du service", "Présentation sur la page d’accueil", "Téléphone",
-                  "Lien pour prendre rendez-vous", "Nom de l’organisation", "Envoyer les réponses"):
+                  "Lien pour prendre rendez-vous", "Nom de l’organisation"):
         assert label in text_of(page)
+    assert "/services/aide-permis/envoi" in page and 'name="submission"' not in page  # its own page
 
 
 def test_each_field_is_saved_where_it_belongs(people):
@@ -88,14 +94,17 @@ def test_mistakes_are_listed_and_linked_to_their_fields_and_nothing_is_saved(peo
     studio = people.studio("olga", "aide-permis")
     before = studio.copy().revision
     response = studio.post("service", settings_form(studio, title="", help_email="pas-une-adresse",
-                                                    help_appointment_url="rdv.example.org",
-                                                    submission="oui", notify="ok@example.org\nfaux"))
+                                                    help_appointment_url="rdv.example.org"))
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "<title>Erreur :" in page
-    for name in ("title", "help_email", "help_appointment_url", "notify"):
+    for name in ("title", "help_email", "help_appointment_url"):
         assert f'href="#champ-{name}"' in page and f'id="champ-{name}"' in page
-    assert "Donnez un titre au service." in page and "Ligne 2 : « faux »" in page
+    assert "Donnez un titre au service." in page
     assert "pas-une-adresse" in page  # what was typed is kept
+    response = studio.post("envoi", settings_form(studio, "envoi", submission="oui", confirmation="Merci !",
+                                                  notify="ok@example.org\nfaux"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'href="#champ-notify"' in page and "Ligne 2 : « faux »" in page
     assert studio.copy().revision == before
 
 
@@ -106,20 +115,33 @@ def test_an_organisation_email_needs_its_name(people):
     assert response.status_code == 422 and 'href="#champ-org_name"' in response.get_data(as_text=True)
 
 
-def test_sending_the_answers_turns_on_and_off_and_shows_envoyer_on_the_mini_site(people):
+def test_where_the_answers_go_is_asked_on_its_own_page_up_to_the_mini_site(people):
     people.create(CONTACT, "rappel")
     studio = people.studio("olga", "rappel")
-    response = studio.post("service", settings_form(
-        studio, submission="oui", confirmation="Merci ! Nous vous rappelons.",
+    assert "/services/rappel/envoi" in studio.page()  # from the task list and the tools
+    page = studio.page("envoi")
+    assert page.count("<h1>") == 1 and "Où vont les réponses ?" in page
+    assert 'id="envoi-non" name="submission" value="non" checked' in page
+    assert "Rien n’est envoyé" in text_of(page)
+    # Sending needs a word on what happens next: refused on that field, nothing saved.
+    before = studio.copy().revision
+    response = studio.post("envoi", settings_form(studio, "envoi", submission="oui", confirmation=""))
+    assert response.status_code == 422 and 'href="#champ-confirmation"' in response.get_data(as_text=True)
+    assert studio.copy().revision == before
+    response = studio.post("envoi", settings_form(
+        studio, "envoi", submission="oui", confirmation="Merci ! Nous vous rappelons.",
         notify="accueil@example.org\r\nequipe@example.org\r\n", copy="non"))
     assert response.status_code == 303
     assert studio.data()["submission"] == {"confirmation": "Merci ! Nous vous rappelons.",
                                            "notify": ["accueil@example.org", "equipe@example.org"], "copy": False}
-    page = studio.page("service")
-    assert 'name="submission" value="oui" checked' in page and 'name="copy" value="oui" checked' not in page
+    page = studio.page("envoi")
+    assert 'id="envoi-oui" name="submission" value="oui" checked' in page
+    assert 'name="copy" value="oui" checked' not in page
     assert "accueil@example.org\nequipe@example.org</textarea>" in page
+    assert "un e-mail prévient accueil@example.org, equipe@example.org" in text_of(page)
 
-    assert studio.client.post(studio.url("publier")).status_code == 302
+    from test_studio_publishing import publish
+    assert publish(studio).status_code == 303
     visitor = studio.app.test_client()
     step = visitor.post("/s/rappel/commencer")
     assert step.status_code == 303
@@ -128,11 +150,12 @@ def test_sending_the_answers_turns_on_and_off_and_shows_envoyer_on_the_mini_site
     page = visitor.get(check.headers["Location"]).get_data(as_text=True)
     assert "Vérifier vos réponses" in page and ">Envoyer</button>" in page
 
-    # With every field empty, it is still on (submission: with the copy offered).
-    studio.post("service", settings_form(studio, confirmation="", notify="", copy="oui"))
-    assert studio.data()["submission"] == {"copy": True}
+    # Nobody listed: the page says who is told instead (here nobody, the help box has no address).
+    studio.post("envoi", settings_form(studio, "envoi", notify=""))
+    assert studio.data()["submission"] == {"confirmation": "Merci ! Nous vous rappelons.", "copy": False}
+    assert "Laissé vide : personne n’est prévenu" in studio.page("envoi")
     # And off.
-    studio.post("service", settings_form(studio, submission="non"))
+    studio.post("envoi", settings_form(studio, "envoi", submission="non"))
     assert "submission" not in studio.data()
 
 

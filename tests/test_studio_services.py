@@ -1,5 +1,6 @@
 """An association's services in the studio: create, import, duplicate, archive, the YAML
-tab, publishing with history and restore, sharing."""
+tab, publishing with history and restore, sharing (the publish page itself and what it
+refuses: test_studio_publishing.py)."""
 
 from __future__ import annotations
 
@@ -108,7 +109,11 @@ def test_yaml_tab_saves_a_valid_file_and_refuses_a_broken_one(org):
     broken = client.post(f"{base(slug)}/{service_id}/yaml", data={"yaml": text.replace("steps:", "stepz:"),
                                                                    "revision": revision})
     assert broken.status_code == 422
-    assert "avis.yaml:" in broken.get_data(as_text=True)
+    page = broken.get_data(as_text=True)
+    line = text.splitlines().index("steps:") + 1  # each problem leads to its line, numbered beside the file
+    assert f'<a href="#ligne-{line}">Ligne {line} :' in page
+    assert f'<span id="ligne-{line}" class="code-box__line--error">{line}</span>' in page
+    assert 'wrap="off"' in page
     saved = client.post(f"{base(slug)}/{service_id}/yaml", data={"yaml": text.replace(
         "title: ", "title: Nouveau titre – ", 1), "revision": revision})
     assert saved.status_code == 302
@@ -138,31 +143,40 @@ def test_the_id_of_a_service_cannot_change_in_the_yaml_tab(org):
     assert response.status_code == 422
 
 
+def publish(client, slug, service_id):
+    """Press « Publier » on the publish page (the form carries the revision the page showed)."""
+    import re
+    page = client.get(f"{base(slug)}/{service_id}/publier").get_data(as_text=True)
+    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    return client.post(f"{base(slug)}/{service_id}/publier", data={"revision": revision})
+
+
 def test_publish_serves_a_snapshot_while_editing_goes_on(org):
     client, slug, app = org
     service_id = create(client, slug)
-    client.post(f"{base(slug)}/{service_id}/publier")
+    assert publish(client, slug, service_id).status_code == 303
     site = app.test_client()
     assert site.get(f"/s/{service_id}/").status_code == 200
     text, revision = yaml_of(client, slug, service_id)
     client.post(f"{base(slug)}/{service_id}/yaml",
                 data={"yaml": text.replace("title: ", "title: Brouillon – ", 1), "revision": revision})
     assert "Brouillon" not in site.get(f"/s/{service_id}/").get_data(as_text=True)
-    history = client.get(f"{base(slug)}/{service_id}/historique").get_data(as_text=True)
-    assert "Changements pas encore en ligne" in history and "Brouillon" in history
-    client.post(f"{base(slug)}/{service_id}/publier")
+    page = client.get(f"{base(slug)}/{service_id}/publier").get_data(as_text=True)
+    assert "Modifications pas encore en ligne" in page and "Titre du service modifié : « Brouillon – " in page
+    publish(client, slug, service_id)
     assert "Brouillon" in site.get(f"/s/{service_id}/").get_data(as_text=True)
 
 
 def test_restore_an_earlier_version(org):
     client, slug, app = org
     service_id = create(client, slug)
-    client.post(f"{base(slug)}/{service_id}/publier")
+    publish(client, slug, service_id)
     text, revision = yaml_of(client, slug, service_id)
     client.post(f"{base(slug)}/{service_id}/yaml",
                 data={"yaml": text.replace("title: ", "title: Version deux – ", 1), "revision": revision})
-    client.post(f"{base(slug)}/{service_id}/historique/1/restaurer")
+    client.post(f"{base(slug)}/{service_id}/historique/1/restaurer", data={"garder": "non"})
     assert "Version deux" not in copies(app, slug)[0].yaml
+    assert len(copies(app, slug)) == 1
     with app.app_context():
         assert [v.version for v in published.versions(get_db(), service_id)] == [1]
 
@@ -176,6 +190,20 @@ def test_share_panel_gives_the_address_and_qr_codes(org):
     png = client.get(f"{base(slug)}/{service_id}/qr.png")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("value", ["!foo x", "!!timestamp nope", "!!python/name:os.system"])
+def test_a_tagged_value_in_the_yaml_tab_or_an_import_is_refused_with_its_line(org, value):
+    client, slug, app = org
+    service_id = create(client, slug)
+    text, revision = yaml_of(client, slug, service_id)
+    tagged = text.replace("title: ", f"title: {value} #", 1)
+    saved = client.post(f"{base(slug)}/{service_id}/yaml", data={"yaml": tagged, "revision": revision})
+    line = tagged.splitlines().index(next(row for row in tagged.splitlines() if row.startswith("title: "))) + 1
+    assert saved.status_code == 422 and f'href="#ligne-{line}"' in saved.get_data(as_text=True)
+    imported = client.post(f"{base(slug)}/nouveau", data={"source": "import", "text": tagged})
+    assert imported.status_code == 422 and "service.yaml:" in imported.get_data(as_text=True)
+    assert [copy.service_id for copy in copies(app, slug)] == ["avis"]
 
 
 XLSFORM = Path(__file__).parent / "fixtures" / "inscription-xls.xlsx"

@@ -18,6 +18,11 @@ from builder.format.model import Service
 from builder.rules.personas import PersonaResult, run_personas
 from builder.storage.workspace import WorkingCopy
 
+# Problems of a service still being built, not mistakes: a new step has no block yet. The
+# editor does not show them in red next to their cause; the task list has them « à faire »
+# (and publishing refuses them, as every problem).
+UNFINISHED = frozenset({"editing.step_empty", "editing.no_steps"})
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -36,15 +41,21 @@ class Analysis:
         """The service's data (plain dicts and lists)."""
         return self.document.data
 
+    @functools.cached_property
+    def errors(self) -> list[Located]:
+        """The problems shown in red: all but those of a service still being built
+        (:data:`UNFINISHED`)."""
+        return [item for item in self.problems if item.problem.code not in UNFINISHED]
+
     def problems_at(self, step: str | None = None, block: str | None = None,
                     outcome: str | None = None, persona: int | None = None) -> list[Located]:
-        """The problems of one thing: a step (its own, not its blocks'), a block, an
-        outcome or a persona (by index)."""
+        """The problems shown in red of one thing: a step (its own, not its blocks'), a
+        block, an outcome or a persona (by index)."""
         return list(self._owned[0].get(_wanted(step, block, outcome, persona), ()))
 
     def general_problems(self) -> list[Located]:
-        """The problems of the service itself (title, help, computed values…)."""
-        return [item for item in self.problems if _owner(item.where) is None]
+        """The problems shown in red of the service itself (title, help, computed values…)."""
+        return [item for item in self.errors if _owner(item.where) is None]
 
     def hints_at(self, step: str | None = None, block: str | None = None,
                  outcome: str | None = None) -> list[Hint]:
@@ -56,7 +67,7 @@ class Analysis:
         """The problems and the hints by what they belong to (each page asks for them
         thing by thing)."""
         problems: dict[tuple | None, list[Located]] = {}
-        for item in self.problems:
+        for item in self.errors:
             problems.setdefault(_owner(item.where), []).append(item)
         hints: dict[tuple | None, list[Hint]] = {}
         for where, found in self.hints.items():

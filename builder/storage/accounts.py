@@ -7,6 +7,10 @@ password resets.
   role of :data:`ROLES`, from the least to the most: a reader reads, an editor also
   changes the services, an owner also manages the members. An organisation always
   keeps at least one owner (:class:`LastOwner`).
+- Sessions are signed cookies; each carries the account's *session generation* at
+  sign-in. Ending an account's sessions (:func:`end_sessions`: signing out, « Se
+  déconnecter partout », a new password) adds one to it, so that every cookie signed
+  before no longer opens the studio, on every server sharing this database.
 - An invitation is a link carrying a random token, for one role, valid
   :data:`INVITATION_TTL`, used once. A password reset is the same for one user,
   valid :data:`RESET_TTL`. Only a SHA-256 of each token is stored: a copy of the
@@ -25,14 +29,14 @@ import hashlib
 import secrets
 from typing import Any, Mapping, TypeVar
 
-from sqlalchemy import (Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Table, Text, case, delete,
-                        exists, func, select, update)
+from sqlalchemy import (Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Table, Text, bindparam, case,
+                        delete, exists, func, select, text, update)
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from builder import slugs
 from builder.storage import as_utc, iso, parse_iso
-from builder.storage.database import Database, atomic, metadata
+from builder.storage.database import Database, Prepared, atomic, metadata
 
 READER, EDITOR, OWNER = "reader", "editor", "owner"
 ROLES = (READER, EDITOR, OWNER)  # least to most: each role may do what those before it do
@@ -62,6 +66,8 @@ class User:
     email: str
     name: str
     created_at: dt.datetime
+    # sessions signed with another one are over; not part of who the user is
+    session_generation: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +78,7 @@ class Organisation:
     slug: str
     name: str
     created_at: dt.datetime
+    time_zone: str | None = None  # an IANA name (« Europe/Paris »); None: the instance's
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,12 +110,14 @@ users = Table(
     Column("id", Integer, primary_key=True), Column("email", Text, nullable=False),
     Column("name", Text, nullable=False), Column("password_hash", Text, nullable=False),
     Column("created_at", Text, nullable=False),
+    Column("session_generation", Integer, nullable=False, server_default=text("0")),
     Index("idx_users_email", "email", unique=True),
 )
 organisations = Table(
     "organisations", metadata,
     Column("id", Integer, primary_key=True), Column("slug", Text, nullable=False),
     Column("name", Text, nullable=False), Column("created_at", Text, nullable=False),
+    Column("time_zone", Text),
     Index("idx_organisations_slug", "slug", unique=True),
 )
 memberships = Table(
@@ -137,7 +146,9 @@ password_resets = Table(
     Column("used_at", Text),
     Index("idx_password_resets_user_id", "user_id"),
 )
-_USER_COLUMNS = [users.c.id, users.c.email, users.c.name, users.c.created_at]
+_USER_COLUMNS = [users.c.id, users.c.email, users.c.name, users.c.created_at, users.c.session_generation]
+# the user of every studio request (the session generation is checked against it)
+_USER_BY_ID = Prepared(select(*_USER_COLUMNS).where(users.c.id == bindparam("id")))
 
 
 def _load(cls: type[Record], row: Mapping[str, Any]) -> Record:
@@ -158,7 +169,8 @@ def create_user(db: Database, email: str, name: str, password: str, *,
                 now: dt.datetime | None = None) -> User:
     """Create an account and return it; :class:`EmailTaken` if the address is used."""
     row = {"email": normalize_email(email), "name": name.strip(),
-           "password_hash": generate_password_hash(password), "created_at": iso(now)}
+           "password_hash": generate_password_hash(password), "created_at": iso(now),
+           "session_generation": 0}
     try:
         with atomic(db):
             user_id = db.execute(users.insert(), row).inserted_primary_key[0]
@@ -168,8 +180,9 @@ def create_user(db: Database, email: str, name: str, password: str, *,
 
 
 def get_user(db: Database, user_id: int) -> User | None:
-    """The user with this id, if any."""
-    return _first_user(db, users.c.id == user_id)
+    """The user with this id, if any (read on every studio request: a precompiled statement)."""
+    row = _USER_BY_ID.first(db, id=user_id)
+    return _load(User, row) if row else None
 
 
 def get_user_by_email(db: Database, email: str) -> User | None:
@@ -190,9 +203,25 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     return _load(User, row) if check_password_hash(row["password_hash"], password) else None
 
 
-def set_password(db: Database, user_id: int, password: str) -> None:
-    """Replace the user's password."""
-    db.execute(update(users).where(users.c.id == user_id).values(password_hash=generate_password_hash(password)))
+def change_password(db: Database, user_id: int, current: str, new: str) -> int | None:
+    """Replace the user's password if ``current`` is theirs, ending their sessions; the
+    new session generation, or None when ``current`` is wrong."""
+    row = db.execute(select(users.c.password_hash).where(users.c.id == user_id)).first()
+    if row is None or not check_password_hash(row[0], current):
+        return None
+    password_hash = generate_password_hash(new)
+    with atomic(db):
+        db.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+        return end_sessions(db, user_id)
+
+
+def end_sessions(db: Database, user_id: int) -> int:
+    """End every session of ``user_id`` (see the module's docstring); the new generation,
+    which a session signed from now on carries."""
+    generation = db.execute(update(users).where(users.c.id == user_id)
+                            .values(session_generation=users.c.session_generation + 1)
+                            .returning(users.c.session_generation)).scalar()
+    return generation or 0
 
 
 @functools.lru_cache(maxsize=1)
@@ -213,7 +242,7 @@ def slugify(name: str) -> str:
     return slugs.slugify(name, "organisation", _SLUG_MAX)
 
 
-def create_organisation(db: Database, name: str, owner_id: int, *,
+def create_organisation(db: Database, name: str, owner_id: int, *, time_zone: str | None = None,
                         now: dt.datetime | None = None) -> Organisation:
     """Create an organisation whose only member, ``owner_id``, is its owner.
 
@@ -221,7 +250,7 @@ def create_organisation(db: Database, name: str, owner_id: int, *,
     """
     with atomic(db):
         row = {"slug": _free_slug(db, slugify(name)), "name": name.strip(),
-               "created_at": iso(now)}
+               "created_at": iso(now), "time_zone": time_zone}
         org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
         db.execute(memberships.insert(), {"org_id": org_id, "user_id": owner_id, "role": OWNER,
                                           "created_at": iso(now)})
@@ -234,7 +263,7 @@ def create_bare_organisation(db: Database, slug: str, *, name: str | None = None
     organisation nobody created in the studio); ``name`` defaults to the slug."""
     if slugify(slug) != slug:
         raise ValueError(f"not a slug: {slug!r}")
-    row = {"slug": slug, "name": name or slug, "created_at": iso(now)}
+    row = {"slug": slug, "name": name or slug, "created_at": iso(now), "time_zone": None}
     with atomic(db):
         org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
     return _load(Organisation, {**row, "id": org_id})
@@ -246,6 +275,11 @@ def _free_slug(db: Database, base: str) -> str:
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def set_time_zone(db: Database, org_id: int, time_zone: str | None) -> None:
+    """The organisation's time zone (an IANA name), in which the studio shows times."""
+    db.execute(update(organisations).where(organisations.c.id == org_id).values(time_zone=time_zone))
 
 
 def get_organisation(db: Database, org_id: int) -> Organisation | None:
@@ -445,7 +479,8 @@ def reset_password(db: Database, token: str, password: str, *,
                    now: dt.datetime | None = None) -> User | None:
     """Set a new password with a reset token; None if the token cannot be used.
 
-    Every reset token of that user is used up, so that older mails stop working too.
+    Every reset token of that user is used up, so that older mails stop working too,
+    and every session of theirs ends.
     """
     password_hash = generate_password_hash(password)  # slow: outside the transaction
     with atomic(db):
@@ -455,6 +490,7 @@ def reset_password(db: Database, token: str, password: str, *,
         db.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
         db.execute(update(password_resets).where(password_resets.c.user_id == user.id,
                                                  password_resets.c.used_at.is_(None)).values(used_at=iso(now)))
+        end_sessions(db, user.id)
     return user
 
 

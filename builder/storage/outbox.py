@@ -127,6 +127,12 @@ def mark_failed(db: Database, outbox_id: int, *, attempts: int, given_up: bool,
                        next_attempt_at=iso(next_attempt), last_error=error))
 
 
+def status_of(db: Database, outbox_id: int) -> tuple[str, str | None] | None:
+    """The status of one mail and the last error the server gave (None: no such mail)."""
+    row = db.execute(select(outbox.c.status, outbox.c.last_error).where(outbox.c.id == outbox_id)).first()
+    return (row[0], row[1]) if row else None
+
+
 def has_due_mail(db: Database, now: dt.datetime) -> bool:
     """Whether a mail is waiting to be tried at ``now``."""
     return db.execute(select(outbox.c.id).where(outbox.c.status == PENDING, outbox.c.next_attempt_at <= iso(now))

@@ -1,7 +1,8 @@
-"""The one write both engines say differently: insert a row unless its key exists.
+"""The writes both engines say differently: insert a row unless its key exists, or
+replace the row that has its key.
 
-SQLite and PostgreSQL both have ``INSERT … ON CONFLICT DO NOTHING``; SQLAlchemy builds
-it from each dialect's own ``insert``, so it is chosen here, once.
+SQLite and PostgreSQL both have ``INSERT … ON CONFLICT DO NOTHING`` and ``… DO UPDATE``;
+SQLAlchemy builds them from each dialect's own ``insert``, so it is chosen here, once.
 """
 
 from __future__ import annotations
@@ -29,3 +30,12 @@ def insert_or_ignore(db: Database, table: Table, row: Mapping[str, Any]) -> Curs
     dialect = sqlite if db.is_sqlite else postgresql
     statement = dialect.insert(table).on_conflict_do_nothing().execution_options(preserve_rowcount=True)
     return db.execute(statement, dict(row))
+
+
+def insert_or_replace(db: Database, table: Table, row: Mapping[str, Any]) -> None:
+    """Insert ``row`` into ``table``, or update the row that has the same primary key."""
+    dialect = sqlite if db.is_sqlite else postgresql
+    statement = dialect.insert(table)
+    keys = [column.name for column in table.primary_key]
+    changed = {name: statement.excluded[name] for name in row if name not in keys}
+    db.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed), dict(row))

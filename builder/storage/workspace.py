@@ -4,6 +4,9 @@ One row per service: its YAML text, the organisation it belongs to, and a revisi
 number that grows with every save. A save names the revision it started from; if
 someone else saved in between, it is refused (:class:`Conflict`) instead of silently
 overwriting their work. Publishing copies the text into ``published_services``.
+
+Each person's last « Annuler » (the signed token of their last delete) is kept per
+service in ``undo_tokens``, so that it survives a reload; their next edit replaces it.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlalchemy import Column, Index, Integer, Table, Text, exists, select, update
+from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, Table, Text, delete, exists, select, update
 
 from builder.storage import iso, parse_iso
 from builder.storage.database import Database, atomic, metadata
 from builder.storage.services import published_services
+from builder.storage.upsert import insert_or_replace
 
 
 class IdTaken(Exception):
@@ -55,6 +59,12 @@ working_copies = Table(
     Index("idx_working_copies_org_id", "org_id"),
 )
 _table = working_copies
+undo_tokens = Table(
+    "undo_tokens", metadata,
+    Column("service_id", Text), Column("user_id", Integer),
+    Column("token", Text, nullable=False), Column("created_at", Text, nullable=False),
+    PrimaryKeyConstraint("service_id", "user_id"),
+)
 
 
 def _to_copy(row: Mapping[str, Any]) -> WorkingCopy:
@@ -130,3 +140,23 @@ def set_archived(db: Database, service_id: str, archived: bool, *, now: dt.datet
     """Archive a service (hidden from the list, nothing deleted) or bring it back."""
     db.execute(update(_table).where(_table.c.service_id == service_id)
                .values(archived_at=iso(now) if archived else None))
+
+
+def keep_undo(db: Database, service_id: str, user_id: int, token: str, *, now: dt.datetime | None = None) -> None:
+    """Keep ``token`` as the person's last « Annuler » on the service (replacing any other)."""
+    insert_or_replace(db, undo_tokens, {"service_id": service_id, "user_id": user_id, "token": token,
+                                        "created_at": iso(now)})
+
+
+def kept_undo(db: Database, service_id: str, user_id: int) -> str | None:
+    """The person's last « Annuler » on the service, if they have one."""
+    return db.execute(select(undo_tokens.c.token).where(_undo_of(service_id, user_id))).scalar()
+
+
+def forget_undo(db: Database, service_id: str, user_id: int) -> None:
+    """Forget the person's last « Annuler » on the service (they did something else since)."""
+    db.execute(delete(undo_tokens).where(_undo_of(service_id, user_id)))
+
+
+def _undo_of(service_id: str, user_id: int) -> Any:
+    return (undo_tokens.c.service_id == service_id) & (undo_tokens.c.user_id == user_id)

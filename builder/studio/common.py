@@ -1,22 +1,26 @@
 """What several of the studio's views share: finding a service inside an organisation,
 its published versions compiled, the language to show it in, the HTML ids of its things
-(:func:`builder.editing.locate.anchor`) and the small pieces of the studio's forms."""
+(:func:`builder.editing.locate.anchor`), the small pieces of the studio's forms, and the
+addresses given to people outside (a mini-site, an invitation), from ``PUBLIC_URL``
+when it is set."""
 
 from __future__ import annotations
 
 import functools
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
-from flask import abort, g
+from flask import abort, current_app, g, url_for
 from flask_babel import get_locale
 
 from builder.db import get_db
+from builder.editing.document import ServiceDocument
 from builder.editing.locate import anchor  # noqa: F401  (the studio's pages use it too)
 from builder.format.loader import ServiceFileError, load_service_text
 from builder.format.model import Service
-from builder.storage import services, workspace
+from builder.storage import accounts, services, workspace
 from builder.storage.accounts import READER
-from builder.studio.access import OrgAccess, require_org
+from builder.studio.access import OrgAccess, current_user, require_org
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -74,3 +78,39 @@ def display_language(service: Service | None) -> str:
     if service is None or asked in service.languages:
         return asked
     return service.default_language
+
+
+LOCAL_HOSTS = ("localhost", "0.0.0.0", "::1")
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The full address of a page, for someone elsewhere (a link to share, a QR code, a
+    mail): on ``PUBLIC_URL`` when it is set (« https://tremplin.example.org »), else on
+    the address this request came to."""
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return str(base).rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def only_here(url: str) -> bool:
+    """Whether ``url`` only works on this computer (127.0.0.1, localhost…): a phone or
+    anyone else cannot open it."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
+
+
+def create_service(access, text: str, title: str | None) -> workspace.WorkingCopy:
+    """Save ``text`` as a new service of the organisation, under a free id."""
+    document = ServiceDocument.from_yaml(text)
+    data = dict(document.data)
+    base = accounts.slugify(title) if title and data.get("id") == "service" else str(data.get("id") or "service")
+    data["id"] = workspace.free_id(get_db(), base or "service")
+    return workspace.create(get_db(), access.org.id, data["id"], document.with_data(data).to_yaml(),
+                            user_id=access_user_id())
+
+
+def access_user_id() -> int | None:
+    """The signed-in user's id (for "changed by")."""
+    user = current_user()
+    return user.id if user else None

@@ -1,14 +1,27 @@
-"""Organisations and their members: the studio's home, invitations, roles.
+"""Organisations and their members: the studio's home, invitations, roles, time zone.
 
 Pages under ``/studio``. Every member may see who else belongs to the organisation;
-only owners invite, change roles and remove members, and an organisation always keeps
-one owner. An invitation is a link, shown to the owner to copy and, when they give an
-address, sent by mail; whoever opens it signs in (or signs up) and joins.
+only owners invite, change roles, remove members and choose the time zone the studio
+shows times in. An organisation always keeps one owner. A new organisation leads on to
+« Créer votre premier service ».
+
+An invitation is a link, shown to the owner to copy and, when they give an address,
+sent by mail at once: the page then says what really happened to the mail (sent, not
+sent yet and why, or not sent at all because no mail server is set). Whoever opens the
+link signed out is told what it is, and signs in (or signs up) to join.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,22 +36,37 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
 
 from builder import mail
 from builder.db import get_db, transaction
-from builder.storage import accounts
+from builder.storage import accounts, outbox
 from builder.storage.accounts import EDITOR, OWNER, READER
 from builder.studio import access
 from builder.studio.access import login_required, require_org
-from builder.studio.common import EMAIL_PATTERN, strip
+from builder.studio.common import EMAIL_PATTERN, external_url, strip
 
 bp = Blueprint("orgs", __name__, url_prefix="/studio")
 
 ROLE_CHOICES = [SelectChoice(role, access.ROLE_LABELS[role]) for role in access.ROLE_ORDER]
+# The time zones of France, metropolitan first (IANA names).
+TIME_ZONES = [
+    SelectChoice("Europe/Paris", _l("France métropolitaine (Paris)")),
+    SelectChoice("America/Guadeloupe", _l("Guadeloupe")), SelectChoice("America/Martinique", _l("Martinique")),
+    SelectChoice("America/Cayenne", _l("Guyane")), SelectChoice("Indian/Reunion", _l("La Réunion")),
+    SelectChoice("Indian/Mayotte", _l("Mayotte")), SelectChoice("America/Miquelon", _l("Saint-Pierre-et-Miquelon")),
+    SelectChoice("Pacific/Noumea", _l("Nouvelle-Calédonie")), SelectChoice("Pacific/Tahiti", _l("Polynésie française")),
+    SelectChoice("Pacific/Wallis", _l("Wallis-et-Futuna")),
+]
 
 
 @bp.context_processor
 def roles_context() -> dict:
     """What the roles allow, and how long an invitation lasts, for this blueprint's pages."""
     return {"roles": access.ROLE_ORDER, "role_descriptions": access.ROLE_DESCRIPTIONS,
-            "invitation_days": accounts.INVITATION_TTL.days}
+            "invitation_days": accounts.INVITATION_TTL.days, "role_abilities": access.ROLE_ABILITIES}
+
+
+def time_zone_field() -> SelectField:
+    """The time zone the studio shows the organisation's times in."""
+    return SelectField(_l("Fuseau horaire"), choices=TIME_ZONES, default="Europe/Paris",
+                       validators=[DataRequired(_l("Choisissez un fuseau horaire."))])
 
 
 class OrganisationForm(FlaskForm):
@@ -50,6 +78,13 @@ class OrganisationForm(FlaskForm):
                            Length(max=100, message=_l(
                                "Le nom doit faire au plus %(max)d caractères.")),
                        ])
+    time_zone = time_zone_field()
+
+
+class OrganisationSettingsForm(FlaskForm):
+    """Change the organisation's time zone."""
+
+    time_zone = time_zone_field()
 
 
 class InvitationForm(FlaskForm):
@@ -89,10 +124,24 @@ def new_organisation():
     """Create an organisation; its creator is its first owner."""
     form = OrganisationForm()
     if form.validate_on_submit():
-        org = accounts.create_organisation(get_db(), form.name.data, access.current_user().id)
+        org = accounts.create_organisation(get_db(), form.name.data, access.current_user().id,
+                                           time_zone=form.time_zone.data)
         flash(_("L’organisation « %(name)s » est créée.", name=org.name), "success")
-        return redirect(url_for("orgs.members", org_slug=org.slug))
+        return redirect(url_for("studio_services.new", org_slug=org.slug))
     return render_template("studio/org_new.html", form=form)
+
+
+@bp.route("/o/<org_slug>/reglages", methods=("GET", "POST"))
+@login_required
+def settings(org_slug: str):
+    """The organisation's settings (owners only): the time zone of the studio's times."""
+    org = require_org(org_slug, OWNER).org
+    form = OrganisationSettingsForm(time_zone=org.time_zone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    if form.validate_on_submit():
+        accounts.set_time_zone(get_db(), org.id, form.time_zone.data)
+        flash(_("Les réglages de l’organisation sont enregistrés."), "success")
+        return redirect(url_for("orgs.members", org_slug=org.slug))
+    return render_template("studio/org_settings.html", org=org, form=form)
 
 
 @bp.get("/o/<org_slug>/membres")
@@ -114,9 +163,10 @@ def invite(org_slug: str):
     org = require_org(org_slug, OWNER).org
     form = InvitationForm()
     if form.validate_on_submit():
-        link, mailed = _create_invitation(org, form.role.data, form.email.data or None)
+        link, mail_status = _create_invitation(org, form.role.data, form.email.data or None)
         return render_template("studio/invitation_created.html", org=org, link=link,
-                               email=mailed, role=form.role.data)
+                               email=form.email.data or None, mail_status=mail_status,
+                               role=form.role.data)
     return render_template("studio/invite.html", org=org, form=form)
 
 
@@ -174,14 +224,19 @@ def revoke_invitation(org_slug: str, invitation_id: int):
 
 
 @bp.route("/invitation/<token>", methods=("GET", "POST"))
-@login_required
 def accept_invitation(token: str):
-    """Join an organisation with an invitation link (signed in first)."""
+    """Join an organisation with an invitation link. Someone signed out is told what the
+    link is and asked to sign in or sign up first (a POST goes to the sign-in page)."""
     db = get_db()
     invitation = accounts.get_invitation(db, token)
     if invitation is None:
         return render_template("studio/invitation_invalid.html"), 404
     org = accounts.get_organisation(db, invitation.org_id)
+    if access.current_user() is None:
+        if request.method == "POST":
+            return redirect(access.login_url(url_for("orgs.accept_invitation", token=token)))
+        return render_template("studio/invitation_signed_out.html", org=org, invitation=invitation,
+                               next=url_for("orgs.accept_invitation", token=token))
     form = ConfirmForm()
     if form.validate_on_submit():
         if accounts.accept_invitation(db, token, access.current_user().id) is None:
@@ -197,18 +252,32 @@ def accept_invitation(token: str):
 
 def _create_invitation(org: accounts.Organisation, role: str, email: str | None
                        ) -> tuple[str, str | None]:
-    """Create the invitation (and its mail): its link, and the address it was mailed to."""
+    """Create the invitation and, when there is an address and a mail server, send its
+    mail at once: its link, and what happened to the mail (:func:`_mail_status`)."""
     db = get_db()
     inviter = access.current_user()
+    mailed = bool(email) and bool(current_app.config["MAIL_SERVER"])
     with transaction(db):
         token, _invitation = accounts.create_invitation(db, org.id, role, created_by=inviter.id,
                                                         email=email)
-        link = url_for("orgs.accept_invitation", token=token, _external=True)
-        if email:
-            mail.enqueue(db, invitation_message(email, org, role, link, inviter))
-    if email:
-        mail.deliver_after_response()
-    return link, email
+        link = external_url("orgs.accept_invitation", token=token)
+        outbox_id = mail.enqueue(db, invitation_message(email, org, role, link, inviter)) if mailed else None
+    if not email:
+        return link, None
+    return link, _mail_status(outbox_id)
+
+
+def _mail_status(outbox_id: int | None) -> str:
+    """What happened to an invitation's mail: ``no-server`` (none is set: it was not
+    written), ``sent`` (the server took it), ``failed`` (the server refused it or did not
+    answer: it is tried again later) or ``waiting`` (another process is sending it)."""
+    if outbox_id is None:
+        return "no-server"
+    mail.deliver_pending()
+    status, error = outbox.status_of(get_db(), outbox_id) or (outbox.PENDING, None)
+    if status == outbox.SENT:
+        return "sent"
+    return "failed" if error or status == outbox.FAILED else "waiting"
 
 
 def invitation_message(to: str, org: accounts.Organisation, role: str, link: str,
@@ -217,8 +286,8 @@ def invitation_message(to: str, org: accounts.Organisation, role: str, link: str
     body = "\n\n".join([
         _("Bonjour,"),
         _("%(inviter)s vous invite à rejoindre « %(org)s » sur Tremplin, avec le rôle"
-          " « %(role)s » (%(description)s).", inviter=inviter.name, org=org.name,
-          role=access.ROLE_LABELS[role], description=access.ROLE_DESCRIPTIONS[role]),
+          " « %(role)s » : vous pourrez %(abilities)s.", inviter=inviter.name, org=org.name,
+          role=access.ROLE_LABELS[role], abilities=access.ROLE_ABILITIES[role]),
         _("Pour accepter, ouvrez ce lien dans les %(days)d jours, puis connectez-vous ou"
           " créez votre compte :", days=accounts.INVITATION_TTL.days),
         link,

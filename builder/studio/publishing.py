@@ -1,39 +1,39 @@
-"""A service's file, versions and sharing: the YAML tab, publish, history with diff and
-restore, and the share panel (link and QR code for posters).
+"""A service's file and versions: the YAML tab, the publish page, the history and the
+restore of an earlier version.
 
 Publishing snapshots the working copy as the next version; the mini-site serves the
-latest published version while editing goes on.
+latest published version while editing goes on. The publish page says what changes, in
+words (:mod:`builder.editing.what_changed`), the file diff folded away; it lists what
+stops publishing and what to check, each linked to where it is fixed
+(:mod:`builder.editing.checklist`, :mod:`builder.studio.tasks`), and its button comes
+first. Restoring a version asks first, and can keep the draft as a copy.
 """
 
 from __future__ import annotations
 
-import difflib
-import io
+from typing import Any
 
-import segno
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from builder.db import get_db
-from builder.format.loader import (
-    ServiceFileError,
-    check_service_text,
-    load_service_text,
-)
+from builder.editing.diffs import readable_diff
+from builder.editing.document import ServiceDocument
+from builder.editing.what_changed import changes as changes_in_words
+from builder.format.loader import ServiceFileError, load_service_text
 from builder.storage import services as published
 from builder.storage import workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, login_required
-from builder.studio.common import require_service
+from builder.studio.common import (
+    ServiceAccess,
+    create_service,
+    require_service,
+    service_title,
+)
+from builder.studio.editor.analysis import analyse
+from builder.studio.tasks import online_state, reason_link, service_review
 
 bp = Blueprint("studio_publish", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>")
 
@@ -63,7 +63,8 @@ def yaml_tab(org_slug: str, service_id: str):
         if problems:
             status = 422
     return render_template("studio/editor/yaml.html", copy=found.copy, org=found.access.org, text=text,
-                           problems=problems, conflict=conflict, role=found.access.role), status
+                           line_count=text.count("\n") + 1, problems=problems, conflict=conflict,
+                           role=found.access.role), status
 
 
 def _problems(text: str, service_id: str) -> list:
@@ -79,32 +80,74 @@ def _problems(text: str, service_id: str) -> list:
               id=service_id)]
 
 
-@bp.route("/publier", methods=["POST"])
+@bp.route("/publier", methods=["GET", "POST"])
 @login_required
 def publish(org_slug: str, service_id: str):
-    """Put the current working copy online as the next version."""
-    found = require_service(org_slug, service_id, EDITOR)
-    if check_service_text(found.copy.yaml, service_id):
-        flash(_("Le service a des problèmes : corrigez-les avant de le publier."), "error")
-    else:
-        version = published.publish(get_db(), service_id, found.copy.yaml)
-        flash(_("La version %(version)d est en ligne.", version=version.version))
-    return redirect(url_for("studio_publish.history", org_slug=org_slug, service_id=service_id))
+    """The publish page: what changes and what stops it; a POST puts the working copy
+    online as the next version, unless it changed since the page was shown or something
+    stops it (then the page says what, 422)."""
+    found = require_service(org_slug, service_id, EDITOR if request.method == "POST" else "reader")
+    context = _publish_context(found)
+    if request.method == "GET":
+        return render_template("studio/editor/publish.html", **context)
+    if request.form.get("revision") != str(found.copy.revision):
+        flash(_("Le brouillon a changé depuis l’ouverture de cette page : relisez ce qui change avant de publier."),
+              "error")
+        return redirect(url_for("studio_publish.publish", org_slug=org_slug, service_id=service_id), 303)
+    if context["refusals"]:
+        return render_template("studio/editor/publish.html", refused=True, **context), 422
+    version = published.publish(get_db(), service_id, found.copy.yaml)
+    flash(_("La version %(version)d est en ligne.", version=version.version))
+    return redirect(url_for("studio_publish.publish", org_slug=org_slug, service_id=service_id), 303)
+
+
+def _publish_context(found: ServiceAccess) -> dict[str, Any]:
+    """What the publish page shows: the reasons, linked; the changes in words; the diff."""
+    analysis = analyse(found.copy)
+    result = service_review(analysis)
+    live = published.get_published(get_db(), found.copy.service_id)
+    slug, data = found.access.org.slug, analysis.data
+    lines = {id(item.problem): item.line for item in analysis.problems}
+    refusals = [reason_link(slug, found.copy, data, reason, lines.get(id(reason.problem)))
+                for reason in result.refusals]
+    to_check = [reason_link(slug, found.copy, data, reason) for reason in result.warnings + result.notes]
+    return {"org": found.access.org, "copy": found.copy, "role": found.access.role, "live": live,
+            "online": online_state(found.copy, live), "refusals": refusals, "to_check": to_check,
+            "changes": [change.message(_ui()) for change in changes_in_words(_data(live.yaml if live else ""), data)],
+            "diff": readable_diff(live.yaml if live else "", found.copy.yaml),
+            "title": service_title(found.copy.yaml, found.copy.service_id)}
+
+
+def _ui() -> str:
+    return str(get_locale() or "fr")
+
+
+def _data(text: str) -> dict:
+    """A service's data from its text (empty when there is none, or it does not read)."""
+    if not text:
+        return {}
+    try:
+        return ServiceDocument.from_yaml(text).data
+    except Exception:  # an old version that no longer reads must not hide the page
+        return {}
 
 
 @bp.route("/historique")
 @login_required
 def history(org_slug: str, service_id: str):
-    """Every published version, each with what changed since the one before."""
+    """Every published version, each with what changed since the one before, in words
+    and as a file diff."""
     found = require_service(org_slug, service_id)
     versions = published.versions(get_db(), service_id)
     newest_first = sorted(versions, key=lambda item: item.version, reverse=True)
     live = published.get_published(get_db(), service_id)
-    pending = readable_diff(live.yaml if live else "", found.copy.yaml)
-    changes = {item.version: readable_diff(_previous(versions, item.version), item.yaml) for item in versions}
+    changes = {item.version: ([change.message(_ui()) for change in
+                               changes_in_words(_data(_previous(versions, item.version)), _data(item.yaml))],
+                              readable_diff(_previous(versions, item.version), item.yaml))
+               for item in versions}
     return render_template("studio/editor/history.html", copy=found.copy, org=found.access.org,
-                           versions=newest_first, changes=changes, pending=pending, live=live,
-                           role=found.access.role)
+                           versions=newest_first, changes=changes, live=live, role=found.access.role,
+                           online=online_state(found.copy, live))
 
 
 def _previous(versions, number: int) -> str:
@@ -112,58 +155,29 @@ def _previous(versions, number: int) -> str:
     return max(earlier, key=lambda item: item.version).yaml if earlier else ""
 
 
-def readable_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """The changed lines as (kind, text), kind being "added", "removed" or "context"."""
-    lines = []
-    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "added", "-": "removed", "@": "gap"}.get(line[:1], "context")
-        lines.append((kind, line[1:] if kind != "gap" else "…"))
-    return lines
 
 
-@bp.route("/historique/<int:version>/restaurer", methods=["POST"])
+@bp.route("/historique/<int:version>/restaurer", methods=["GET", "POST"])
 @login_required
 def restore(org_slug: str, service_id: str, version: int):
-    """Make an earlier version the working copy again (publish it to put it online)."""
-    found = require_service(org_slug, service_id, EDITOR)
+    """Make an earlier version the working copy again (publish it to put it online), after
+    asking: the page says what the draft would lose, and offers to keep it as a copy."""
+    found = require_service(org_slug, service_id, EDITOR if request.method == "POST" else "reader")
     old = published.get_published(get_db(), service_id, version)
     if old is None:
         abort(404)
+    if request.method == "GET":
+        live = published.get_published(get_db(), service_id)
+        lost = [change.message(_ui()) for change in changes_in_words(_data(old.yaml), _data(found.copy.yaml))]
+        return render_template("studio/editor/restore.html", copy=found.copy, org=found.access.org, old=old,
+                               lost=lost, unpublished=online_state(found.copy, live) != "live",
+                               role=found.access.role)
+    kept = None
+    if request.form.get("garder") == "oui" and found.copy.yaml != old.yaml:
+        kept = create_service(found.access, found.copy.yaml, None)
     workspace.save(get_db(), service_id, old.yaml, found.copy.revision, user_id=_user_id())
     flash(_("La version %(version)d est de retour dans l’éditeur. Publiez-la pour la remettre en ligne.",
             version=version))
-    return redirect(url_for("studio_publish.history", org_slug=org_slug, service_id=service_id))
-
-
-def public_url(service_id: str) -> str:
-    """The address of the mini-site, to share."""
-    return url_for("site.start", service_id=service_id, _external=True)
-
-
-@bp.route("/partager")
-@login_required
-def share(org_slug: str, service_id: str):
-    """The link to the mini-site and its QR code, to print on a poster."""
-    found = require_service(org_slug, service_id)
-    live = published.get_published(get_db(), service_id)
-    return render_template("studio/editor/share.html", copy=found.copy, org=found.access.org, live=live,
-                           url=public_url(service_id))
-
-
-@bp.route("/qr.<any(svg, png):kind>")
-@login_required
-def qr_code(org_slug: str, service_id: str, kind: str) -> Response:
-    """The QR code of the mini-site's address, as SVG (for print) or PNG."""
-    require_service(org_slug, service_id)
-    code = segno.make(public_url(service_id), error="m")
-    buffer = io.BytesIO()
-    if kind == "svg":
-        code.save(buffer, kind="svg", scale=10, border=4, title=service_id)
-        mimetype = "image/svg+xml"
-    else:
-        code.save(buffer, kind="png", scale=12, border=4)
-        mimetype = "image/png"
-    return Response(buffer.getvalue(), mimetype=mimetype,
-                    headers={"Content-Disposition": f'inline; filename="{service_id}-qr.{kind}"'})
+    if kept is not None:
+        flash(_("Le brouillon d’avant est gardé comme un autre service : « %(id)s ».", id=kept.service_id))
+    return redirect(url_for("studio_publish.history", org_slug=org_slug, service_id=service_id), 303)

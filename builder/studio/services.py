@@ -5,9 +5,18 @@ archive, download. Nothing is saved until the file is valid.
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,33 +28,23 @@ from wtforms.validators import Length, Optional
 
 from builder.db import get_db
 from builder.editing.document import ServiceDocument
-from builder.format.loader import ServiceFileError, check_service_text, load_service_text
+from builder.editing.placeholders import BLANK_SERVICE, new_service_title
+from builder.format.loader import (
+    ServiceFileError,
+    check_service_text,
+    load_service_text,
+)
 from builder.serving import EXAMPLES
-from builder.storage import accounts, workspace
 from builder.storage import services as published
+from builder.storage import workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import login_required, require_org
-from builder.studio.common import require_service
+from builder.studio.common import create_service, require_service
 from exports import interop
 from exports.notes import ImportFailed, Source
 
 bp = Blueprint("studio_services", __name__, url_prefix="/studio/o/<org_slug>/services")
 
-BLANK = """\
-tremplin: 1
-id: {id}
-title: {title}
-summary: Expliquez en une ou deux phrases à quoi sert ce service et pour qui.
-help:
-  text: Une question ? Nous vous répondons.
-steps:
-  - id: etape-1
-    title: Première étape
-    blocks:
-      - type: text
-        id: question_1
-        label: Nouvelle question
-"""
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,11 +105,12 @@ def new(org_slug: str):
         if notes is not None and not problems:  # an import from another tool: reviewed first
             form.source.data, form.text.data = "import", text
         elif text is not None and not problems:
-            copy = _create(access, text, form.title.data)
+            copy = create_service(access, text, form.title.data)
             flash(_("Le service est créé."))
             return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
+    first = not (workspace.for_org(get_db(), access.org.id) or workspace.for_org(get_db(), access.org.id, archived=True))
     return render_template("studio/services/new.html", form=form, problems=problems, notes=notes,
-                           org=access.org), (422 if problems else 200)
+                           org=access.org, first=first), (422 if problems else 200)
 
 
 def _source_text(form: NewServiceForm) -> tuple[str | None, list, list | None]:
@@ -129,8 +129,8 @@ def _source_text(form: NewServiceForm) -> tuple[str | None, list, list | None]:
         except UnicodeDecodeError:
             return None, [_("Le fichier n’est pas en UTF-8 : enregistrez-le en UTF-8.")], None
         return text, [problem.format() for problem in check_service_text(text, name)], None
-    title = (form.title.data or "").strip() or _("Nouveau service")
-    return BLANK.format(id="service", title=title), [], None
+    title = (form.title.data or "").strip() or new_service_title(str(get_locale() or "fr"))
+    return BLANK_SERVICE.format(id="service", title=json.dumps(title, ensure_ascii=False)), [], None
 
 
 def _imported(source: Source) -> tuple[str | None, list, list | None]:
@@ -144,29 +144,12 @@ def _imported(source: Source) -> tuple[str | None, list, list | None]:
     return result.text, [], [note.format(lang) for note in result.notes]
 
 
-def _create(access, text: str, title: str | None) -> workspace.WorkingCopy:
-    """Save ``text`` as a new service of the organisation, under a free id."""
-    document = ServiceDocument.from_yaml(text)
-    data = dict(document.data)
-    base = accounts.slugify(title) if title and data.get("id") == "service" else str(data.get("id") or "service")
-    data["id"] = workspace.free_id(get_db(), base or "service")
-    return workspace.create(get_db(), access.org.id, data["id"], document.with_data(data).to_yaml(),
-                            user_id=access_user_id())
-
-
-def access_user_id() -> int | None:
-    """The signed-in user's id (for "changed by")."""
-    from builder.studio.access import current_user
-    user = current_user()
-    return user.id if user else None
-
-
 @bp.route("/<service_id>/dupliquer", methods=["POST"])
 @login_required
 def duplicate(org_slug: str, service_id: str):
     """A copy of the service under a new id, in the same organisation."""
     found = require_service(org_slug, service_id, EDITOR)
-    copy = _create(found.access, found.copy.yaml, None)
+    copy = create_service(found.access, found.copy.yaml, None)
     flash(_("Le service est dupliqué."))
     return redirect(url_for("studio_editor.edit", org_slug=org_slug, service_id=copy.service_id))
 

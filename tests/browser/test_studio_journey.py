@@ -65,10 +65,13 @@ class Studio:
             raise
 
     def swap(self, locator) -> None:
-        """Click a button that htmx answers by swapping the editor in place."""
+        """Click a button that htmx answers by swapping the editor in place, and wait until
+        htmx is done with the answer (every part swapped: « htmx:finally:request »)."""
+        self.page.evaluate("""() => { window.swapDone = false;
+            document.addEventListener("htmx:finally:request", () => { window.swapDone = true; }, {once: true}); }""")
         with self.page.expect_response(lambda response: response.request.method == "POST"):
             locator.click()
-        self.page.wait_for_load_state("networkidle")
+        self.page.wait_for_function("() => window.swapDone")
 
     def heading(self) -> str:
         return self.page.locator("h1").inner_text().strip()
@@ -120,11 +123,11 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     page.get_by_label("Mot de passe", exact=True).fill("une phrase assez longue")
     page.get_by_label("Confirmez le mot de passe").fill("une phrase assez longue")
     studio.click("button", "Créer mon compte")
-    studio.axe("dashboard")
-    studio.click("link", "Créer une organisation")
+    studio.axe("new organisation")  # a new account goes on to its organisation…
     page.get_by_label("Nom de l’organisation").fill("Point Jeunes de Lille")
     studio.click("button", "Créer l’organisation")
-    studio.click(page.get_by_role("link", name="Les services de Point Jeunes de Lille"))
+    assert studio.heading() == "Créer votre premier service"  # …then to its first service
+    studio.click(page.locator("a.back-link", has_text="Les services de Point Jeunes de Lille"))
     studio.axe("services list")
 
     # --- a service from blank --------------------------------------------------------------
@@ -140,7 +143,7 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     studio.add_block(1, "Nombre")
     studio.edit_last_block(1, id="age", label="Quel est votre âge ?")
     # Step 2: a choice and a yes/no question (shown only from 18).
-    page.fill("#nouvelle-etape", "Votre situation")
+    page.get_by_label("Titre de la nouvelle étape").fill("Votre situation")
     studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
     studio.add_block(2, "Choix unique")
     studio.click(studio.step(2).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Modifier")))
@@ -157,7 +160,7 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     studio.click("button", "Enregistrer la condition")
     assert "Montré seulement si : age >= 18" in studio.step(2).inner_text()
     # Step 3: an e-mail address.
-    page.fill("#nouvelle-etape", "Vous recontacter")
+    page.get_by_label("Titre de la nouvelle étape").fill("Vous recontacter")
     studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
     studio.add_block(3, "Adresse e-mail")
     # htmx swapped only what the edit changed, yet every form carries the new revision
@@ -177,7 +180,7 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     # Two outcomes, each with its condition.
     for title, subject, operator, value in (("Aide au permis", "permis", "no", None),
                                             ("Bourse étudiante", "statut", "eq", "Étudiant")):
-        page.fill("#nouveau-resultat", title)
+        page.get_by_label("Titre du nouveau résultat").fill(title)
         studio.swap(page.get_by_role("button", name="Ajouter un résultat", exact=True))
         studio.click(page.locator("li", has_text=title).get_by_role("link", name=re.compile("^Condition")).last)
         studio.condition_row(subject, operator, value)
@@ -185,14 +188,22 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     editor_text = page.locator("#editeur").inner_text()
     assert "not permis" in editor_text and 'statut == "Étudiant"' in editor_text
 
-    # « Envoyer les réponses », in the service's settings.
+    # The service's own texts and who helps, in its settings; where the answers go (sending
+    # was turned on when the e-mail question came in), on its own page.
     studio.click("link", "Réglages du service")
     studio.axe("service settings")
-    page.get_by_label("Envoyer les réponses").check()
+    page.get_by_label("Présentation sur la page d’accueil").fill("Découvrez les aides pour vous déplacer.")
+    page.get_by_label("Téléphone").fill("03 20 00 00 00")
+    studio.click("button", "Enregistrer")
+    assert "Les réglages du service sont enregistrés." in page.content()
+    studio.click("link", "Où vont les réponses")
+    studio.axe("where the answers go")
+    assert page.get_by_label(re.compile("^Elles sont envoyées")).is_checked()
     page.get_by_label("Message affiché après l’envoi").fill("Merci ! Nous vous répondons sous une semaine.")
     page.get_by_label("Adresses prévenues à chaque envoi").fill("accueil@point-jeunes.example.org")
     studio.click("button", "Enregistrer")
-    assert "Les réglages du service sont enregistrés." in page.content()
+    page.fill("#titre-etape-1", "Vous")  # « Première étape » was only a stand-in
+    studio.swap(studio.step(1).get_by_role("button", name=re.compile("^Renommer")))
 
     # An example, from the answers given in the preview.
     preview = page.frame_locator('iframe[name="apercu"]')
@@ -212,8 +223,8 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     assert "Étudiante de 20 ans sans permis" in page.locator("#editeur").inner_text()
 
     # Publish.
-    studio.click("link", "Publier et historique")
-    studio.axe("history")
+    studio.click("link", "Publier")
+    studio.axe("publish")
     studio.click("button", "Publier")
     assert "est en ligne" in page.content()
     studio.click("link", "Retour au service")
@@ -267,6 +278,6 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     studio.click("link", "Retour au service")
     studio.click("link", "Chiffres")
     studio.axe("figures")
-    assert studio.checked == ["sign-up", "dashboard", "services list", "editor", "block form", "condition form",
-                              "service settings", "history", "share", "submissions list", "submission detail",
-                              "figures"]
+    assert studio.checked == ["sign-up", "new organisation", "services list", "editor", "block form",
+                              "condition form", "service settings", "where the answers go", "publish", "share",
+                              "submissions list", "submission detail", "figures"]

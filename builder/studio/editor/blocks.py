@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from blocks import REGISTRY
 from builder.editing import operations as ops
 from builder.editing.block_operations import block_type_named, dropped_by_type_change
+from builder.editing.checklist import with_sending
 from builder.editing.document import ServiceDocument
 from builder.editing.forms import (
     FieldSpec,
@@ -61,7 +62,11 @@ def add_block(org_slug: str, service_id: str, step_id: str):
         return refuse(editing, problem)
     notice = _("Le bloc est ajouté. Choisissez « Modifier » pour écrire sa question.") if not library \
         else _("Le bloc réutilisable « %(name)s » est ajouté.", name=library)
-    return after_edit(editing, data, notice, anchor("bloc", key))
+    sending = with_sending(data)
+    if sending is not data:  # contact details asked: the answers must reach someone
+        notice += " " + _("Le service demande maintenant des coordonnées : ses réponses seront envoyées. "
+                          "Vérifiez où elles vont (« Où vont les réponses »).")
+    return after_edit(editing, sending, notice, anchor("bloc", key))
 
 
 @bp.route("/blocs/<block_id>", methods=["GET", "POST"])

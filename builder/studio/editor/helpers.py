@@ -52,6 +52,7 @@ from builder.studio.common import ServiceAccess, anchor, require_service
 from builder.studio.editor.analysis import analyse, preview_service
 from builder.studio.editor.fields import STEP_FIELDS, languages_of
 from builder.studio.editor.preview_state import preview_url
+from builder.studio.tasks import online_state, service_review, task_list
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
@@ -118,8 +119,9 @@ def store(editing: Editing, data: dict) -> tuple[workspace.WorkingCopy, WrittenT
 def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo: dict | None = None,
                back: str | None = None) -> Response:
     """Save the edit, then show the editor: the partial for htmx, else back to the page
-    (the page itself after a delete, with its « Annuler » button). ``back`` is the page
-    to reload after a conflict (the editor by default)."""
+    (the page itself after a delete, with its « Annuler » button, also kept for the
+    person's next visit: :func:`keep_undo`). ``back`` is the page to reload after a
+    conflict (the editor by default)."""
     try:
         copy, written = store(editing, data)
     except workspace.Conflict as conflict:
@@ -128,6 +130,7 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     changes = status_changes(before, analyse(copy, written))
     found = ServiceAccess(editing.found.access, copy)
     signed = sign_undo(copy.service_id, undo) if undo else None
+    keep_undo(copy.service_id, signed)
     if htmx:
         return render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
     if undo is not None:
@@ -202,9 +205,12 @@ def render_changes(found: ServiceAccess, before: Analysis, **context: Any) -> Re
 def editor_context(found: ServiceAccess) -> dict[str, Any]:
     """What the editor's templates are drawn from."""
     analysis = analyse(found.copy)
+    live = published.get_published(get_db(), found.copy.service_id)
+    result = service_review(analysis)
     return {"org": found.access.org, "copy": found.copy, "role": found.access.role,
             "can_edit": has_role(found.access.role, EDITOR), "analysis": analysis, "data": analysis.data,
-            "live": published.get_published(get_db(), found.copy.service_id),
+            "live": live, "online": online_state(found.copy, live),
+            "tasks": task_list(found.access.org.slug, analysis, result, found.copy, live),
             "preview_src": preview_url(found.access.org.slug, found.copy),
             "preview_current": preview_service(found.copy)[1]}
 
@@ -218,6 +224,25 @@ def _undo_serializer() -> URLSafeSerializer:
 def sign_undo(service_id: str, token: dict) -> str:
     """An undo token, signed, for the « Annuler » form (nobody can forge what it puts back)."""
     return _undo_serializer().dumps({"service": service_id, "token": token})
+
+
+def keep_undo(service_id: str, signed: str | None) -> None:
+    """Keep the person's last « Annuler » for their next visit to the editor (a reload
+    shows it again), or forget it: any other edit of theirs replaces it."""
+    user = current_user()
+    if user is None:
+        return
+    if signed:
+        workspace.keep_undo(get_db(), service_id, user.id, signed)
+    elif workspace.kept_undo(get_db(), service_id, user.id) is not None:  # a read, not a write, most times
+        workspace.forget_undo(get_db(), service_id, user.id)
+
+
+def kept_undo(service_id: str) -> str | None:
+    """The person's last « Annuler » on the service, if it is still one of theirs."""
+    user = current_user()
+    signed = workspace.kept_undo(get_db(), service_id, user.id) if user else None
+    return signed if signed and read_undo(service_id, signed) is not None else None
 
 
 def read_undo(service_id: str, signed: str) -> dict | None:

@@ -1,6 +1,7 @@
 """The service's own settings, without YAML: its title, presentation and duration, the
-« Besoin d'aide ? » box, the organisation, and « Envoyer les réponses » (the
-``submission:`` key: its confirmation message, who is told, the copy by e-mail).
+« Besoin d'aide ? » box and the organisation (« Réglages du service »); and, on a page of
+its own, « Où vont les réponses » (the ``submission:`` key: whether the answers are sent,
+who is told by mail, the message after sending, the copy by e-mail).
 
 Texts (title, presentation…) are one field per language in a service with several, as
 everywhere in the editor; a field left as it was keeps its value exactly. The page saves
@@ -19,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from blocks.base import Param
 from builder.editing import operations as ops
+from builder.editing.checklist import contact_questions, recipients
 from builder.editing.document import ServiceDocument
 from builder.editing.edits import apply_fields
 from builder.editing.forms import FieldSpec
@@ -38,6 +40,7 @@ from builder.studio.editor.helpers import (
     posted_revision,
     with_posted,
 )
+from builder.studio.tasks import sending_words
 
 register({
     "editing.service_title": ("Donnez un titre au service.", "Give the service a title."),
@@ -49,6 +52,9 @@ register({
                     "“{value}” is not a valid web address: it starts with https://."),
     "editing.org_name": ("Donnez le nom de l'organisation, ou videz aussi son adresse e-mail.",
                          "Give the organisation's name, or clear its email address too."),
+    "editing.confirmation_needed": (
+        "Dites à la personne ce qui se passe après l'envoi, par exemple : Merci ! Nous vous rappelons sous 3 jours.",
+        "Tell the person what happens after sending, for example: Thank you! We will call you back within 3 days."),
 })
 
 # Texts: one field per language in a service with several (form name → where it lives).
@@ -89,8 +95,8 @@ PLACES = {"title": (None, "title"), "summary": (None, "summary"), "duration": (N
 GROUPS = (("service", _l("Le service"), ("title", "summary", "duration")),
           ("aide", _l("L’encadré « Besoin d’aide ? »"),
            ("help_text", "help_phone", "help_email", "help_address", "help_hours", "help_appointment_url")),
-          ("organisation", _l("L’organisation"), ("org_name", "org_email")),
-          ("envoi", _l("Envoyer les réponses"), ("submission", "confirmation", "notify", "copy")))
+          ("organisation", _l("L’organisation"), ("org_name", "org_email")))
+SENDING_FIELDS = ("confirmation", "notify", "copy")
 SHAPES = {"help": HELP, "organisation": ORGANISATION, "submission": SUBMISSION}
 
 
@@ -120,7 +126,8 @@ def service_fields(data: Mapping) -> list[FieldSpec]:
              for spec in TEXTS.fields(values, languages_of(data))}
     fields = list(texts.values())
     for name, (label, hint) in PLAIN.items():
-        fields.append(FieldSpec(name, "string_list" if name == "notify" else "string", str(label), str(hint),
+        hint = _notify_hint(data) if name == "notify" else str(hint)
+        fields.append(FieldSpec(name, "string_list" if name == "notify" else "string", str(label), hint,
                                 False, (), None, "textarea" if name == "notify" else "text",
                                 value=show_plain(name, values[name])))
     fields.append(FieldSpec("submission", "boolean", str(CHECKS["submission"][0]), str(CHECKS["submission"][1]),
@@ -128,6 +135,15 @@ def service_fields(data: Mapping) -> list[FieldSpec]:
     fields.append(FieldSpec("copy", "boolean", str(CHECKS["copy"][0]), str(CHECKS["copy"][1]), False, (), True,
                             "checkbox", value=values["copy"] is not False))
     return fields
+
+
+def _notify_hint(data: Mapping) -> str:
+    """Who is told when nobody is listed (the organisation's address, else the help box's)."""
+    fallback = recipients({key: value for key, value in data.items() if key != "submission"})
+    if fallback:
+        return _("Une adresse e-mail par ligne. Laissé vide : %(to)s est prévenu.", to=fallback[0])
+    return _("Une adresse e-mail par ligne. Laissé vide : personne n’est prévenu, les réponses attendent "
+             "dans « Réponses ».")
 
 
 def _checked(formdata: Mapping, name: str) -> bool:
@@ -213,6 +229,31 @@ def read_service(formdata: Mapping, data: Mapping) -> dict:
 @login_required
 def settings(org_slug: str, service_id: str):
     """The service's own settings, in a form."""
+    return _settings_page(org_slug, service_id, "studio/editor/service.html",
+                          _("Les réglages du service sont enregistrés."))
+
+
+@bp.route("/envoi", methods=["GET", "POST"])
+@login_required
+def sending(org_slug: str, service_id: str):
+    """« Où vont les réponses » : whether the answers are sent (kept in « Réponses »),
+    who is told by mail, and what the person reads after sending."""
+    return _settings_page(org_slug, service_id, "studio/editor/sending.html",
+                          _("Où vont les réponses : c’est enregistré."), check=_confirmation_needed,
+                          required=("confirmation",))
+
+
+def _confirmation_needed(data: Mapping) -> None:
+    """Answers sent need a word on what happens next (raises a Problem on that field)."""
+    sent = data.get("submission")
+    if isinstance(sent, dict) and not sent.get("confirmation"):
+        raise Problems([Problem("editing.confirmation_needed", ("confirmation",))])
+
+
+def _settings_page(org_slug: str, service_id: str, template: str, saved: str, check=None,
+                   required: tuple[str, ...] = ()):
+    """A page of the service's settings: shown, or saved (then ``check``-ed) and back to
+    the editor. The fields named in ``required`` are not marked « (facultatif) »."""
     found = require_service(org_slug, service_id, EDITOR if request.method == "POST" else READER)
     document = ServiceDocument.from_yaml(found.copy.yaml, service_id)
     errors: dict[str, str] = {}
@@ -220,21 +261,32 @@ def settings(org_slug: str, service_id: str):
         editing = Editing(found, document, posted_revision())
         try:
             data = ops.update_service(editing.data, read_service(request.form, editing.data))
+            if check is not None:
+                check(data)
         except (Problem, Problems) as error:
             errors = field_errors(error)
         else:
             if data == editing.data and editing.revision == found.copy.revision:
-                flash(_("Les réglages du service sont enregistrés."))  # nothing changed: the file stays as it is
+                flash(saved)  # nothing changed: the file stays as it is
                 return redirect(editor_url(found), 303)
-            return after_edit(editing, data, _("Les réglages du service sont enregistrés."), back=request.url)
-    fields = service_fields(document.data)
+            return after_edit(editing, data, saved, back=request.url)
+    fields = [replace(spec, required=True) if spec.name in required else spec
+              for spec in service_fields(document.data)]
     if errors:
         fields = [with_posted(spec, request.form) for spec in fields]
-    analysis = analyse(found.copy)
     by_name = {spec.name: spec for spec in fields}
     groups = [(key, label, [by_name[name] for name in names]) for key, label, names in GROUPS]
-    body = render_template("studio/editor/service.html", org=found.access.org, copy=found.copy, fields=fields,
+    body = render_template(template, org=found.access.org, copy=found.copy, fields=fields, by_name=by_name,
                            groups=groups, errors=errors, can_edit=has_role(found.access.role, EDITOR),
-                           problems=analysis.general_problems(),
-                           hints=analysis.general_hints(), back=editor_url(found))
+                           **_page_context(found, document.data))
     return body, (422 if errors else 200)
+
+
+def _page_context(found, data: Mapping) -> dict[str, Any]:
+    """What both pages show beside their form."""
+    analysis = analyse(found.copy)
+    sending_on = bool(data.get("submission")) if "submission" not in request.form \
+        else _checked(request.form, "submission")
+    return {"problems": analysis.general_problems(), "hints": analysis.general_hints(), "back": editor_url(found),
+            "sending_on": sending_on, "contact": [identifier for _path, identifier in contact_questions(data)],
+            "sending_words": sending_words(data)}

@@ -1,4 +1,7 @@
-"""The editor's page, and the edits of its steps (add, rename, move, delete) and undo."""
+"""The editor's page, and the edits of its steps (add, rename, move, delete) and undo.
+
+The page shows the person's last « Annuler » again after a reload (kept in storage,
+:func:`~builder.studio.editor.helpers.keep_undo`), without moving the focus to it."""
 
 from __future__ import annotations
 
@@ -6,7 +9,8 @@ from flask import request
 from flask_babel import gettext as _
 
 from builder.editing import operations as ops
-from builder.editing.locate import find_step
+from builder.editing.locate import find_step, step_of
+from builder.editing.placeholders import new_step_title
 from builder.messages import Problem, Problems
 from builder.studio.access import login_required
 from builder.studio.common import require_service
@@ -16,10 +20,12 @@ from builder.studio.editor.helpers import (
     after_edit,
     anchor,
     author_text,
+    kept_undo,
     read_undo,
     refuse,
     render_editor,
     start_edit,
+    ui_lang,
 )
 
 
@@ -28,7 +34,7 @@ from builder.studio.editor.helpers import (
 def edit(org_slug: str, service_id: str):
     """The service's page: the editor, its problems and hints, personas, the preview."""
     found = require_service(org_slug, service_id)
-    return render_editor(found)
+    return render_editor(found, undo=kept_undo(service_id), undo_kept=True)
 
 
 # --- steps ------------------------------------------------------------------------------
@@ -38,7 +44,7 @@ def edit(org_slug: str, service_id: str):
 def add_step(org_slug: str, service_id: str):
     """Add a step (at the end, or after the step ``after``)."""
     editing = start_edit(org_slug, service_id)
-    title = request.form.get("title", "").strip() or _("Nouvelle étape")
+    title = request.form.get("title", "").strip() or new_step_title(ui_lang())
     try:
         data, step_id = ops.add_step(editing.data, title, request.form.get("after") or None)
     except Problem as problem:
@@ -52,7 +58,7 @@ def rename_step(org_slug: str, service_id: str, step_id: str):
     """Give a step a new title (its id, in addresses and exports, stays)."""
     editing = start_edit(org_slug, service_id)
     try:
-        step = editing.data["steps"][find_step(editing.data, step_id)]
+        step = step_of(editing.data, step_id)
         fields = STEP_FIELDS.read(request.form, step, languages_of(editing.data))
         data = ops.update_step(editing.data, step_id, fields)
     except (Problem, Problems) as problem:

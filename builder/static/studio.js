@@ -1,0 +1,11 @@
+// Tremplin studio, with htmx: once an « Ajouter » form (a new step, a new outcome) has
+// done its work, empty it. htmx morphs the editor in place and would keep what was typed
+// (a second click would add the same step again); without JavaScript the page reloads,
+// empty. A refused form keeps what was typed.
+document.addEventListener("htmx:after:request", (event) => {
+  const form = event.target instanceof Element ? event.target.closest("form.add-form") : null;
+  const response = event.detail && event.detail.ctx && event.detail.ctx.response;
+  if (form && response && response.status < 400) {
+    form.reset();
+  }
+});

@@ -47,7 +47,8 @@ class ConnectionPool:
     connections hold no transaction, so they block nobody. The pool belongs to the
     process that made it: after a fork, a new one is started and the parent's
     connections are left alone. Any thread may borrow; one connection serves one
-    context at a time.
+    context at a time. A connection the server ended while it was idle is not lent
+    (:func:`builder.storage.database.dropped_by_server`).
     """
 
     MAX_IDLE = 8
@@ -59,11 +60,15 @@ class ConnectionPool:
         self._lock = threading.Lock()
 
     def borrow(self) -> Database:
-        """An idle connection, or a new one when none is free."""
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-        return connect(self.target)
+        """An idle connection the server has not ended, or a new one when none is free."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    return connect(self.target)
+                db = self._idle.pop()
+            if not db.dropped:
+                return db
+            db.discard()  # PostgreSQL restarted, or ended it: the next idle one, or a new one
 
     def give_back(self, db: Database) -> None:
         """Take back a connection whose context ended (an open transaction is undone)."""

@@ -1,7 +1,7 @@
 """Deploying from a repository: ``tremplin publish FILE... --organisation SLUG`` and
 ``tremplin backup DEST``, run as an administration's pipeline runs them (the real
 command, in a subprocess), on SQLite and on PostgreSQL. Publishing is seen by every
-server of the database at their next request.
+server of the database at their next request; a restart of PostgreSQL fails no request.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 
-from builder.db import connect
-from builder.serving import EXAMPLES
+from builder.db import connect, get_db
+from builder.serving import EXAMPLES, publish_files
+from builder.site import funnel
 from builder.storage import accounts, services, submissions, workspace
+from tables import count
 from test_migrations import tremplin
 
 pytestmark = pytest.mark.both_engines
@@ -118,3 +121,31 @@ def test_a_database_url_without_a_secret_key_is_refused(database_url, tmp_path, 
         assert "TREMPLIN_DATABASE_URL est réglé : donnez aussi TREMPLIN_SECRET_KEY" in result.stderr
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_connections_the_server_ended_while_idle_are_replaced_not_lent(app, engine, postgres):
+    """PostgreSQL restarted, failed over, or ended idle sessions: the pooled connections of
+    each server (the requests' and the funnel's) are dead, and no request may fail for it."""
+    if engine == "sqlite":
+        pytest.skip("a SQLite file has no server to end connections")
+    before = tremplin_backends(postgres)
+    publish_files(app, [EXAMPLES / "rappel-benevole.yaml"])
+    person = app.test_client()
+    question = person.post("/s/rappel-benevole/commencer").headers["Location"]
+    assert person.get(question).status_code == 200  # a view, waiting in the funnel
+    with app.app_context():
+        funnel.flush()  # written on the funnel's own connection, idle from now on
+    ended = tremplin_backends(postgres) - before
+    with psycopg.connect(postgres.url(), autocommit=True) as admin:
+        for pid in ended:  # what a restart does to them; returns once each process is gone
+            admin.execute("SELECT pg_terminate_backend(%s, 30000)", [pid])
+    assert ended and not ended & tremplin_backends(postgres)
+    assert person.get(question).status_code == 200  # on the requests' pooled connection
+    with app.app_context():
+        funnel.flush()
+        assert count(get_db(), "events", "kind = 'view'") == 2
+
+def tremplin_backends(postgres) -> set[int]:
+    """The server processes of Tremplin's connections (its application_name)."""
+    with psycopg.connect(postgres.url(), autocommit=True) as admin:
+        return {row[0] for row in admin.execute("SELECT pid FROM pg_stat_activity WHERE application_name = 'tremplin'")}

@@ -69,6 +69,9 @@ class EventBuffer:
         if not rows or os.getpid() != self.pid:
             return  # a forked child never writes its parent's events
         with self._writing:
+            if self._db is not None and self._db.dropped:
+                self._db.discard()
+                self._db = None
             if self._db is None:
                 self._db = connect(self.target)
             with unsynced(self._db):

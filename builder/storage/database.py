@@ -20,13 +20,14 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import select
 import sqlite3
 import threading
 from typing import Any, Iterator
 
 from sqlalchemy import Engine, MetaData, create_engine, event, make_url, text
 from sqlalchemy.engine import URL, Connection, CursorResult
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.pool import QueuePool
 
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -78,7 +79,37 @@ def _create_engine(url: URL) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     options["connect_args"] = {"application_name": "tremplin"}
-    return create_engine(url, **options)
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkout", _refuse_dropped)
+    return engine
+
+
+def dropped_by_server(connection: Any) -> bool:
+    """Whether PostgreSQL ended this idle psycopg connection (a restart, a terminated
+    backend, ``idle_session_timeout``): its next statement would fail.
+
+    SQLAlchemy's ``pool_pre_ping`` sends a query for that on every checkout. Here it
+    costs a look at the socket: an idle connection has nothing to read, and a server
+    that ends one sends its goodbye and closes it, which makes the socket readable.
+    Only then is a query sent, to tell a goodbye from a stray notice.
+    """
+    if connection.closed or connection.broken:
+        return True
+    poller = select.poll()
+    poller.register(connection.pgconn.socket, select.POLLIN)
+    if not poller.poll(0):
+        return False
+    try:
+        connection.execute("SELECT 1")
+    except connection.Error:  # psycopg's base error
+        return True
+    return False
+
+
+def _refuse_dropped(connection: Any, _record: Any, _proxy: Any) -> None:
+    """On checkout from the engine's pool: a dropped connection is replaced by a new one."""
+    if dropped_by_server(connection):
+        raise DisconnectionError("the server ended this connection")
 
 
 def _set_sqlite_pragmas(connection: sqlite3.Connection, _record: Any) -> None:
@@ -142,9 +173,19 @@ class Database:
         try:
             self.rollback()
         except Exception:  # noqa: BLE001  (whatever it was, this connection is done for)
-            self.connection.invalidate()
-        finally:
+            self.discard()
+        else:
             self.connection.close()
+
+    @property
+    def dropped(self) -> bool:
+        """Whether the server ended this idle connection (see :func:`dropped_by_server`)."""
+        return not self.is_sqlite and dropped_by_server(self.driver_connection)
+
+    def discard(self) -> None:
+        """Close this connection for good: it is never lent again."""
+        self.connection.invalidate()
+        self.connection.close()
 
 
 class Prepared:

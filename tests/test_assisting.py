@@ -14,40 +14,28 @@ import pytest
 from builder.db import get_db
 from builder.format.loader import load_service
 from builder.serving import EXAMPLES
-from builder.storage import accounts, services as published, submissions, workspace
+from builder.storage import accounts, submissions
 from builder.storage.accounts import EDITOR, HELPER, READER
 from builder.studio.access import has_role
+from test_site_journey import form_values
+from test_studio_submissions import CONTACT, PASSWORD, Studio as SubmissionsStudio
 
-PASSWORD = "une phrase assez longue"
-CONTACT = "rappel-benevole"
 BANNER = "Demande remplie pour une autre personne"
 
 
-class Studio:
-    """An organisation with an owner, a helper, a reader, and an outsider; the contact form online."""
+class Studio(SubmissionsStudio):
+    """The organisation of the « Réponses » tests (an owner, an editor, a reader, an outsider,
+    the contact form online), with a helper too."""
 
     def __init__(self, app):
-        self.app = app
+        super().__init__(app)
         with app.app_context():
             db = get_db()
-            self.people = {name: accounts.create_user(db, f"{name}@example.org", name.title(), PASSWORD)
-                           for name in ("olga", "amina", "rita", "oscar")}
-            self.org = accounts.create_organisation(db, "Réseau Coup de pouce", self.people["olga"].id)
+            self.people["amina"] = accounts.create_user(db, "amina@example.org", "Amina", PASSWORD)
             accounts.add_member(db, self.org.id, self.people["amina"].id, HELPER)
-            accounts.add_member(db, self.org.id, self.people["rita"].id, READER)
-            accounts.create_organisation(db, "Ailleurs", self.people["oscar"].id)
-            text = (EXAMPLES / f"{CONTACT}.yaml").read_text(encoding="utf-8")
-            workspace.create(db, self.org.id, CONTACT, text)
-            published.publish(db, CONTACT, text)
 
     def url(self, path):
         return f"/studio/o/{self.org.slug}/services/{CONTACT}{path}"
-
-    def client(self, name):
-        client = self.app.test_client()
-        with client.session_transaction() as session:
-            session["user_id"] = self.people[name].id
-        return client
 
 
 @pytest.fixture
@@ -56,14 +44,6 @@ def studio(app):
 
 
 AGREED = {"name": "Amina Benali", "structure": "CCAS de Lille", "person": "Fatou Diallo", "agreement": "present"}
-
-
-def form_values(value):
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return [str(item) for item in value]
-    return "" if value is None else str(value)
 
 
 def fill_in(client, first_url):
@@ -250,3 +230,15 @@ def test_the_helper_cannot_edit_the_service(app, studio):
     assert "Remplir pour une autre personne" in overview and "Dupliquer" not in overview
     assert client.post(studio.url("/yaml"), data={"yaml": "tremplin: 1"}).status_code == 403
     assert client.get(f"/studio/o/{studio.org.slug}/services/nouveau").status_code == 403
+
+
+def test_owners_give_the_role_on_the_members_page(app, studio):
+    owner = studio.client("olga")
+    members = f"/studio/o/{studio.org.slug}/membres"
+    page = owner.get(members).get_data(as_text=True)
+    assert '<option value="helper"' in page and "remplit des demandes pour d’autres personnes" in page
+    changed = owner.post(f"{members}/{studio.people['rita'].id}/role", data={"role": HELPER})
+    assert changed.status_code in (302, 303)
+    with app.app_context():
+        assert accounts.role_of(get_db(), studio.people["rita"].id, studio.org.id) == HELPER
+    assert studio.client("rita").get(studio.url("/accompagner")).status_code == 200

@@ -146,6 +146,9 @@ def test_stop_leaves_the_mode_and_goes_back_to_the_studio(app, studio):
     assert stopped.status_code == 303 and stopped.headers["Location"] == studio.url("/reponses/")
     start = client.get(f"/s/{CONTACT}/").get_data(as_text=True)
     assert BANNER not in start
+    with app.app_context():
+        from tables import count
+        assert count(get_db(), "drafts") == 0  # what was typed for the person is not kept
 
 
 def test_shared_pages_never_carry_the_banner_to_someone_else(app, studio):
@@ -242,3 +245,10 @@ def test_owners_give_the_role_on_the_members_page(app, studio):
     with app.app_context():
         assert accounts.role_of(get_db(), studio.people["rita"].id, studio.org.id) == HELPER
     assert studio.client("rita").get(studio.url("/accompagner")).status_code == 200
+
+
+def test_stop_leaves_a_persons_own_journey_alone(app, studio):
+    visitor = app.test_client()
+    begun = visitor.post(f"/s/{CONTACT}/commencer")
+    assert visitor.post(f"/s/{CONTACT}/accompagnement/arreter").headers["Location"] == f"/s/{CONTACT}/"
+    assert visitor.get(begun.headers["Location"]).status_code == 200  # the draft is still theirs

@@ -24,6 +24,7 @@ from builder.format.model import Service
 from builder.site import bp, state
 from builder.storage import accounts, drafts, submissions, workspace
 from builder.storage.intermediaries import Intermediary
+from builder.studio.access import current_user, has_role
 
 SLOT_KEY = "assisted"  # in the session's slot of the service (see builder.site.state)
 RETURN_KEY = "assisted_return"  # the studio page « Arrêter » leads back to
@@ -46,8 +47,6 @@ def begin(service: Service, intermediary: Intermediary, return_to: str) -> draft
 
 def may_send(service_id: str, intermediary: Intermediary) -> bool:
     """Whether the account that started the mode is the one signed in, still with the role."""
-    from builder.studio.access import current_user, has_role
-
     user = current_user()
     copy = workspace.get(get_db(), service_id)
     if user is None or copy is None or user.id != intermediary.user_id:
@@ -57,10 +56,14 @@ def may_send(service_id: str, intermediary: Intermediary) -> bool:
 
 @bp.post("/accompagnement/arreter")
 def stop() -> ResponseReturnValue:
-    """Leave the mode: the draft is forgotten on this device, back to the studio."""
-    slot = session.get("journeys", {}).pop(g.service.id, None) or {}
+    """Leave the mode: the draft is deleted (the answers typed for the person go with it),
+    back to the studio."""
+    if current(g.service.id) is None:
+        return redirect(url_for("site.start"), 303)  # nothing to stop: a person's own journey is left alone
+    slot = session["journeys"].pop(g.service.id)
     session.modified = True
-    return redirect(slot.get(RETURN_KEY) or url_for("site.start"), 303)
+    drafts.delete_draft(get_db(), slot["code"])
+    return redirect(slot[RETURN_KEY], 303)
 
 
 @bp.get("/accompagnement/fiche/<reference>")

@@ -15,7 +15,7 @@ Answering a step:
 
 A step page as first shown (none of its questions answered) is the same for everyone who
 reaches it the same way: it is rendered once and shared (:mod:`builder.site.shared_pages`),
-except for an intermediary filling it in for someone (:mod:`builder.site.assisting`).
+except for an intermediary filling it in for someone (:mod:`builder.site.assisted`).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from flask import url_for
 
 from builder.format.model import Service
 from builder.rules.engine import Evaluation
-from builder.site import assisting, state
+from builder.site import assisted, state
 from builder.storage.drafts import Draft
 from builder.storage.intermediaries import Intermediary
 
@@ -55,7 +55,7 @@ class MiniSite(Place):
     def __init__(self, service: Service, lang: str, draft: Draft | None):
         super().__init__(service, lang)
         self.draft = draft
-        self.assisted = assisting.current(service.id)
+        self.assisted = assisted.current(service.id)
 
     def url_for(self, endpoint: str, **values: Any) -> str:
         """Flask's ``url_for`` (the service's id is added by the blueprint)."""

@@ -17,7 +17,7 @@ from flask_babel import force_locale
 
 from builder import mail, security
 from builder.db import get_db
-from builder.site import assisting, bp, journey, state
+from builder.site import assisted, bp, journey, state
 from builder.site.summary import email_answer, summary_rows
 from builder.storage import as_utc, submissions
 
@@ -89,8 +89,8 @@ def send() -> ResponseReturnValue:
     evaluation = state.evaluation_of(g.service, answers, g.lang)
     if journey.next_step(g.service, evaluation, answers) is not None:
         return redirect(url_for("site.check"))
-    intermediary = assisting.current(g.service.id)
-    if intermediary is not None and not assisting.may_send(g.service.id, intermediary):
+    intermediary = assisted.current(g.service.id)
+    if intermediary is not None and not assisted.may_send(g.service.id, intermediary):
         abort(403)  # the studio session that started the mode ended, or lost the role
     sent = submitted_answers(evaluation, answers)
     key = idempotency_key(draft.code, sent)

@@ -10,7 +10,7 @@ from flask_babel import refresh
 from werkzeug.exceptions import NotFound
 
 from builder.format.model import Service, Step
-from builder.site import assisting, bp, context, flow, journey, state
+from builder.site import assisted, bp, context, flow, journey, state
 from builder.site.catalog import get_live_service
 from builder.site.forms import posted_answers
 from builder.site.places import MiniSite
@@ -40,7 +40,7 @@ def service_context() -> dict[str, Any]:
     if g.get("service") is None:  # an error page before the service was found
         return {}
     return {**context.page_context(g.service, g.lang, url_for("site.start")),
-            "assisted": assisting.current(g.service.id)}
+            "assisted": assisted.current(g.service.id)}
 
 
 # a global too: macros imported without context need it

@@ -5,7 +5,7 @@ password resets.
   lower case), and a password kept only as a Werkzeug hash (scrypt).
 - An organisation (an association) has a slug for its URLs and members, each with one
   role of :data:`ROLES`, from the least to the most: a reader reads, a helper
-  (« accompagnant ») also fills in requests for people (:mod:`builder.site.assisting`),
+  (« accompagnant ») also fills in requests for people (:mod:`builder.site.assisted`),
   an editor also changes the services, an owner also manages the members. An organisation always
   keeps at least one owner (:class:`LastOwner`).
 - Sessions are signed cookies; each carries the account's *session generation* at

@@ -5,7 +5,7 @@ gives their name, their structure, optionally the person's name and the person's
 agreement (« La personne est présente et d'accord » / « J'ai son mandat »); keying in a
 paper form that came back by post records « formulaire papier signé » instead. The form
 is posted with its CSRF token; the journey then runs on the service's published
-mini-site (:mod:`builder.site.assisting` keeps the mode in the signed session).
+mini-site (:mod:`builder.site.assisted` keeps the mode in the signed session).
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from builder.site import assisting, state
+from builder.site import assisted, state
 from builder.site.catalog import get_live_service
 from builder.site.journey import next_step
 from builder.storage.accounts import HELPER
 from builder.storage.intermediaries import MANDATE, PAPER, PRESENT, Intermediary
 from builder.studio.access import current_user, login_required
 from builder.studio.common import ServiceAccess, require_service, strip
-from builder.studio.orgs import SelectChoice  # with its fallback for older WTForms
 
 bp = Blueprint("studio_assist", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>")
 
@@ -95,7 +95,7 @@ def _begin_or_ask(found: ServiceAccess, live, form: IntermediaryForm, agreement,
     intermediary = Intermediary(name=form.name.data, structure=form.structure.data, agreement=agreement(),
                                 person=form.person.data or None, user_id=current_user().id)
     back = url_for("studio_submissions.index", org_slug=found.access.org.slug, service_id=live.id)
-    assisting.begin(live, intermediary, back)
+    assisted.begin(live, intermediary, back)
     first = next_step(live, state.evaluation_of(live, {}, state.language(live)), {})
     target = url_for("site.step", service_id=live.id, step_id=first.id) if first \
         else url_for("site.check", service_id=live.id)

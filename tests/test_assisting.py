@@ -14,11 +14,13 @@ import pytest
 from builder.db import get_db
 from builder.format.loader import load_service
 from builder.serving import EXAMPLES
-from builder.storage import accounts, submissions
+from builder.storage import accounts, services as published, submissions, workspace
 from builder.storage.accounts import EDITOR, HELPER, READER
 from builder.studio.access import has_role
 from test_site_journey import form_values
 from test_studio_submissions import CONTACT, PASSWORD, Studio as SubmissionsStudio
+
+pytestmark = pytest.mark.both_engines
 
 BANNER = "Demande remplie pour une autre personne"
 
@@ -252,3 +254,35 @@ def test_stop_leaves_a_persons_own_journey_alone(app, studio):
     begun = visitor.post(f"/s/{CONTACT}/commencer")
     assert visitor.post(f"/s/{CONTACT}/accompagnement/arreter").headers["Location"] == f"/s/{CONTACT}/"
     assert visitor.get(begun.headers["Location"]).status_code == 200  # the draft is still theirs
+
+
+BILINGUAL = """\
+tremplin: 1
+id: rappel-bilingue
+title: {fr: Être rappelé, en: Get a call back}
+languages: [fr, en]
+steps:
+  - id: vous
+    title: {fr: Vous, en: You}
+    blocks:
+      - type: text
+        id: prenom
+        label: {fr: Votre prénom, en: Your first name}
+submission: {}
+"""
+
+
+def test_the_mode_speaks_english_on_an_english_page(app, studio, engine):
+    if engine != "sqlite":
+        pytest.skip("the pages' language does not depend on the database")
+    with app.app_context():
+        workspace.create(get_db(), studio.org.id, "rappel-bilingue", BILINGUAL)
+        published.publish(get_db(), "rappel-bilingue", BILINGUAL)
+    client = studio.client("amina")
+    form = client.get(f"/studio/o/{studio.org.slug}/services/rappel-bilingue/accompagner?lang=en")
+    assert "The person is here and agrees" in form.get_data(as_text=True)
+    started = client.post(f"/studio/o/{studio.org.slug}/services/rappel-bilingue/accompagner", data=AGREED)
+    page = client.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Your first name" in page and "Request filled in for someone else" in page
+    assert "by Amina Benali (CCAS de Lille)." in page and "Stop and go back to the studio" in page
+    assert "Demande remplie" not in page and "Arrêter" not in page

@@ -286,3 +286,17 @@ def test_the_mode_speaks_english_on_an_english_page(app, studio, engine):
     assert "Your first name" in page and "Request filled in for someone else" in page
     assert "by Amina Benali (CCAS de Lille)." in page and "Stop and go back to the studio" in page
     assert "Demande remplie" not in page and "Arrêter" not in page
+
+
+def test_the_organisations_notice_says_who_filled_it_in(app, studio):
+    client = studio.client("amina")
+    started = client.post(studio.url("/accompagner"), data={**AGREED, "agreement": "mandate"})
+    fill_in(client, started.headers["Location"])
+    with app.app_context():
+        from email import message_from_bytes, policy
+        from tables import rows
+        notices = [message_from_bytes(bytes(row["message"]), policy=policy.default)
+                   for row in rows(get_db(), "outbox")]
+    bodies = [notice.get_body(("plain",)).get_content() for notice in notices]
+    assert any("Demande remplie pour une autre personne par Amina Benali (CCAS de Lille). "
+               "Accord de la personne : Mandat de la personne." in body for body in bodies), bodies

@@ -154,8 +154,10 @@ def test_the_page_shows_steps_blocks_outcomes_examples_and_the_preview(studio):
     text = text_of(page)
     assert page.count("<h1>") == 1 and "<h1>Aide au permis</h1>" in page
     assert "Étape 1 : Vous" in text and "Étape 2 : Le permis" in text
-    assert "Quel est votre âge ?" in text and "Nombre · identifiant age" in text
-    assert 'S’applique quand : statut == "apprenti" and age >= 18 and not deja_permis' in text
+    assert "Quel est votre âge ?" in text and "Nombre" in text and "identifiant" not in text  # no ids shown
+    # conditions in words, never as expressions
+    assert "S’applique quand : « Quelle est votre situation ? » : En apprentissage, et « Quel est votre âge ? » : 18 ou plus, et" in text
+    assert "deja_permis" not in text and "==" not in text
     assert "✓ Passe" in text and "Apprentie de 19 ans" in text
     assert "Le service a" not in text  # no problem to show in red
     assert "Les tâches du service" in text and "Pas encore en ligne." in text

@@ -34,7 +34,7 @@ def test_a_condition_made_of_rows_is_saved_as_a_person_would_write_it(studio: St
     assert response.status_code == 303 and response.location.endswith("#etape-permis")
     assert studio.step("permis")["show_if"] == "age >= 18"
     page = studio.page()
-    assert "La condition est enregistrée." in page and "age &gt;= 18" in page
+    assert "La condition est enregistrée." in page and "« Quel est votre âge ? » : 18 ou plus" in page
 
 
 def test_rows_grouped_by_at_least_one(studio: Studio):

@@ -91,6 +91,7 @@ def block(org_slug: str, service_id: str, block_id: str):
     analysis = analyse(found.copy)
     key = block_key(entry)
     body = render_template("studio/editor/block.html", org=found.access.org, copy=found.copy, entry=entry,
+                           data=document.data,
                            key=key, fields=fields, errors=errors, can_edit=has_role(found.access.role, EDITOR),
                            problems=analysis.problems_at(block=key), hints=analysis.hints_at(block=key),
                            back=editor_url(found, anchor("bloc", key)), lang=ui_lang())

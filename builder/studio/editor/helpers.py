@@ -17,6 +17,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -26,7 +27,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from jinja2 import Undefined
+from jinja2 import Undefined, pass_context
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -35,7 +36,8 @@ from blocks.library import LIBRARY_DIR, library_blocks, library_names
 from builder.db import get_db
 from builder.editing.analysis import Analysis, status_changes
 from builder.editing.changes import page_changes
-from builder.editing.condition_text import condition_to_text
+from builder.editing.condition_words import condition_in_words
+from builder.editing.conditions import Subject, subjects
 from builder.editing.document import ServiceDocument, leading_comments
 from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
@@ -291,9 +293,25 @@ def author_text(value: Any) -> str:
     return localize(value, "fr")
 
 
+@pass_context
+def condition_words(context: Any, condition: Any) -> str:
+    """A condition in words (« Âge : entre 11 et 17 ans, et … »), its questions named as
+    the service of the page (``data``) names them."""
+    return condition_in_words(condition, known_subjects(context.get("data") or {}), ui_lang())
+
+
+def known_subjects(data: dict) -> dict[str, Subject]:
+    """The questions and computed values of ``data``, worked out once per request."""
+    cached = g.get("editor_subjects")
+    if cached is None or cached[0] is not data:
+        cached = (data, subjects(data))
+        g.editor_subjects = cached
+    return cached[1]
+
+
 def template_helpers() -> dict[str, Any]:
     """Functions the editor's templates call."""
-    return {"anchor": anchor, "type_label": type_label, "condition_text": condition_to_text,
+    return {"anchor": anchor, "type_label": type_label, "condition_words": condition_words,
             "text": author_text, "palette": palette, "block_key": block_key, "block_ids": use_ids,
             "step_fields": lambda step, data: STEP_FIELDS.fields(step, languages_of(data))}
 

@@ -77,6 +77,7 @@ def outcome(org_slug: str, service_id: str, outcome_id: str):
         shown = {key: request.form.get(key, "") for key in shown}
     analysis = analyse(found.copy)
     body = render_template("studio/editor/outcome.html", org=found.access.org, copy=found.copy, outcome=current,
+                           data=document.data,
                            fields=fields, shown=shown, errors=errors, can_edit=has_role(found.access.role, EDITOR),
                            problems=analysis.problems_at(outcome=outcome_id),
                            hints=analysis.hints_at(outcome=outcome_id),

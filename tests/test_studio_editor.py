@@ -172,8 +172,10 @@ def test_the_palette_offers_every_block_type_and_every_reusable_block(studio):
     palette = section(studio.page(), "etape-vous")
     for block_type in REGISTRY:
         assert f'name="type" value="{block_type.name}">{block_type.label}</button>' in palette
-    for name in library_names():
-        assert f'name="library" value="{name}">{name}</button>' in palette
+    from builder.editing.library_words import library_title
+    for name in library_names():  # by their names for people, never the file's own (« coordonnees »)
+        assert re.search(f'name="library" value="{name}"[^>]*>{re.escape(library_title(name))}</button>', palette)
+    assert "Coordonnées : e-mail et téléphone</button>" in palette and ">coordonnees<" not in palette
 
 
 def test_a_reader_sees_the_editor_but_no_form_and_cannot_post(people):
@@ -190,11 +192,14 @@ def test_every_form_carries_the_revision_and_every_htmx_form_a_real_action(studi
     page = studio.page()
     forms = re.findall(r"<form [^>]*>", page)
     htmx_forms = [form for form in forms if "hx-post" in form]
-    assert len(htmx_forms) > 20
+    menus = [form for form in forms if "more-actions__menu" in form]  # « Plus d’actions »: one form, many buttons
+    assert len(htmx_forms) > 10 and len(menus) >= 3
     for form in htmx_forms:
         action, target = re.search(r'action="([^"]+)"', form).group(1), re.search(r'hx-post="([^"]+)"', form).group(1)
         assert action == target and 'method="post"' in form
-    assert page.count('name="revision" value="1"') == len(htmx_forms)
+    for button in re.findall(r"<button [^>]*formaction=[^>]*>", page):
+        assert re.search(r'formaction="([^"]+)"', button).group(1) == re.search(r'hx-post="([^"]+)"', button).group(1)
+    assert page.count('name="revision" value="1"') == len(htmx_forms) + len(menus)
 
 
 # --- steps ------------------------------------------------------------------------------

@@ -90,12 +90,15 @@ def add_library_block(data: dict, step_id: str, name: str, index: int | None = N
     return data, block_key(entry)
 
 
-def update_block(data: dict, block_id: str, params: Mapping[str, Any]) -> dict:
+def update_block(data: dict, block_id: str, params: Mapping[str, Any],
+                 published: frozenset[str] | set[str] = frozenset()) -> dict:
     """Set the block's parameters from ``params`` (what a form gave, already converted);
     one set to None or "" is removed when optional. A new ``id`` renames the question
-    everywhere it is used; a new label on a block that still has the id it was created
-    with (``nouvelle_question_2``) gives it an id made from the label (``date_naissance``).
-    For a ``use:`` entry, ``only`` and ``prefix`` can change."""
+    everywhere it is used. A new label gives the block an id made from it
+    (``date_naissance``) while its id is still one made for it (``nouvelle_question_2``,
+    ``question_1``, or the id its former label gave) and not one of the ``published`` ids:
+    once online, answers are kept under that id, so it stays. For a ``use:`` entry,
+    ``only`` and ``prefix`` can change."""
     data = copy.deepcopy(data)
     step_index, index = find_block(data, block_id)
     blocks = data["steps"][step_index]["blocks"]
@@ -105,7 +108,7 @@ def update_block(data: dict, block_id: str, params: Mapping[str, Any]) -> dict:
         return data
     block_type = block_type_named(old.get("type"))
     block = _apply_params(old, params, block_type)
-    new_id = _next_id(data, old, block, params)
+    new_id = _next_id(data, old, block, params, published)
     if new_id != old.get("id"):
         block = set_key(block, "id", new_id, block_order(block_type))
         rename_questions(data, {old.get("id"): new_id})
@@ -227,16 +230,26 @@ def _apply_params(block: dict, params: Mapping[str, Any], block_type: BlockType)
     return block
 
 
-def _next_id(data: dict, old: Mapping, block: Mapping, params: Mapping) -> Any:
+def _next_id(data: dict, old: Mapping, block: Mapping, params: Mapping, published: Any = frozenset()) -> Any:
     """The id the block has after an update (see :func:`update_block`)."""
     old_id = old.get("id")
     wanted = params.get("id", old_id)
     if wanted != old_id:
         check_new_id(data, wanted, ID_PATTERN, "blocks.param_id")
         return wanted
-    if block.get("label") and old.get("label") != block.get("label") and _is_placeholder(old):
+    if (block.get("label") and old.get("label") != block.get("label") and old_id not in published
+            and _follows_label(old)):
         return unique(question_id(_first_text(block["label"])), taken_ids(data) - {old_id}, "_")
     return old_id
+
+
+def _follows_label(block: Mapping) -> bool:
+    """Whether the block's id is one made for it (not one a person chose under « Options
+    avancées »): its stand-in id, a numbered ``question_1``, or the id its label gives."""
+    block_id = str(block.get("id"))
+    made = question_id(_first_text(block.get("label")))
+    return (_is_placeholder(block) or bool(re.fullmatch(r"(question|q)_?\d*", block_id))
+            or bool(re.fullmatch(rf"{re.escape(made)}(_\d+)?", block_id)))
 
 
 def _update_use(data: dict, entry: dict, params: Mapping[str, Any]) -> dict:

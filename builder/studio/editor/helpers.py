@@ -9,7 +9,6 @@ link, and the other person's work stays as it is.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,16 +31,17 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blocks import REGISTRY
-from blocks.library import LIBRARY_DIR, library_blocks, library_names
+from blocks.library import library_names
 from builder.db import get_db
 from builder.editing.analysis import Analysis, status_changes
 from builder.editing.changes import page_changes
 from builder.editing.condition_words import condition_in_words
 from builder.editing.conditions import Subject, subjects
-from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.document import ServiceDocument
 from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
-from builder.editing.ids import use_ids
+from builder.editing.ids import taken_ids
+from builder.editing.library_words import library_title, use_questions
 from builder.editing.locate import block_key
 from builder.extensions import htmx
 from builder.format.model import localize
@@ -94,6 +94,18 @@ def posted_revision() -> int:
         return int(request.form.get("revision", ""))
     except ValueError:
         abort(400)
+
+
+def published_ids(service_id: str) -> frozenset[str]:
+    """The ids of the service's version online: answers are kept under them, so they no
+    longer follow their labels (:func:`builder.editing.operations.update_block`)."""
+    live = published.get_published(get_db(), service_id)
+    if live is None:
+        return frozenset()
+    try:
+        return frozenset(taken_ids(ServiceDocument.from_yaml(live.yaml, service_id).data))
+    except (Problem, Problems):  # a published file is valid; nothing to keep if it cannot be read
+        return frozenset()
 
 
 def ui_lang() -> str:
@@ -268,19 +280,12 @@ def type_label(name: Any) -> str:
     return block_type.label_en if ui_lang() == "en" and block_type.label_en else block_type.label
 
 
-@functools.lru_cache(maxsize=None)
-def library_description(name: str) -> str:
-    """What a reusable block holds, from the comment that opens its file."""
-    text = (LIBRARY_DIR / f"{name}.yaml").read_text(encoding="utf-8")
-    first = next(iter(leading_comments(text).splitlines()), "")
-    return first.lstrip("# ").strip()
-
-
 def palette() -> dict[str, list[tuple[str, str, str]]]:
     """The palette: every block type (name, label, English label) and every reusable
-    block (name, description, the ids of its questions)."""
+    block (name, its name for people, the questions it asks)."""
+    lang = ui_lang()
     types = [(block_type.name, block_type.label, block_type.label_en) for block_type in REGISTRY]
-    library = [(name, library_description(name), ", ".join(block["id"] for block in library_blocks(name)))
+    library = [(name, library_title(name, lang), ", ".join(use_questions({"use": name}, lang)))
                for name in library_names()]
     return {"types": types, "library": library}
 
@@ -312,7 +317,9 @@ def known_subjects(data: dict) -> dict[str, Subject]:
 def template_helpers() -> dict[str, Any]:
     """Functions the editor's templates call."""
     return {"anchor": anchor, "type_label": type_label, "condition_words": condition_words,
-            "text": author_text, "palette": palette, "block_key": block_key, "block_ids": use_ids,
+            "text": author_text, "palette": palette, "block_key": block_key,
+            "library_title": lambda name: library_title(name, ui_lang()),
+            "use_questions": lambda entry: use_questions(entry, ui_lang()),
             "step_fields": lambda step, data: STEP_FIELDS.fields(step, languages_of(data))}
 
 

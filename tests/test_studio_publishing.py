@@ -84,7 +84,7 @@ def test_each_task_links_to_where_it_is_done_and_is_done_once_it_is(ready):
     assert "L'étape « Vous » pose plusieurs questions qui ne vont pas ensemble (age, statut)" in text_of(page)
     assert f'href="{ready.url("")}#etape-vous"' in page
     for url in ("#etapes-titre", "#resultats", "service#reglages-aide", "envoi", "#exemples",
-                "service#reglages-service", "publier"):
+                "langues", "publier"):  # « Langues » leads to the languages page
         assert f'href="{ready.url(url)}"' in page
     assert "01 23 45 67 89" in text_of(page)  # who helps, in a few words
 

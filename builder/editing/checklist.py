@@ -358,11 +358,17 @@ def _choice_groups(raw: Any, step: Any) -> list[list[str]]:
 
 # --- to look at again ---------------------------------------------------------------------
 
-def _translations(data: Mapping) -> list[Reason]:
+def untranslated(data: Mapping) -> list[tuple[tuple, Any]]:
+    """``(path, text)`` of each text not yet in every language of the service."""
     languages = [lang for lang in as_list(data.get("languages")) if isinstance(lang, str)]
     if len(languages) < 2:
         return []
-    missing = [path for path, value in text_places(dict(data)) if not _in_every(value, languages)]
+    return [(path, value) for path, value in text_places(dict(data)) if not _in_every(value, languages)]
+
+
+def _translations(data: Mapping) -> list[Reason]:
+    languages = [lang for lang in as_list(data.get("languages")) if isinstance(lang, str)]
+    missing = untranslated(data)
     if not missing:
         return []
     return [Reason(NOTE, LANGUAGES, Problem("checklist.untranslated", ("languages",), count=len(missing),

@@ -77,10 +77,22 @@ class Operator:
     code: str
     label_fr: str
     value: str = "none"
+    label_en: str = ""
+
+    def label(self, lang: str = "fr") -> str:
+        """The comparison's name in the studio's language."""
+        return self.label_en if lang == "en" and self.label_en else self.label_fr
+
+
+_ENGLISH = {"eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "contains": "includes",
+            "lacks": "does not include", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "between": "between",
+            "yes": "yes", "no": "no", "before": "before", "after": "after", "age_ge": "age ≥ (years)",
+            "age_lt": "age < (years)", "age_between": "age between (years)", "answered": "is answered",
+            "not_answered": "is not answered"}
 
 
 def _ops(*items: tuple[str, str, str]) -> tuple[Operator, ...]:
-    return tuple(Operator(*item) for item in items)
+    return tuple(Operator(*item, label_en=_ENGLISH[item[0]]) for item in items)
 
 
 _FILLED = (("answered", "a une réponse", "none"), ("not_answered", "n'a pas de réponse", "none"))

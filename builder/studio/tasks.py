@@ -114,7 +114,7 @@ def task_url(org_slug: str, service_id: str, key: str) -> str:
     settings = url_for("studio_editor.settings", **args)
     return {QUESTIONS: f"{editor}#etapes-titre", OUTCOMES: f"{editor}#resultats", HELP: f"{settings}#reglages-aide",
             SENDING: url_for("studio_editor.sending", **args), EXAMPLES: f"{editor}#exemples",
-            LANGUAGES: f"{settings}#reglages-service", PUBLISH: url_for("studio_publish.publish", **args)}[key]
+            LANGUAGES: url_for("studio_editor.languages", **args), PUBLISH: url_for("studio_publish.publish", **args)}[key]
 
 
 def reason_link(org_slug: str, copy: WorkingCopy, data: dict, reason: Reason, line: int | None = None) -> Link:

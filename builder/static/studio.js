@@ -9,3 +9,15 @@ document.addEventListener("htmx:after:request", (event) => {
     form.reset();
   }
 });
+
+// What comes next after an edit, named by the server (HX-Trigger): a new question's form
+// opens in place (its « Modifier » link, which htmx enhances), a new outcome's condition
+// page opens. Without JavaScript the person clicks these themselves.
+document.addEventListener("tremplin:open", (event) => {
+  const link = document.querySelector(`${event.detail.value || event.detail} .edit-link`);
+  if (link) link.click();
+});
+document.addEventListener("tremplin:visit", (event) => {
+  const url = event.detail.value || event.detail;
+  if (typeof url === "string" && url.startsWith("/")) window.location.assign(url);
+});

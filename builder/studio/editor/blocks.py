@@ -64,13 +64,15 @@ def add_block(org_slug: str, service_id: str, step_id: str):
             data, key = ops.add_block(editing.data, step_id, type_name)
     except Problem as problem:
         return refuse(editing, problem)
-    notice = _("Le bloc est ajouté. Choisissez « Modifier » pour écrire sa question.") if not library \
+    notice = _("Le bloc est ajouté. Écrivez sa question.") if not library \
         else _("Les questions « %(name)s » sont ajoutées.", name=library_title(library, ui_lang()))
     sending = with_sending(data)
     if sending is not data:  # contact details asked: the answers must reach someone
         notice += " " + _("Le service demande maintenant des coordonnées : ses réponses seront envoyées. "
                           "Vérifiez où elles vont (« Où vont les réponses »).")
-    return after_edit(editing, sending, notice, anchor("bloc", key))
+    # a new question is written next: with htmx its form opens in place
+    opened = None if library else {"tremplin:open": "#" + anchor("bloc", key)}
+    return after_edit(editing, sending, notice, anchor("bloc", key), trigger=opened)
 
 
 @bp.route("/blocs/<block_id>", methods=["GET", "POST"])

@@ -110,7 +110,10 @@ def condition_page(org_slug: str, service_id: str, kind: str, ident: str):
     target = _target(document.data, kind, ident)
     known = offered_subjects(document.data)
     if request.method == "GET":
-        return _render(found, target, conditions.from_condition(target.current, known, ui_lang()))
+        state = conditions.from_condition(target.current, known, ui_lang())
+        if target.required and target.current is None:  # a new outcome: most need two rows
+            state = conditions.add_row(state)
+        return _render(found, target, state)
     editing = Editing(found, document, posted_revision())
     state, action = conditions.from_post(request.form), request.form.get("action", "save")
     names = conditions.expression_names(document.data)

@@ -9,6 +9,7 @@ link, and the other person's work stays as it is.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -131,11 +132,14 @@ def store(editing: Editing, data: dict) -> tuple[workspace.WorkingCopy, WrittenT
 
 
 def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo: dict | None = None,
-               back: str | None = None) -> Response:
+               back: str | None = None, trigger: dict | None = None) -> Response:
     """Save the edit, then show the editor: the partial for htmx, else back to the page
     (the page itself after a delete, with its « Annuler » button, also kept for the
     person's next visit: :func:`keep_undo`). ``back`` is the page to reload after a
-    conflict (the editor by default)."""
+    conflict (the editor by default). ``trigger`` names what studio.js does next with
+    htmx (``{"tremplin:open": "#bloc-age"}`` opens that block's form in place,
+    ``{"tremplin:visit": url}`` goes on to a page); the page itself stays the one a
+    reload shows."""
     try:
         copy, written = store(editing, data)
     except workspace.Conflict as conflict:
@@ -146,7 +150,10 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     signed = sign_undo(copy.service_id, undo) if undo else None
     keep_undo(copy.service_id, signed)
     if htmx:
-        return render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
+        response = render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
+        if trigger:
+            response.headers["HX-Trigger"] = json.dumps(trigger)
+        return response
     if undo is not None:
         return render_editor(found, notice=notice, persona_changes=changes, undo=signed)
     flash(notice)

@@ -108,7 +108,7 @@ def test_from_the_task_list_to_publishing(new_page):
 
     # The YAML tab: monospaced, not wrapped, numbered; a problem leads to its line.
     studio.click("link", "Retour au service")
-    studio.click("link", "Le fichier YAML")
+    studio.tool("Le fichier YAML")
     box = page.locator("#yaml")
     style = box.evaluate("element => [getComputedStyle(element).fontFamily, getComputedStyle(element).whiteSpace]")
     assert "monospace" in style[0] and style[1] == "pre"
@@ -129,13 +129,13 @@ def test_from_the_task_list_to_publishing(new_page):
 
     # The share panel: 127.0.0.1 cannot be reached from a phone, and it says so.
     studio.click("link", "Retour au service")
-    studio.click("link", "Partager (lien et QR code)")
+    studio.tool("Partager (lien et QR code)")
     studio.axe("share")
     assert "Cette adresse ne marche que sur cet ordinateur" in page.inner_text("main")
 
     # The figures fit a laptop's screen, even with five-digit counts and a long step title.
     studio.click("link", "Retour au service")
-    studio.click("link", "Chiffres")
+    studio.tool("Chiffres")
     studio.axe("figures")
     page.evaluate(BUSY_FIGURES)
     for wrap in page.locator(".table-wrap").all():

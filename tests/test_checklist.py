@@ -108,7 +108,7 @@ def test_a_step_with_two_unrelated_choices_is_a_warning_but_follow_ups_and_reusa
     del data["steps"][3]
     result = reviewed(ServiceDocument.from_yaml(example("aides-jeunes")).with_data(data).to_yaml())
     [crowded] = result.warnings
-    assert crowded.path == ("steps", 2) and "(rqth, boursier)" in crowded.message()
+    assert crowded.path == ("steps", 2) and "(« Avez-vous une reconnaissance" in crowded.message()  # labels, not ids
     # soutien-scolaire asks « matieres » and what « autre » means on one page (a follow-up),
     # names and contact details together: no warning
     assert reviewed(example("soutien-scolaire")).warnings == []

@@ -57,9 +57,9 @@ register({
         "The rule of the outcome “{title}” was checked on {date}, more than {days} days ago: "
         "check that it has not changed, then update the date."),
     "checklist.step_crowded": (
-        "L'étape « {title} » pose plusieurs questions qui ne vont pas ensemble ({ids}) : "
+        "L'étape « {title} » pose plusieurs questions qui ne vont pas ensemble ({questions}) : "
         "une question par page se comprend mieux.",
-        "The step “{title}” asks several unrelated questions ({ids}): one question per page "
+        "The step “{title}” asks several unrelated questions ({questions}): one question per page "
         "is easier to understand."),
     "checklist.no_examples": (
         "Aucun exemple : ajoutez-en un, depuis l'aperçu, pour que le service se vérifie lui-même.",
@@ -330,9 +330,9 @@ def _crowded_steps(data: Mapping, service: Service) -> list[Reason]:
         groups = _choice_groups(raw, step)
         if len(groups) >= 2:
             title = localize(step.title, service.default_language, service.languages) or step.id
-            ids = ", ".join(group[0] for group in groups)
+            questions = ", ".join(_question_label(service, group[0]) for group in groups)
             found.append(Reason(WARN, QUESTIONS, Problem("checklist.step_crowded", ("steps", index),
-                                                         title=title, ids=ids)))
+                                                         title=title, questions=questions)))
     return found
 
 
@@ -354,6 +354,13 @@ def _choice_groups(raw: Any, step: Any) -> list[list[str]]:
         if block.type.answer_type in ("option", "options", "boolean", "number") and block.id in group_of:
             groups.setdefault(group_of[block.id], []).append(block.id)
     return list(groups.values())
+
+
+def _question_label(service: Service, block_id: str) -> str:
+    """« Quel est votre âge ? »: a question by its label, not its id."""
+    block = service.blocks.get(block_id)
+    label = block.text("label", service.default_language, service.languages) if block is not None else ""
+    return f"« {label or block_id} »"
 
 
 # --- to look at again ---------------------------------------------------------------------

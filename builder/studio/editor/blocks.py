@@ -185,13 +185,18 @@ def block_fields(entry: Mapping, languages: tuple[str, ...], posted: MultiDict |
 @bp.route("/blocs/<block_id>/deplacer", methods=["POST"])
 @login_required
 def move_block(org_slug: str, service_id: str, block_id: str):
-    """Move a block up or down in its step, or to the end of another step."""
+    """Move a block up or down in its step, to the end of another step, or (dragged and
+    dropped) to a ``position`` in a step."""
     editing = start_edit(org_slug, service_id)
     try:
         step_index, index = find_block(editing.data, block_id)
         step_id = editing.data["steps"][step_index].get("id")
         target = request.form.get("to_step")
-        if target:
+        position = request.form.get("position", "")
+        if target and position.isdigit():  # dropped among the blocks of a step (studio.js)
+            find_step(editing.data, target)
+            data = ops.move_block(editing.data, block_id, target, int(position))
+        elif target:
             find_step(editing.data, target)
             data = ops.move_block(editing.data, block_id, target)
         else:
@@ -199,7 +204,8 @@ def move_block(org_slug: str, service_id: str, block_id: str):
                                   index + (-1 if request.form.get("direction") == "up" else 1))
     except Problem as problem:
         return refuse(editing, problem)
-    notice = _("Le bloc est déplacé dans une autre étape.") if target else _("Le bloc est déplacé.")
+    notice = _("Le bloc est déplacé dans une autre étape.") if target and target != step_id \
+        else _("Le bloc est déplacé.")
     return after_edit(editing, data, notice, anchor("bloc", block_id))
 
 

@@ -55,7 +55,7 @@ from builder.studio.common import ServiceAccess, anchor, require_service
 from builder.studio.editor.analysis import analyse, preview_service
 from builder.studio.editor.fields import STEP_FIELDS, languages_of
 from builder.studio.editor.preview_state import preview_url
-from builder.studio.tasks import online_state, service_review, task_list
+from builder.studio.tasks import online_state, problem_words, service_review, task_list
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
@@ -174,7 +174,7 @@ def refuse(editing: Editing, error: Problem | Problems, status: int = 422) -> Re
 def problem_text(error: Problem | Problems) -> str:
     """The French (or English) message of a problem, or of several."""
     problems = error.problems if isinstance(error, Problems) else [error]
-    return " ".join(problem.message(ui_lang()) for problem in problems)
+    return " ".join(problem_words(problem) for problem in problems)
 
 
 def conflict_response(editing: Editing, current: workspace.WorkingCopy, back: str | None = None) -> Response:
@@ -324,6 +324,7 @@ def known_subjects(data: dict) -> dict[str, Subject]:
 def template_helpers() -> dict[str, Any]:
     """Functions the editor's templates call."""
     return {"anchor": anchor, "type_label": type_label, "condition_words": condition_words,
+            "problem_words": problem_words,
             "text": author_text, "palette": palette, "block_key": block_key,
             "library_title": lambda name: library_title(name, ui_lang()),
             "use_questions": lambda entry: use_questions(entry, ui_lang()),

@@ -80,15 +80,18 @@ def prepare(freeze: bool = True, blocks: int = 200):
     return client, f"{editor}etapes/etape-1/blocs", app, token
 
 
-def time_pages(client, url: str, shows: int) -> tuple[list[float], int]:
-    """Milliseconds of each GET of the editor page, and how many elements it has."""
-    timings, body = [], ""
+def time_pages(client, url: str, shows: int) -> tuple[list[float], list[float], int]:
+    """Milliseconds of each GET of the editor page (wall clock, and this process's CPU
+    time: the figure that holds on a machine shared with other work), and how many
+    elements the page has."""
+    timings, cpu, body = [], [], ""
     for _ in range(shows):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = client.get(url, base_url=BASE_URL)
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         body = response.get_data(as_text=True)
-    return timings, len(re.findall(r"<[a-zA-Z]", body))
+    return timings, cpu, len(re.findall(r"<[a-zA-Z]", body))
 
 
 def revision(app) -> int:
@@ -160,11 +163,11 @@ def main() -> None:
     client, url, app, token = prepare(args.freeze, PAGE_BLOCKS)
     editor = url.rsplit("etapes/", 1)[0]
     time_pages(client, editor, 2)
-    timings, elements = time_pages(client, editor, max(5, args.edits // 6))
-    p95 = percentile(timings, 0.95)
-    name = f"editor page, {PAGE_BLOCKS} blocks"
-    print(f"{name:<36}{statistics.median(timings):>8.1f}ms{p95:>8.1f}ms{TARGET_PAGE_MS:>10.0f}ms  "
-          f"{'ok' if p95 < TARGET_PAGE_MS else 'not ok'}   {elements} elements")
+    timings, cpu, elements = time_pages(client, editor, max(5, args.edits // 6))
+    for name, figures in ((f"editor page, {PAGE_BLOCKS} blocks", timings), ("  the same, CPU time", cpu)):
+        p95 = percentile(figures, 0.95)
+        print(f"{name:<36}{statistics.median(figures):>8.1f}ms{p95:>8.1f}ms{TARGET_PAGE_MS:>10.0f}ms  "
+              f"{'ok' if p95 < TARGET_PAGE_MS else 'not ok'}   {elements} elements")
 
 
 if __name__ == "__main__":

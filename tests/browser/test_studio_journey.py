@@ -87,8 +87,8 @@ class Studio:
     def add_block(self, step: int, type_label: str) -> None:
         """Add a block from the palette: its form opens in place."""
         section = self.step(step)
-        section.locator("details.palette > summary").click()
-        self.swap(section.locator("details.palette").get_by_role("button", name=type_label, exact=True))
+        section.locator("a.palette-link").click()  # htmx brings the palette into the step
+        self.swap(section.locator("form.palette-form").get_by_role("button", name=type_label, exact=True))
         self.page.locator("#formulaire-bloc").wait_for()
 
     def open_last_block(self, step: int):

@@ -104,10 +104,14 @@ class Volunteer:
 
     def add_question(self, step: int, type_label: str, label: str) -> None:
         """« Ajouter un bloc », a type: its form opens in place; write the question, save."""
-        tools = self.step(step).locator("details.palette")
-        self.click(tools.locator("summary"), navigates=False)
-        self.htmx(tools.get_by_role("button", name=type_label, exact=True))
+        self.open_palette(step)
+        self.htmx(self.step(step).locator("form.palette-form").get_by_role("button", name=type_label, exact=True))
         self.write_question(label)
+
+    def open_palette(self, step: int) -> None:
+        """« Ajouter un bloc »: htmx brings the step's palette into it."""
+        self.click(self.step(step).locator("a.palette-link"), navigates=False)
+        self.step(step).locator("form.palette-form").wait_for()
 
     def write_question(self, label: str) -> None:
         form = self.page.locator("#formulaire-bloc")
@@ -124,9 +128,8 @@ class Volunteer:
             assert found is None, f"« {found.group(0)} » in a block's form: {text}"
 
     def add_library(self, step: int, title: str) -> None:
-        tools = self.step(step).locator("details.palette")
-        self.click(tools.locator("summary"), navigates=False)
-        self.htmx(tools.get_by_role("button", name=title, exact=True))
+        self.open_palette(step)
+        self.htmx(self.step(step).locator("form.palette-form").get_by_role("button", name=title, exact=True))
 
     def add_step(self, title: str) -> None:
         self.page.get_by_label("Titre de la nouvelle étape").fill(title)

@@ -59,10 +59,12 @@ def test_from_the_task_list_to_publishing(new_page):
     expect(page.locator(".task-list")).to_contain_text("Cette étape n'a pas encore de bloc")  # swapped in
     expect(page.get_by_label("Titre de la nouvelle étape")).to_have_value("")
     assert page.locator(".editor-summary--problems, .editor-problems").count() == 0
+    studio.step(2).locator(".editor-step__tools details.more-actions > summary").click()
     studio.swap(studio.step(2).get_by_role("button", name=re.compile("^Supprimer l’étape")))
     page.reload()
     studio.swap(page.get_by_role("button", name="Annuler", exact=True))
     expect(studio.step(2).locator("h3")).to_have_text("Étape 2 : Vos revenus")
+    studio.step(2).locator(".editor-step__tools details.more-actions > summary").click()
     studio.swap(studio.step(2).get_by_role("button", name=re.compile("^Supprimer l’étape")))
 
     # « Publier » refuses, and says why: each reason leads to where it is fixed.

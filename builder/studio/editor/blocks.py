@@ -75,6 +75,21 @@ def add_block(org_slug: str, service_id: str, step_id: str):
     return after_edit(editing, sending, notice, anchor("bloc", key), trigger=opened)
 
 
+@bp.route("/etapes/<step_id>/ajouter")
+@login_required
+def palette_page(org_slug: str, service_id: str, step_id: str):
+    """The palette of a step: the block types and reusable blocks to add to it."""
+    found = require_service(org_slug, service_id, EDITOR)
+    data = analyse(found.copy).data
+    try:
+        step = data["steps"][find_step(data, step_id)]
+    except Problem:
+        abort(404)
+    return render_template("studio/editor/palette.html", org=found.access.org, copy=found.copy, step_id=step_id,
+                           step_title=author_text(step.get("title")) or step_id, lang=ui_lang(),
+                           back=editor_url(found, anchor("etape", step_id)))
+
+
 @bp.route("/blocs/<block_id>", methods=["GET", "POST"])
 @login_required
 def block(org_slug: str, service_id: str, block_id: str):

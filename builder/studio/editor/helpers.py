@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     abort,
@@ -233,6 +234,9 @@ def editor_context(found: ServiceAccess) -> dict[str, Any]:
             "live": live, "online": online_state(found.copy, live),
             "tasks": task_list(found.access.org.slug, analysis, result, found.copy, live),
             "preview_src": preview_url(found.access.org.slug, found.copy),
+            "blocks_url": url_for("studio_editor.block", org_slug=found.access.org.slug,
+                                  service_id=found.copy.service_id, block_id="-")[:-1],
+            "block_words": block_words(),
             "preview_current": preview_service(found.copy)[1]}
 
 
@@ -321,10 +325,24 @@ def known_subjects(data: dict) -> dict[str, Subject]:
     return cached[1]
 
 
+def block_words() -> dict[str, str]:
+    """The words of every block of the editor, translated once per page."""
+    return {"edit": _("Modifier"), "view": _("Voir"), "more": _("Plus d’actions"),
+            "condition": _("Condition d’affichage"), "type": _("Changer de type"), "up": _("Monter"),
+            "down": _("Descendre"), "move": _("Déplacer vers une autre étape"), "duplicate": _("Dupliquer"),
+            "delete": _("Supprimer"), "optional": _("facultative"), "shown_if": _("Montré seulement si :"),
+            "questions": _("Questions :"), "unreadable": _("Bloc illisible")}
+
+
+def url_part(key: str) -> str:
+    """A block's key as a segment of its address (what ``url_for`` would write)."""
+    return quote(key, safe="!$&'()*+,/:;=@")
+
+
 def template_helpers() -> dict[str, Any]:
     """Functions the editor's templates call."""
     return {"anchor": anchor, "type_label": type_label, "condition_words": condition_words,
-            "problem_words": problem_words,
+            "problem_words": problem_words, "url_part": url_part,
             "text": author_text, "palette": palette, "block_key": block_key,
             "library_title": lambda name: library_title(name, ui_lang()),
             "use_questions": lambda entry: use_questions(entry, ui_lang()),

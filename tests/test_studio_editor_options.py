@@ -71,3 +71,42 @@ def test_the_path_options_and_a_contact_service_of_the_same_organisation_only(pe
     assert "Écrivez un nombre de jours" in refused.get_data(as_text=True)
     assert "Choisissez un service de votre organisation" in refused.get_data(as_text=True)
     assert studio.data()["settings"]["contact_service"] == "rappel"  # nothing was saved
+
+
+def test_a_step_kept_as_the_organisation_s_block_is_copied_into_another_service(people):
+    from builder.format.loader import load_service_text
+    people.create()
+    people.create(SERVICE.replace("id: aide-permis", "id: autre-service", 1), "autre-service")
+    studio = people.studio("olga", "aide-permis")
+    assert "/etapes/vous/enregistrer" in studio.page()  # in the step's « Plus d’actions »
+    refused = studio.post("etapes/vous/enregistrer", {"title": ""})
+    assert refused.status_code == 422 and "Donnez un nom au bloc" in refused.get_data(as_text=True)
+    assert studio.post("etapes/vous/enregistrer", {"title": "Âge et situation"}).status_code == 303
+    other = people.studio("eddie", "autre-service")
+    palette = other.page("etapes/permis/ajouter")
+    assert "Un bloc de votre organisation" in palette and ">Âge et situation</button>" in palette
+    assert other.post("etapes/permis/blocs-organisation", {"org_block": "age_situation"}).status_code == 303
+    data = other.data()
+    assert [block["id"] for block in data["steps"][1]["blocks"]] == ["deja_permis", "age_2", "statut_2"]
+    assert data["steps"][1]["blocks"][1]["label"] == "Quel est votre âge ?"
+    load_service_text(other.copy().yaml)  # the file stands on its own: it loads anywhere
+    assert other.post("blocs-organisation/age_situation/retirer",
+                      {"back": "https://example.org/"}).location.endswith("/autre-service/")
+    assert "Un bloc de votre organisation" not in other.page("etapes/permis/ajouter")
+
+
+def test_another_organisation_never_sees_or_uses_these_blocks(people):
+    people.create()
+    studio = people.studio("olga", "aide-permis")
+    studio.post("etapes/vous/enregistrer", {"title": "Âge et situation"})
+    with people.app.app_context():
+        db = get_db()
+        zoe = accounts.create_user(db, "zoe@example.org", "Zoé", "une phrase assez longue")
+        elsewhere = accounts.create_organisation(db, "Ailleurs", zoe.id)
+        workspace.create(db, elsewhere.id, "ailleurs", SERVICE.replace("id: aide-permis", "id: ailleurs"))
+    client = people.app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"] = zoe.id
+    theirs = Studio(people.app, client, elsewhere.slug, "ailleurs")
+    assert "Âge et situation" not in theirs.page("etapes/vous/ajouter")
+    assert theirs.post("etapes/vous/blocs-organisation", {"org_block": "age_situation"}).status_code == 404

@@ -17,6 +17,7 @@ from builder.editing.edits import (
     make_token,
     step_blocks,
 )
+from builder.editing.conditions import expanded_blocks
 from builder.editing.ids import question_id, taken_ids, unique, use_ids
 from builder.editing.locate import (
     block_key,
@@ -38,6 +39,7 @@ register({
                          "A reusable block's name does not change: delete it and add the other one."),
     "editing.type_here": ("Pour changer le type d'un bloc, utilisez « Changer de type ».",
                           "To change a block's type, use “Change type”."),
+    "editing.org_block_empty": ("Ce bloc réutilisable n'a pas de question.", "This reusable block has no question."),
 })
 
 NEW_QUESTION = "Nouvelle question"
@@ -88,6 +90,34 @@ def add_library_block(data: dict, step_id: str, name: str, index: int | None = N
     check_ids_free(data, use_ids(entry), name)
     insert_at(step_blocks(data, step_id), index, entry)
     return data, block_key(entry)
+
+
+def step_questions(data: dict, step_id: str) -> list[dict]:
+    """The blocks of a step as plain blocks (``use:`` entries expanded), copied: what an
+    organisation keeps as its own reusable block."""
+    return copy.deepcopy([block for entry in step_blocks(data, step_id) for block in expanded_blocks(entry)])
+
+
+def add_copies(data: dict, step_id: str, blocks: list[dict]) -> tuple[dict, str]:
+    """Copies of ``blocks`` (an organisation's reusable block) at the end of the step: each
+    id already in the service gets a free one (``prenom_2``), the copies' conditions
+    following; returns the data and the first copy's key. Nothing refers to where they
+    came from: the service file stands on its own."""
+    data = copy.deepcopy(data)
+    copies = [dict(block) for block in copy.deepcopy(blocks) if isinstance(block, dict)]
+    if not copies:
+        raise Problem("editing.org_block_empty")
+    taken, mapping = taken_ids(data), {}
+    for block in copies:
+        if isinstance(block.get("id"), str):
+            mapping[block["id"]] = unique(block["id"], taken | set(mapping.values()), "_")
+    rename_questions({"steps": [{"blocks": copies}]}, mapping)
+    for block in copies:
+        if block.get("id") in mapping:
+            block["id"] = mapping[block["id"]]
+    target = step_blocks(data, step_id)
+    target.extend(copies)
+    return data, block_key(copies[0])
 
 
 def update_block(data: dict, block_id: str, params: Mapping[str, Any],

@@ -7,6 +7,10 @@ overwriting their work. Publishing copies the text into ``published_services``.
 
 Each person's last « Annuler » (the signed token of their last delete) is kept per
 service in ``undo_tokens``, so that it survives a reload; their next edit replaces it.
+
+An organisation's own reusable blocks (« Enregistrer comme bloc réutilisable ») are in
+``org_blocks``: a name for people and the YAML of the blocks, copied into a step when
+chosen in the palette (so that a service file never depends on them).
 """
 
 from __future__ import annotations
@@ -57,6 +61,9 @@ def create_tables(db: Database) -> None:
     db["working_copies"].create_index(["org_id"], if_not_exists=True)
     db["undo_tokens"].create({"service_id": str, "user_id": int, "token": str, "created_at": str},
                              pk=("service_id", "user_id"), not_null={"token", "created_at"}, if_not_exists=True)
+    db["org_blocks"].create({"org_id": int, "name": str, "title": str, "yaml": str, "created_at": str,
+                             "created_by": int},
+                            pk=("org_id", "name"), not_null={"title", "yaml", "created_at"}, if_not_exists=True)
 
 
 def _to_copy(row: Mapping[str, Any]) -> WorkingCopy:
@@ -146,3 +153,41 @@ def kept_undo(db: Database, service_id: str, user_id: int) -> str | None:
 def forget_undo(db: Database, service_id: str, user_id: int) -> None:
     """Forget the person's last « Annuler » on the service (they did something else since)."""
     db.execute("DELETE FROM undo_tokens WHERE service_id = ? AND user_id = ?", [service_id, user_id])
+
+
+@dataclass(frozen=True)
+class OrgBlock:
+    """One of an organisation's own reusable blocks: its name, its title for people, the
+    YAML of its blocks."""
+
+    org_id: int
+    name: str
+    title: str
+    yaml: str
+
+
+def save_org_block(db: Database, org_id: int, name: str, title: str, yaml_text: str, *,
+                   user_id: int | None = None, now: dt.datetime | None = None) -> OrgBlock:
+    """Keep (or replace) the organisation's reusable block ``name``."""
+    db.execute("INSERT OR REPLACE INTO org_blocks (org_id, name, title, yaml, created_at, created_by) "
+               "VALUES (?, ?, ?, ?, ?, ?)", [org_id, name, title, yaml_text, iso(now), user_id])
+    return OrgBlock(org_id, name, title, yaml_text)
+
+
+def org_blocks(db: Database, org_id: int) -> list[OrgBlock]:
+    """The organisation's reusable blocks, by title."""
+    rows = db.execute("SELECT org_id, name, title, yaml FROM org_blocks WHERE org_id = ? ORDER BY title, name",
+                      [org_id]).fetchall()
+    return [OrgBlock(*row) for row in rows]
+
+
+def get_org_block(db: Database, org_id: int, name: str) -> OrgBlock | None:
+    """One of the organisation's reusable blocks, or None."""
+    row = db.execute("SELECT org_id, name, title, yaml FROM org_blocks WHERE org_id = ? AND name = ?",
+                     [org_id, name]).fetchone()
+    return OrgBlock(*row) if row else None
+
+
+def delete_org_block(db: Database, org_id: int, name: str) -> None:
+    """Forget one of the organisation's reusable blocks (services that used it keep their copy)."""
+    db.execute("DELETE FROM org_blocks WHERE org_id = ? AND name = ?", [org_id, name])

@@ -8,7 +8,7 @@ grouped by what they edit, each module registering its routes on :data:`bp`:
 :mod:`~.steps` (the page, steps, undo), :mod:`~.blocks`, :mod:`~.conditions`,
 :mod:`~.outcomes`, :mod:`~.personas` and :mod:`~.persona_form`, :mod:`~.service` (the
 service's own texts and where the answers go), :mod:`~.options` (languages, computed
-values, the path's options).
+values, the path's options), :mod:`~.org_blocks` (the organisation's own reusable blocks).
 
 The live preview (:mod:`~.preview`) has a blueprint of its own, :data:`preview_bp`: its
 pages are the mini-site's, shown in a frame of the editor, with the mini-site's
@@ -49,6 +49,7 @@ from builder.studio.editor import (  # noqa: E402,F401
     blocks,
     conditions,
     options,
+    org_blocks,
     outcomes,
     persona_form,
     personas,

@@ -27,6 +27,8 @@ from builder.editing.forms import (
 from builder.editing.locate import block_key, find_block, find_step
 from builder.extensions import htmx
 from builder.messages import Problem, Problems
+from builder.db import get_db
+from builder.storage import workspace
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
 from builder.studio.common import require_service
@@ -87,6 +89,7 @@ def palette_page(org_slug: str, service_id: str, step_id: str):
         abort(404)
     return render_template("studio/editor/palette.html", org=found.access.org, copy=found.copy, step_id=step_id,
                            step_title=author_text(step.get("title")) or step_id, lang=ui_lang(),
+                           org_blocks=workspace.org_blocks(get_db(), found.access.org.id),
                            back=editor_url(found, anchor("etape", step_id)))
 
 

@@ -160,7 +160,7 @@ def test_an_edit_that_breaks_an_example_says_so(studio: Studio):
     assert response.status_code == 303
     page = text_of(studio.page())
     assert "✗ L’exemple « Apprentie de 19 ans » ne passe plus." in page
-    assert "✗ Ne passe pas" in page and "attendu : aide-permis" in page
+    assert "✗ Ne passe pas" in page and "attendu : « L'aide au permis »" in page  # by title, not its id
 
 
 VACANCES = """\

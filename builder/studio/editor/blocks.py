@@ -46,6 +46,7 @@ from builder.studio.editor.helpers import (
     published_ids,
     refuse,
     start_edit,
+    step_of,
     type_label,
     ui_lang,
     with_posted,
@@ -82,11 +83,7 @@ def add_block(org_slug: str, service_id: str, step_id: str):
 def palette_page(org_slug: str, service_id: str, step_id: str):
     """The palette of a step: the block types and reusable blocks to add to it."""
     found = require_service(org_slug, service_id, EDITOR)
-    data = analyse(found.copy).data
-    try:
-        step = data["steps"][find_step(data, step_id)]
-    except Problem:
-        abort(404)
+    data, step = step_of(found, step_id)
     return render_template("studio/editor/palette.html", org=found.access.org, copy=found.copy, step_id=step_id,
                            step_title=author_text(step.get("title")) or step_id, lang=ui_lang(),
                            org_blocks=workspace.org_blocks(get_db(), found.access.org.id),

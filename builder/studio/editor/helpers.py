@@ -44,7 +44,7 @@ from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
 from builder.editing.ids import taken_ids
 from builder.editing.library_words import library_title, use_questions
-from builder.editing.locate import block_key
+from builder.editing.locate import block_key, find_step
 from builder.extensions import htmx
 from builder.format.model import localize
 from builder.messages import Problem, Problems
@@ -88,6 +88,15 @@ def start_edit(org_slug: str, service_id: str) -> Editing:
     found = require_service(org_slug, service_id, EDITOR)
     # the document of this revision is already read (the page showed it): edits never change it
     return Editing(found, analyse(found.copy).document, posted_revision())
+
+
+def step_of(found: ServiceAccess, step_id: str) -> tuple[dict, dict]:
+    """The service's data and its step ``step_id`` (404 when there is none)."""
+    data = analyse(found.copy).data
+    try:
+        return data, data["steps"][find_step(data, step_id)]
+    except Problem:
+        abort(404)
 
 
 def posted_revision() -> int:

@@ -13,14 +13,12 @@ from flask_babel import gettext as _
 from builder.db import get_db
 from builder.editing import operations as ops
 from builder.editing.ids import question_id
-from builder.editing.locate import find_step
 from builder.messages import Problem
 from builder.storage import workspace
 from builder.storage.accounts import EDITOR
 from builder.studio.access import current_user, login_required
 from builder.studio.common import require_service
 from builder.studio.editor import bp
-from builder.studio.editor.analysis import analyse
 from builder.studio.editor.helpers import (
     after_edit,
     anchor,
@@ -29,6 +27,7 @@ from builder.studio.editor.helpers import (
     posted_revision,
     refuse,
     start_edit,
+    step_of,
 )
 
 
@@ -62,11 +61,7 @@ def add_org_block(org_slug: str, service_id: str, step_id: str):
 def save_step_as_block(org_slug: str, service_id: str, step_id: str):
     """Keep a step's questions as one of the organisation's reusable blocks."""
     found = require_service(org_slug, service_id, EDITOR)
-    data = analyse(found.copy).data
-    try:
-        step = data["steps"][find_step(data, step_id)]
-    except Problem:
-        abort(404)
+    data, step = step_of(found, step_id)
     title = request.form.get("title", "").strip() if request.method == "POST" else author_text(step.get("title"))
     error = ""
     if request.method == "POST":

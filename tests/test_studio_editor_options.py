@@ -46,7 +46,7 @@ def test_a_value_a_condition_uses_is_not_removed(studio: Studio):
     studio.post("etapes/permis/condition", {"mode": "rows", "group": "all", "count": "1", "action": "save",
                                             "row-0-subject": "double", "row-0-operator": "ge", "row-0-value": "36"})
     refused = studio.post("valeurs/double/supprimer")
-    assert refused.status_code == 422 and "encore utilisée" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "La valeur « Double » est encore utilisée" in refused.get_data(as_text=True)
     assert "double" in studio.data()["computed"]
 
 
@@ -110,3 +110,10 @@ def test_another_organisation_never_sees_or_uses_these_blocks(people):
     theirs = Studio(people.app, client, elsewhere.slug, "ailleurs")
     assert "Âge et situation" not in theirs.page("etapes/vous/ajouter")
     assert theirs.post("etapes/vous/blocs-organisation", {"org_block": "age_situation"}).status_code == 404
+
+
+def test_a_calculation_starts_from_an_answer_of_the_right_kind(studio: Studio):
+    refused = studio.post("valeurs", {"label": "Âge", "kind": "age", "first": "age"})  # a number, not a date
+    assert refused.status_code == 422
+    assert "choisissez une question qui demande une date" in refused.get_data(as_text=True)
+    assert "computed" not in studio.data()

@@ -26,9 +26,14 @@ from builder.rules.expressions import parse
 register({
     "editing.value_name": ("Donnez un nom à la valeur, par exemple : Revenu par personne.",
                            "Give the value a name, for example: Income per person."),
-    "editing.value_operand": ("Choisissez une question pour le calcul.", "Choose a question for the calculation."),
-    "editing.value_number": ("Choisissez une question, ou écrivez un nombre, par exemple 12.",
-                             "Choose a question, or write a number, for example 12."),
+    "editing.value_number": ("Pour ce calcul, choisissez une question qui demande un nombre.",
+                             "For this calculation, choose a question that asks for a number."),
+    "editing.value_date": ("Pour l'âge, choisissez une question qui demande une date.",
+                           "For the age, choose a question that asks for a date."),
+    "editing.value_options": ("Pour compter des cases cochées, choisissez une question à choix multiples.",
+                              "To count ticked boxes, choose a multiple-choice question."),
+    "editing.value_right": ("Choisissez une question, ou écrivez un nombre, par exemple 12.",
+                            "Choose a question, or write a number, for example 12."),
     "editing.value_used": ("La valeur « {name} » est encore utilisée par une condition : retirez-la d'abord de « {where} ».",
                            "The value “{name}” is still used by a condition: take it out of “{where}” first."),
 })
@@ -79,15 +84,16 @@ def calculation(kind: str, first: str, operation: str = "", second: str = "",
                 known: Mapping[str, Subject] | None = None) -> str:
     """The expression of a calculation from a form (see the module's docstring)."""
     known = known or {}
-    if first not in known:
-        raise Problem("editing.value_operand", ("first",))
+    wanted = {"age": "date", "count": "options"}.get(kind, "number")
+    if first not in known or known[first].kind != wanted:
+        raise Problem(f"editing.value_{wanted}", ("first",))
     if kind == "age":
         return f"years_since({first})"
     if kind == "count":
         return f"count({first})"
     right = second.strip().replace(",", ".").replace(" ", "")
     if right not in known and not re.fullmatch(r"\d+(\.\d+)?", right):
-        raise Problem("editing.value_number", ("second",))
+        raise Problem("editing.value_right", ("second",))
     return f"{first} {OPERATIONS.get(operation, '+')} {right}"
 
 
@@ -103,10 +109,11 @@ def add_value(data: dict, label: str, source: str) -> tuple[dict, str]:
     return data, name
 
 
-def remove_value(data: dict, name: str, used_in: str | None = None) -> dict:
-    """Remove the computed value ``name`` (a Problem while a condition uses it: ``used_in``)."""
+def remove_value(data: dict, name: str, used_in: str | None = None, label: str | None = None) -> dict:
+    """Remove the computed value ``name`` (a Problem while a condition uses it: ``used_in``,
+    the value named by its ``label``)."""
     if used_in:
-        raise Problem("editing.value_used", name=name, where=used_in)
+        raise Problem("editing.value_used", name=label or name, where=used_in)
     data = copy.deepcopy(data)
     computed = dict(data.get("computed") or {})
     computed.pop(name, None)

@@ -117,7 +117,8 @@ def delete_computed(org_slug: str, service_id: str, name: str):
         abort(404)
     editing = Editing(found, document, posted_revision())
     try:
-        data = named_values.remove_value(editing.data, name, _used_in(document.data, name))
+        label = subjects(document.data)[name].label
+        data = named_values.remove_value(editing.data, name, _used_in(document.data, name), label)
     except Problem as problem:
         return _page("studio/editor/computed.html", found, 422, errors={"": problem.message(ui_lang())},
                      form={}, values=_values_in_words(document.data), questions=_operands(subjects(document.data)))

@@ -125,7 +125,8 @@ def test_contact_questions_sent_nowhere_stop_publishing_and_lead_to_where_the_an
     response = publish(ready)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "demande des coordonnées ou un accord (email, telephone)" in text_of(page)
+    assert ("demande des coordonnées ou un accord (« Votre adresse e-mail », « Votre numéro de téléphone »)"
+            in text_of(page))  # by their labels, never their ids
     assert f'href="{ready.url("envoi")}"' in page
     assert "sans envoi, personne ne recevrait ces réponses" in text_of(ready.page("envoi"))
 

@@ -47,9 +47,9 @@ register({
         "Un texte de départ est resté : « {text} ». Remplacez-le par le vôtre.",
         "A starting text is still there: “{text}”. Replace it with your own."),
     "checklist.contact_not_sent": (
-        "Le service demande des coordonnées ou un accord ({ids}) mais n'envoie pas les réponses : "
+        "Le service demande des coordonnées ou un accord ({questions}) mais n'envoie pas les réponses : "
         "personne ne les recevrait. Dites où elles vont.",
-        "The service asks for contact details or consent ({ids}) but does not send the answers: "
+        "The service asks for contact details or consent ({questions}) but does not send the answers: "
         "nobody would receive them. Say where they go."),
     "checklist.source_old": (
         "La règle du résultat « {title} » a été vérifiée le {date}, il y a plus de {days} jours : "
@@ -241,8 +241,9 @@ def _sending(data: Mapping, service: Service | None) -> list[Reason]:
     asked = contact_questions(data)
     if not asked:
         return []
-    ids = ", ".join(identifier for _path, identifier in asked)
-    return [Reason(REFUSE, SENDING, Problem("checklist.contact_not_sent", asked[0][0], ids=ids))]
+    questions = ", ".join(_question_label(service, identifier) if service is not None else identifier
+                          for _path, identifier in asked)
+    return [Reason(REFUSE, SENDING, Problem("checklist.contact_not_sent", asked[0][0], questions=questions))]
 
 
 def recipients(data: Mapping) -> list[str]:

@@ -143,9 +143,12 @@ def param_label(block_type: BlockType, param: Param, lang: str = "fr") -> str:
 def _field(block_type: BlockType, param: Param, block: Mapping, languages: tuple, lang: str) -> FieldSpec:
     many = languages if param.kind in ("text", "markdown") and len(languages) > 1 else (languages[0],)
     choices = tuple(param.choices)
+    value = shown_value(param, block, languages)
+    if value == TODAY_SHOWN and lang == "en":
+        value = "today"  # « aujourd'hui » in the studio's language (both are read back)
     return FieldSpec(param.name, param.kind, field_label(block_type, param, lang),
                      field_help(block_type, param, lang, languages), param.required, choices,
-                     param.default, WIDGETS[param.kind], many, shown_value(param, block, languages),
+                     param.default, WIDGETS[param.kind], many, value,
                      param.name in ADVANCED, tuple(choice_label(param.name, choice, lang) for choice in choices))
 
 

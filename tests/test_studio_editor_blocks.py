@@ -154,3 +154,13 @@ def test_a_dropped_block_goes_to_the_position_it_was_dropped_at(studio):
     assert studio.block_ids("permis") == ["age", "deja_permis"] and studio.block_ids("vous") == ["statut"]
     refused = studio.post("blocs/age/deplacer", {"to_step": "permis", "position": "9"})
     assert refused.status_code == 303 and studio.block_ids("permis") == ["age", "deja_permis"]  # nothing moved
+
+
+def test_a_form_opened_in_place_shows_its_mistakes_in_place(studio):
+    response = studio.post("blocs/age", {"label": "", "min": "douze"}, htmx=True)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#formulaire-bloc" and response.headers["HX-Reswap"] == "outerHTML"
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith("<form") and 'id="formulaire-bloc"' in body and "<html" not in body
+    assert 'aria-invalid="true"' in body
+    assert studio.data()["steps"][0]["blocks"][0]["label"] == "Quel est votre âge ?"  # nothing saved

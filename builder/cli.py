@@ -240,6 +240,7 @@ def backup(target: str, instance: str | None) -> None:
 
 def _add_extension_commands() -> None:
     """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
+    from builder.paper.cli import paper_command
     from builder.studio.cli_purge import purge
     from exports.cli import export
     from exports.interop_cli import convert_command, import_command
@@ -247,6 +248,7 @@ def _add_extension_commands() -> None:
     main.add_command(import_command)
     main.add_command(convert_command)
     main.add_command(purge)
+    main.add_command(paper_command)
 
 
 _add_extension_commands()

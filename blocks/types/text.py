@@ -169,6 +169,7 @@ class TextareaBlock(StringBlock):
     label, label_en = "Texte long", "Long text"
     template = "blocks/textarea.html"
     field_class = TextAreaField
+    paper_lines = 5
     params = (MAX_LENGTH,)
     examples = (
         Example(block={"id": "message", "label": "Votre message", "max_length": 20},

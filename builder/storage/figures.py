@@ -13,6 +13,8 @@ person:
   outcome applied, from the outcomes stored with the submissions, or, for a service
   that sends nothing, from the ``outcome`` events of the result page (the last result
   each journey saw).
+- :func:`links_followed`: how many times each outcome's links were followed (the
+  ``follow`` events of the mini-site's link route, each under an id of its own).
 - :func:`median_duration`: the median time from the first page to « Envoyer ».
 """
 
@@ -54,10 +56,18 @@ class OutcomeCounts:
 
 
 def journeys(db: Database, service_id: str) -> int:
-    """How many journeys through ``service_id`` began (have any event)."""
-    row = db.execute("SELECT COUNT(DISTINCT journey_id) FROM events WHERE service_id = ?",
-                     [service_id]).fetchone()
+    """How many journeys through ``service_id`` began (have any event but a lone click)."""
+    lone = ", ".join("?" for _ in events.LONE_KINDS)
+    row = db.execute(f"SELECT COUNT(DISTINCT journey_id) FROM events WHERE service_id = ? AND kind NOT IN ({lone})",
+                     [service_id, *events.LONE_KINDS]).fetchone()
     return row[0]
+
+
+def links_followed(db: Database, service_id: str) -> dict[str, int]:
+    """Per outcome, how many times one of its links was followed (« Faire la demande »)."""
+    rows = db.query("SELECT step_id, COUNT(*) AS n FROM events WHERE service_id = ? AND kind = ? GROUP BY step_id",
+                    [service_id, events.FOLLOW])
+    return {row["step_id"]: row["n"] for row in rows}
 
 
 def funnel(db: Database, service_id: str, step_ids: list[str]) -> Funnel:

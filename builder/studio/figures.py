@@ -1,9 +1,10 @@
-"""A service's figures in the studio: where people give up, which outcomes apply, how
-long it takes.
+"""A service's figures in the studio: where people give up, which outcomes apply and are
+taken up, how long it takes.
 
 Three tables, each with a caption and its numbers written out (a bar shows the same
-share, never alone): the funnel step by step, how often each outcome applied, and the
-median time from the first page to « Envoyer ». Every member of the organisation may
+share, never alone): the funnel step by step, how often each outcome applied and how
+often its link was followed (« Faire la demande »), and the median time from the first
+page to « Envoyer ». Every member of the organisation may
 see them; they hold no personal data (see :mod:`builder.storage.figures`).
 ``/chiffres.json`` is the same page for a program.
 """
@@ -64,11 +65,13 @@ class StepRow:
 
 @dataclass(frozen=True)
 class OutcomeRow:
-    """A line of the outcomes table."""
+    """A line of the outcomes table: how often it applied, and how often one of its links
+    was followed (out of the times it applied)."""
 
     outcome_id: str
     title: str
     applied: Share
+    followed: Share
 
 
 def duration_text(seconds: float) -> str:
@@ -105,9 +108,12 @@ def outcome_rows(db: Any, service: Service | None, service_id: str, lang: str) -
         counts = figures.outcomes_in_submissions(db, service_id)
     else:
         counts = figures.outcomes_in_results(db, service_id)
+    followed = figures.links_followed(db, service_id)
     known = [(o.id, localize(o.title, lang, service.languages)) for o in service.outcomes] if service else []
-    former = [(key, key) for key in sorted(counts.applied) if key not in dict(known)]
-    rows = [OutcomeRow(key, title, Share(counts.applied.get(key, 0), counts.total)) for key, title in known + former]
+    former = [(key, key) for key in sorted({*counts.applied, *followed}) if key not in dict(known)]
+    rows = [OutcomeRow(key, title, Share(counts.applied.get(key, 0), counts.total),
+                       Share(followed.get(key, 0), counts.applied.get(key, 0)))
+            for key, title in known + former]
     return rows, counts.total
 
 
@@ -151,7 +157,8 @@ def as_json(org_slug: str, service_id: str):
                   for row in data["steps"]],
         "gave_up_on_check": data["funnel"].gave_up_on_check, "ended": data["funnel"].ended,
         "outcomes": {"source": data["outcome_source"], "total": data["outcomes_total"],
-                     "applied": {row.outcome_id: row.applied.count for row in data["outcomes"]}},
+                     "applied": {row.outcome_id: row.applied.count for row in data["outcomes"]},
+                     "followed": {row.outcome_id: row.followed.count for row in data["outcomes"]}},
         "submissions": data["submissions"],
         "median_seconds": data["median"], "timed_submissions": data["timed"],
     })

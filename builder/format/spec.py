@@ -167,7 +167,9 @@ SETTINGS = obj(ask_only_needed=_s("boolean", "Ne poser que les questions qui peu
                                   default=True),
                draft_days=_s("integer", "Durée de conservation d'un brouillon, en jours.", default=30),
                retention_days=_s("integer", "Durée de conservation des réponses envoyées, en jours.", default=365),
-               contact_service=_s("slug", "Service de contact de la même organisation (« Être rappelé·e »)."))
+               contact_service=_s("slug", "Service de contact de la même organisation (« Être rappelé·e »)."),
+               feedback=_s("boolean", "Proposer « Donnez votre avis » (une note de 1 à 5 et un commentaire) "
+                                      "à la fin du service.", default=False))
 PERSONA = obj(("name", "answers"),
               name=_s("string", "Nom de l'exemple."),
               answers=_s("answers", "Réponses de l'exemple."),

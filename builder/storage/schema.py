@@ -10,6 +10,7 @@ from builder.storage import (
     accounts,
     drafts,
     events,
+    feedback,
     outbox,
     ratelimit,
     services,
@@ -22,7 +23,7 @@ from builder.storage.database import transaction
 
 def storage_modules() -> list[ModuleType]:
     """The modules that own tables, each creating its own with ``create_tables(db)``."""
-    return [services, drafts, submissions, events, outbox, ratelimit, accounts, workspace, turns]
+    return [services, drafts, submissions, events, feedback, outbox, ratelimit, accounts, workspace, turns]
 
 
 def init_db(db: Database) -> None:

@@ -10,6 +10,7 @@ from flask import g, render_template
 from markupsafe import Markup
 
 from builder.format.model import Service, localize
+from builder.site.handoff import shared_labels
 from builder.site.opinions import asks_feedback, feedback_blocks, feedback_form
 
 
@@ -21,7 +22,9 @@ def page_context(service: Service, lang: str, home_url: str) -> dict[str, Any]:
             "t": text, "help_box": help_box,
             # « Donnez votre avis », when the service asks for it (site/_feedback.html)
             "feedback_form": lambda: feedback_form(service, lang) if asks_feedback(service) else None,
-            "feedback_blocks": lambda: feedback_blocks(service)}
+            "feedback_blocks": lambda: feedback_blocks(service),
+            # the questions a link may pass on to a booking page (site/_handoff.html)
+            "handoff_labels": lambda handoff: shared_labels(handoff, service, lang)}
 
 
 def text(value: Any) -> str:

@@ -39,9 +39,10 @@ class Place:
     def record(self, step_id: str | None, kind: str) -> None:
         """Record a funnel event (``view``, ``error``, ``answer``…): nothing by default."""
 
-    def link_url(self, outcome_id: str, index: int, url: str) -> str:
-        """Where an outcome's link number ``index`` leads: straight to ``url`` by default."""
-        return url
+    def link_url(self, outcome_id: str, index: int, url: str, share: bool = False) -> str | None:
+        """Where an outcome's link number ``index`` leads: straight to ``url`` by default;
+        ``share``: the same, passing the person's answers on (None where it cannot)."""
+        return None if share else url
 
     def evaluate(self, answers: dict[str, Any]) -> Evaluation:
         """The answers evaluated on the date the rules use (bookkeeping keys left out)."""
@@ -70,6 +71,8 @@ class MiniSite(Place):
         """Record the event for this journey (no personal data)."""
         state.record(self.service, step_id, kind)
 
-    def link_url(self, outcome_id: str, index: int, url: str) -> str:
-        """Through the mini-site's link route, which counts the click (builder.site.links)."""
-        return url_for("site.follow", outcome_id=outcome_id, index=index)
+    def link_url(self, outcome_id: str, index: int, url: str, share: bool = False) -> str | None:
+        """Through the mini-site's link route, which counts the click and adds what the
+        link hands over (builder.site.links)."""
+        extra = {"transmettre": "oui"} if share else {}
+        return url_for("site.follow", outcome_id=outcome_id, index=index, **extra)

@@ -10,7 +10,7 @@ import pytest
 
 from builder.format.loader import load_service, load_service_text
 from builder.rules.conditions import parse_condition
-from builder.rules.in_words import always, condition_in_words, glossary_of
+from builder.rules.in_words import always, condition_in_words, glossary_of, never
 from builder.rules.in_words_phrases import phrases
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
@@ -130,6 +130,8 @@ def test_english_words(service, condition, expected):
 def test_a_condition_that_always_holds_needs_no_words():
     assert always(None) and always(parse_condition(True)) and always(parse_condition("true"))
     assert not always(parse_condition("age >= 18")) and not always(parse_condition(False))
+    assert never(parse_condition(False)) and never(parse_condition({"not": True}))
+    assert not never(None) and not never(parse_condition("age >= 18"))
 
 
 def _conditions(service):

@@ -210,3 +210,30 @@ def test_every_example_of_every_block_type_is_drawn_on_paper(app, tmp_path, bloc
                                                                or "paper-digit" in html or "paper-field" in html)
         else:
             assert "<p>" in html or "<ul>" in html  # the text to read
+
+
+EDGES = """\
+tremplin: 1
+id: bords
+title: Les cas limites
+steps:
+  - id: vous
+    blocks:
+      - {type: number, id: enfants, label: Combien d'enfants ?}
+      - {type: content, id: note, body: Lisez ceci., show_if: enfants >= 3}
+      - {type: text, id: jamais, label: Une question jamais posée, show_if: "false"}
+      - {type: textarea, id: precisions, label: Des précisions ?, required: false}
+outcomes:
+  - {id: tous, title: Pour tout le monde, when: true}
+  - {id: personne, title: Pour personne, when: false}
+"""
+
+
+def test_what_is_never_asked_is_left_out_and_a_text_is_to_read_only_if(app, tmp_path):
+    (tmp_path / "bords.yaml").write_text(EDGES, encoding="utf-8")
+    assert publish_files(app, [tmp_path / "bords.yaml"]) == ["bords"]
+    text = flat(unescape(re.sub(r"<[^>]+>", " ", app.test_client().get("/s/bords/papier").get_data(as_text=True))))
+    assert "Une question jamais posée" not in text and "Pour personne" not in text
+    assert "À lire seulement si vous avez répondu 3 ou plus à « Combien d'enfants ? »." in text
+    assert "Des précisions ? (facultatif)" in text and "Vous pouvez sans doute demander « Pour tout le monde »." in text
+    assert "Une personne peut vous aider." in text  # no help in the file: the help box still says so

@@ -19,7 +19,7 @@ from typing import Any
 import segno
 
 from builder.format.model import Block, Service, Step, localize
-from builder.rules.in_words import Glossary, always, condition_in_words, glossary_of
+from builder.rules.in_words import Glossary, always, condition_in_words, glossary_of, never
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,9 @@ def paper_of(service: Service, lang: str, url: str) -> Paper:
     lang = lang if lang in service.languages else service.default_language
     glossary = glossary_of(service, lang)
     numbers = iter(range(1, len(service.blocks) + 1))
-    steps = [_step(step, service, glossary, lang, numbers) for step in service.steps]
-    outcomes = [_outcome(outcome, service, glossary, lang) for outcome in service.outcomes]
+    # what is never asked (``show_if: false``) or never applies (``when: false``) is left out
+    steps = [_step(step, service, glossary, lang, numbers) for step in service.steps if not never(step.show_if)]
+    outcomes = [_outcome(outcome, service, glossary, lang) for outcome in service.outcomes if not never(outcome.when)]
     return Paper(service, lang, url, qr_code(url), steps, outcomes)
 
 
@@ -106,7 +107,7 @@ def only_if(condition: Any, glossary: Glossary, lang: str) -> str:
 
 
 def _step(step: Step, service: Service, glossary: Glossary, lang: str, numbers) -> PaperStep:
-    blocks = [_block(block, service, glossary, lang, numbers) for block in step.blocks]
+    blocks = [_block(block, service, glossary, lang, numbers) for block in step.blocks if not never(block.show_if)]
     return PaperStep(localize(step.title, lang, service.languages), only_if(step.show_if, glossary, lang), blocks)
 
 

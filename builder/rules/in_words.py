@@ -78,10 +78,17 @@ def condition_in_words(condition: Any, glossary: Glossary, lang: str = "fr") -> 
 
 def always(condition: Any) -> bool:
     """Whether the condition holds whatever the answers (``true``, or none at all)."""
-    if condition is None:
-        return True
+    return condition is None or _constant(condition) == "always"
+
+
+def never(condition: Any) -> bool:
+    """Whether the condition fails whatever the answers (``false``)."""
+    return condition is not None and _constant(condition) == "never"
+
+
+def _constant(condition: Any) -> str | None:
     tree = clauses(condition)
-    return isinstance(tree, Test) and tree.op == "always"
+    return tree.op if isinstance(tree, Test) and tree.subject is None else None
 
 
 class _Writer:

@@ -11,12 +11,11 @@ import re
 import pytest
 
 from builder.db import get_db
-from builder.serving import EXAMPLES
-from builder.storage import accounts, feedback, retention, workspace
-from builder.storage import services as published
-from builder.storage.accounts import READER
-from test_figures import drive
 from builder.format.loader import load_service
+from builder.serving import EXAMPLES
+from builder.storage import feedback, retention, workspace
+from builder.storage import services as published
+from test_figures import SIMULATOR, Studio, drive
 
 UTC = dt.timezone.utc
 
@@ -27,33 +26,26 @@ def asking(text: str) -> str:
 
 
 @pytest.fixture
-def site(app, tmp_path):
-    """The aid simulator and the tutoring sign-up, both asking for opinions, and the
-    feedback form published as is (not asking); a reader in the organisation."""
-    texts = {name: (EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8")
-             for name in ("aides-jeunes", "soutien-scolaire", "avis")}
-    texts["aides-jeunes"], texts["soutien-scolaire"] = asking(texts["aides-jeunes"]), asking(texts["soutien-scolaire"])
-    with app.app_context():
+def site(app_factory):
+    """The examples of the studio's figures (test_figures.Studio), the aid simulator asking
+    for opinions from its second version on, and the tutoring sign-up asking too; the other
+    examples do not ask."""
+    studio = Studio(app_factory(TODAY="2026-11-01"))
+    with studio.app.app_context():
         db = get_db()
-        owner = accounts.create_user(db, "olga@example.org", "Olga", "une phrase assez longue")
-        app.reader = accounts.create_user(db, "rita@example.org", "Rita", "une phrase assez longue")
-        app.org = accounts.create_organisation(db, "Mission locale", owner.id)
-        accounts.add_member(db, app.org.id, app.reader.id, READER)
-        for name, text in texts.items():
-            workspace.create(db, app.org.id, name, text)
-            published.publish(db, name, text)
-    return app
+        tutoring = asking((EXAMPLES / "soutien-scolaire.yaml").read_text(encoding="utf-8"))
+        workspace.create(db, studio.org.id, "soutien-scolaire", tutoring)
+        published.publish(db, "soutien-scolaire", tutoring)
+        published.publish(db, SIMULATOR, asking((EXAMPLES / f"{SIMULATOR}.yaml").read_text(encoding="utf-8")))
+    return studio
 
 
-def figures(app, suffix=""):
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = app.reader.id
-    return client.get(f"/studio/o/{app.org.slug}/services/aides-jeunes/chiffres{suffix}").get_data(as_text=True)
+def figures(site, suffix=""):
+    return site.page(SIMULATOR, suffix).get_data(as_text=True)
 
 
 def test_a_simulator_asks_for_an_opinion_under_its_result(site):
-    person = site.test_client()
+    person = site.app.test_client()
     drive(person, load_service(EXAMPLES / "aides-jeunes.yaml"), {"date_naissance": "10/05/2009", "statut": "lyceen"})
     page = person.get("/s/aides-jeunes/resultat").get_data(as_text=True)
     section = page.split('<section class="feedback"')[1]
@@ -62,7 +54,7 @@ def test_a_simulator_asks_for_an_opinion_under_its_result(site):
     sent = person.post("/s/aides-jeunes/avis", data={"avis_satisfaction": "4", "avis_commentaire": " Très clair. "})
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/s/aides-jeunes/avis/merci")
     assert "Merci pour votre avis" in person.get(sent.headers["Location"]).get_data(as_text=True)
-    with site.app_context():
+    with site.app.app_context():
         rows = list(get_db()["feedback"].rows)
     assert [(row["service_id"], row["rating"], row["comment"]) for row in rows] == [("aides-jeunes", 4, "Très clair.")]
     assert set(rows[0]) == {"id", "service_id", "rating", "comment", "day"}  # no journey, no draft, no hour
@@ -70,7 +62,7 @@ def test_a_simulator_asks_for_an_opinion_under_its_result(site):
 
 
 def test_a_service_that_sends_asks_after_its_confirmation_not_under_its_result(site):
-    person = site.test_client()
+    person = site.app.test_client()
     service = load_service(EXAMPLES / "soutien-scolaire.yaml")
     answers = dict(service.personas[1].answers)  # an 18-year-old who signs up alone
     answers.update(date_naissance=answers["date_naissance"].strftime("%d/%m/%Y"), consentement="oui")
@@ -81,24 +73,24 @@ def test_a_service_that_sends_asks_after_its_confirmation_not_under_its_result(s
 
 
 def test_a_service_that_does_not_ask_has_no_opinion_page(site):
-    assert site.test_client().get("/s/avis/avis").status_code == 404
-    assert site.test_client().post("/s/avis/avis", data={"avis_satisfaction": "5"}).status_code == 404
+    assert site.app.test_client().get("/s/avis/avis").status_code == 404
+    assert site.app.test_client().post("/s/avis/avis", data={"avis_satisfaction": "5"}).status_code == 404
 
 
 def test_a_missing_rating_is_said_on_the_opinion_page_and_nothing_is_kept(site):
-    answer = site.test_client().post("/s/aides-jeunes/avis", data={"avis_commentaire": "Bien"})
+    answer = site.app.test_client().post("/s/aides-jeunes/avis", data={"avis_commentaire": "Bien"})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 422 and 'class="error-summary"' in html
     assert 'href="#avis_satisfaction">Cette question est obligatoire : choisissez une réponse.</a>' in html
     assert "<h1>Donnez votre avis</h1>" in html and re.search(r">\s*Bien</textarea>", html)
-    robot = site.test_client().post("/s/aides-jeunes/avis", data={"avis_satisfaction": "1", "website": "x"})
+    robot = site.app.test_client().post("/s/aides-jeunes/avis", data={"avis_satisfaction": "1", "website": "x"})
     assert robot.status_code == 303  # told all is well, as a person would be
-    with site.app_context():
+    with site.app.app_context():
         assert get_db()["feedback"].count == 0
 
 
 def test_the_figures_summarise_the_opinions(site):
-    with site.app_context():
+    with site.app.app_context():
         db = get_db()
         for rating, comment in [(5, "Parfait"), (4, None), (4, "Le mot « RQTH » m'a perdu"), (1, None)]:
             feedback.record(db, "aides-jeunes", rating, comment)
@@ -114,7 +106,7 @@ def test_the_figures_summarise_the_opinions(site):
 
 
 def test_opinions_go_with_the_services_submissions(site):
-    with site.app_context():
+    with site.app.app_context():
         db = get_db()
         feedback.record(db, "aides-jeunes", 3, "Il y a longtemps", now=dt.datetime(2020, 1, 1, tzinfo=UTC))
         feedback.record(db, "aides-jeunes", 5, "Hier")

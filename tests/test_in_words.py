@@ -134,7 +134,8 @@ def test_a_condition_that_always_holds_needs_no_words():
     assert not never(None) and not never(parse_condition("age >= 18"))
 
 
-def _conditions(service):
+def conditions(service):
+    """Every condition of a service: steps', blocks' and outcomes' (None where there is none)."""
     for step in service.steps:
         yield step.show_if
         yield from (block.show_if for block in step.blocks)
@@ -148,7 +149,7 @@ def test_every_condition_of_every_example_has_no_id_and_no_operator(path, lang):
     glossary = glossary_of(service, lang)
     labels = [question.label for question in glossary.questions.values()]
     ids = set(service.questions) | set(service.computed)
-    said = [condition_in_words(condition, glossary, lang) for condition in _conditions(service) if condition]
+    said = [condition_in_words(condition, glossary, lang) for condition in conditions(service) if condition]
     # the phrases' own words (« age » in “the age from”) are not ids left behind
     vocabulary = set(re.findall(r"\w+", " ".join(map(str, phrases(lang).values()))))
     for text in said:
@@ -161,4 +162,4 @@ def test_every_condition_of_every_example_has_no_id_and_no_operator(path, lang):
 
 
 def test_the_examples_have_conditions_to_say():
-    assert sum(1 for path in EXAMPLES for condition in _conditions(load_service(path)) if condition) >= 15
+    assert sum(1 for path in EXAMPLES for condition in conditions(load_service(path)) if condition) >= 15

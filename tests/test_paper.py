@@ -20,6 +20,7 @@ from builder.format.model import localize
 from builder.rules.in_words import condition_in_words, glossary_of
 from builder.serving import publish_files
 from test_block_templates import service_text
+from test_in_words import conditions
 from test_studio_editor import Studio, people  # noqa: F401  (fixtures)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,13 +55,6 @@ def qr_modules(pdf: Path, tmp_path: Path) -> list[list[bool]]:
     size, border = int(width), 4
     dark = [pixels[3 * index] < 128 for index in range(size * size)]
     return [dark[row * size + border: (row + 1) * size - border] for row in range(border, size - border)]
-
-
-def conditions(service):
-    for step in service.steps:
-        yield step.show_if
-        yield from (block.show_if for block in step.blocks)
-    yield from (outcome.when for outcome in service.outcomes)
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda path: path.stem)

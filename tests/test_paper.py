@@ -149,6 +149,11 @@ def test_the_cli_says_what_is_wrong_with_a_file_or_a_language(tmp_path):
     assert result.returncode == 1 and f"{broken}:" in result.stderr and not (tmp_path / "x.pdf").exists()
     result = tremplin("paper", "examples/aides-jeunes.yaml", "--lang", "de", "-o", str(tmp_path / "x.pdf"))
     assert result.returncode == 1 and "« de »" in result.stderr and "fr" in result.stderr
+    result = tremplin("paper", "examples/aides-jeunes.yaml", "--url", "tremplin.org", "-o", str(tmp_path / "x.pdf"))
+    assert result.returncode == 1 and "https://tremplin.mon-association.fr/s/aides-jeunes/" in result.stderr
+    result = tremplin("paper", "examples/aides-jeunes.yaml", "--url", "https://x.example/",
+                      "-o", str(tmp_path / "pas-de-dossier" / "x.pdf"))
+    assert result.returncode == 1 and "Impossible d'écrire" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_the_default_output_is_named_after_the_service(tmp_path):

@@ -5,6 +5,8 @@ page to print). A thin layer over :mod:`builder.paper`; ``builder.cli`` adds it 
 
 from __future__ import annotations
 
+import errno
+import re
 from pathlib import Path
 
 import click
@@ -20,6 +22,12 @@ register({
         "Donnez l'adresse publique du service avec --url, ou le réglage PUBLIC_URL.",
         "Warning: the QR code and the address lead to {url}, which only works on this computer. "
         "Give the service's public address with --url, or the PUBLIC_URL setting."),
+    "paper.url": ("--url doit être l'adresse complète du service, par exemple "
+                  "https://tremplin.mon-association.fr/s/{service}/.",
+                  "--url must be the service's full address, for example "
+                  "https://tremplin.mon-association.fr/s/{service}/."),
+    "paper.unwritable": ("Impossible d'écrire {path} ({reason}) : vérifiez le dossier.",
+                         "Cannot write {path} ({reason}): check the folder."),
     "paper.language": ("Le service n'est pas écrit en « {asked} » : ses langues sont {languages}.",
                        "The service is not written in \"{asked}\": its languages are {languages}."),
 })
@@ -44,8 +52,15 @@ def paper_command(file: str, output: str | None, url: str | None, paper_lang: st
     if paper_lang is not None and paper_lang not in service.languages:
         raise click.ClickException(render("paper.language", message_lang(), asked=paper_lang,
                                           languages=", ".join(service.languages)))
+    if url is not None and not re.match(r"https?://\S+$", url):
+        raise click.ClickException(render("paper.url", message_lang(), service=service.id))
     target = Path(output or f"{service.id}-papier.pdf")
-    target.write_bytes(_write(service, paper_lang or service.default_language, url, instance, target.suffix))
+    document = _write(service, paper_lang or service.default_language, url, instance, target.suffix)
+    try:
+        target.write_bytes(document)
+    except OSError as error:  # the system's words would be English: its code is not
+        raise click.ClickException(render("paper.unwritable", message_lang(), path=target,
+                                          reason=errno.errorcode.get(error.errno, error.errno))) from None
     click.echo(render("paper.written", message_lang(), path=target), err=True)
 
 

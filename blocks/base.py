@@ -22,6 +22,7 @@ from wtforms.validators import ValidationError
 
 from blocks import rendering
 from blocks.rendering import BUILTIN_TEMPLATES
+from builder import patterns
 from builder.format.model import localize
 from builder.messages import Problem, Suggestion, register
 
@@ -53,9 +54,6 @@ register({
         "« {name} » doit être une date AAAA-MM-JJ (par exemple 2026-09-01) ou today.",
         "“{name}” must be a date YYYY-MM-DD (for example 2026-09-01) or today."),
     "blocks.param_string": ("« {name} » doit être un texte.", "“{name}” must be a text."),
-    "blocks.param_regex": (
-        "Le motif « {name} » n'est pas une expression régulière valide ({error}).",
-        "The pattern “{name}” is not a valid regular expression ({error})."),
     "blocks.param_options": ("« {name} » doit être une liste de réponses possibles.",
                              "“{name}” must be a list of possible answers."),
     "blocks.param_option": (
@@ -126,12 +124,7 @@ def is_option(value: Any) -> bool:
 def _check_regex(param: "Param", value: Any) -> Problem | None:
     if not isinstance(value, str):
         return Problem("blocks.param_string", path=(param.name,), name=param.name)
-    try:
-        re.compile(value)
-    except re.error as error:
-        return Problem("blocks.param_regex", path=(param.name,), name=param.name,
-                       error=str(error))
-    return None
+    return patterns.problem(param.name, value)  # run by RE2: what it cannot run is refused
 
 
 def _check_options(param: "Param", value: Any) -> Problem | None:

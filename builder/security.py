@@ -3,8 +3,11 @@
 - CSRF on every form (Flask-WTF's ``CSRFProtect``; templates put
   ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">`` in each form);
 - response headers: a Content-Security-Policy with no ``unsafe-inline`` and nothing
-  from another site, no MIME sniffing, no framing, a discreet referrer;
+  from another site, no MIME sniffing, no framing, a discreet referrer; over HTTPS,
+  Strict-Transport-Security; on the studio's and accounts' pages, ``Cache-Control:
+  no-store`` (they show members' addresses, submissions, services being written);
 - cookies that scripts cannot read, sent over HTTPS only outside development;
+- request bodies bounded on the bytes actually read, chunked or not (:mod:`builder.request_size`);
 - a per-address rate limit on sending, kept in SQLite (:func:`limit_rate`);
 - a honeypot field that people do not see and robots fill in (:func:`honeypot_field`).
 """
@@ -22,8 +25,9 @@ from itsdangerous import BadSignature
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFProtect
 from markupsafe import Markup, escape
-from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import BadRequest, TooManyRequests
 
+from builder import request_size
 from builder.db import get_db
 from builder.storage import ratelimit
 
@@ -45,6 +49,8 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+HSTS = "max-age=31536000"  # a year: browsers come back over HTTPS only
+PRIVATE_PREFIXES = ("/studio/", "/compte/")  # pages that no browser or proxy may keep
 HONEYPOT_FIELD = "website"
 
 DEFAULTS = {
@@ -114,7 +120,7 @@ def init_app(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE") is None:
         app.config["SESSION_COOKIE_SECURE"] = not (app.debug or app.testing)
     app.session_interface = SessionInterface()
-    app.before_request(refuse_large_requests)
+    request_size.init_app(app)
     # Flask-WTF checks every request (and looks for exempt views first, of which there
     # are none); checking only the methods that change something is the same protection
     # without its cost on every page view
@@ -126,31 +132,31 @@ def init_app(app: Flask) -> None:
 
 
 def check_csrf() -> None:
-    """Refuse a POST (PUT, PATCH, DELETE) without a valid CSRF token (Flask-WTF's check)."""
+    """Refuse a POST (PUT, PATCH, DELETE) without a valid CSRF token (Flask-WTF's check),
+    and a form with a part that has no name (400: every view expects named fields)."""
     config = current_app.config
-    if config["WTF_CSRF_ENABLED"] and request.method in config["WTF_CSRF_METHODS"]:
+    if request.method not in config["WTF_CSRF_METHODS"]:
+        return
+    if request.mimetype == "multipart/form-data" and (None in request.form or None in request.files):
+        raise BadRequest()  # a part without a usable name
+    if config["WTF_CSRF_ENABLED"]:
         csrf.protect()
 
 
-def refuse_large_requests() -> None:
-    """Answer 413 as soon as the declared size is over ``MAX_CONTENT_LENGTH``.
-
-    Werkzeug checks it only when the body is read; this refuses even a view that
-    never reads it, before anything else is done.
-    """
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if limit is not None and (request.content_length or 0) > limit:
-        raise RequestEntityTooLarge()
-
-
 def add_security_headers(response: Response) -> Response:
-    """Add :data:`SECURITY_HEADERS` to ``response`` (a view may set its own first)."""
+    """Add :data:`SECURITY_HEADERS` to ``response`` (a view may set its own first), HSTS
+    over HTTPS, and ``Cache-Control: no-store`` under :data:`PRIVATE_PREFIXES`."""
     # one pass over the headers already set: looking each name up raises and catches an
     # exception inside werkzeug when it is absent, which is the common case
     present = {name.lower() for name, _ in response.headers}
     for name, value in SECURITY_HEADERS.items():
         if name.lower() not in present:
             response.headers.add(name, value)
+    environ = request.environ
+    if environ.get("wsgi.url_scheme") == "https" and "strict-transport-security" not in present:
+        response.headers.add("Strict-Transport-Security", HSTS)
+    if environ.get("PATH_INFO", "").startswith(PRIVATE_PREFIXES) and "cache-control" not in present:
+        response.headers.add("Cache-Control", "no-store")
     return response
 
 

@@ -12,7 +12,9 @@ import os
 import pytest
 
 from builder.app import create_app
+from builder.db import get_db
 from mailserver import free_port, smtp_server
+from seeding import owner_and_reader
 
 
 @pytest.fixture
@@ -57,3 +59,14 @@ def smtp_inbox():
     """A real SMTP server (aiosmtpd) on 127.0.0.1 for the test; point ``MAIL_PORT`` at its ``port``."""
     with smtp_server(free_port()) as inbox:
         yield inbox
+
+
+@pytest.fixture
+def signed_in_owner(app):
+    """(client, organisation): the owner of « Mission locale » signed in on ``client``."""
+    with app.app_context():
+        owner, _, org = owner_and_reader(get_db())
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["user_id"] = owner.id
+    return client, org

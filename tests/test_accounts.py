@@ -165,14 +165,14 @@ def test_a_wrong_password_says_so_without_saying_which(client, app):
     assert client.get("/studio/").status_code == 302
 
 
-def test_signing_in_starts_a_new_session_holding_the_user_id_only(client, app):
+def test_signing_in_starts_a_new_session_holding_the_user_id_and_its_generation_only(client, app):
     user = make_user(app)
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
         session["lang"] = "en"
     login(client)
     with client.session_transaction() as session:
-        assert dict(session) == {"user_id": user.id, "lang": "en"}
+        assert dict(session) == {"user_id": user.id, "session_generation": 0, "lang": "en"}
 
 
 def test_signing_out_is_a_post_and_forgets_the_user(client, app):

@@ -329,7 +329,7 @@ IMPOSSIBLE = [
      "blocks.min_above_max"),
     ("text", {"max_length": 0}, ("max_length",), "blocks.max_length_positive"),
     ("textarea", {"max_length": -3}, ("max_length",), "blocks.max_length_positive"),
-    ("text", {"pattern": "[a-"}, ("pattern",), "blocks.param_regex"),
+    ("text", {"pattern": "[a-"}, ("pattern",), "blocks.param_pattern"),
     ("text", {"pattern_message": "Deux lettres"}, ("pattern_message",),
      "blocks.pattern_message_alone"),
     ("choice", {}, ("options",), "blocks.options_empty"),

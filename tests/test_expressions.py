@@ -16,7 +16,7 @@ from builder.messages import Problem, known_codes, render
 from builder.rules import values
 from builder.rules.expression_messages import MESSAGES
 from builder.rules.expressions import parse, rename_identifiers
-from builder.rules.values import EMPTY, UNKNOWN, truth
+from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN, truth
 
 TODAY = dt.date(2025, 3, 1)
 
@@ -73,8 +73,24 @@ def test_arithmetic(source, expected):
     assert type(ev(source, age=19, empty=EMPTY)) is type(expected)
 
 
-def test_arithmetic_that_overflows_has_no_value():
-    assert ev("big / 3", big=10 ** 400) is EMPTY
+def test_arithmetic_out_of_bounds_is_out_of_bounds_and_counts_as_empty():
+    big = 10 ** 14
+    assert ev("n * n", n=big) is OUT_OF_BOUNDS
+    assert ev("n * n * n * n - n * n * n * n", n=big) is OUT_OF_BOUNDS  # no huge number in between
+    assert ev("n * n", n=1.5e14) is OUT_OF_BOUNDS and ev("n * n", n=float("inf")) is OUT_OF_BOUNDS
+    assert ev("-(n * n)", n=big) is OUT_OF_BOUNDS
+    assert ev("n * n > 0", n=big) is False and ev("n * n == n * n", n=big) is True
+    assert ev("[n * n, 1]", n=big) == [1]
+    assert ev("big / 3", big=10 ** 400) is OUT_OF_BOUNDS  # data already out of bounds
+    assert ev("n * 10", n=big // 100) == big // 10  # the bound is 15 digits
+
+
+@pytest.mark.parametrize("source", ["1e400", "10000000000000000 > age", "age < -1_000_000_000_000_000"])
+def test_a_number_out_of_bounds_in_an_expression_is_refused(source):
+    with pytest.raises(Problem) as caught:
+        parse(source)
+    assert caught.value.code == "expr_number_bounds"
+    assert "un nombre s'écrit avec 15 chiffres au plus" in caught.value.message("fr")
 
 
 # --- comparisons --------------------------------------------------------------------------

@@ -196,3 +196,29 @@ def test_an_impossible_date_is_a_located_error_not_a_crash():
     [(line, message)] = problems_of(text)
     assert line == 22
     assert "AAAA-MM-JJ" in message
+
+
+@pytest.mark.parametrize("value, message", [
+    ("!foo x", "L'étiquette YAML « !foo » n'est pas permise"),
+    ("!!timestamp nope", "La valeur « nope » ne se lit pas comme !!timestamp"),
+    ("!!python/name:os.system", "L'étiquette YAML « !!python/name:os.system » n'est pas permise"),
+    ("!!bool peut-être", "ne se lit pas comme !!bool"),
+    ("!!binary aGVsbG8=", "« !!binary » n'est pas permise"),
+    ("!!set {a: null}", "« !!set » n'est pas permise"),
+])
+def test_a_tagged_value_is_a_located_problem(value, message):
+    [(line, text)] = problems_of(replaced("title: Aide de test", f"title: {value}"))
+    assert line == 3 and message in text
+
+
+@pytest.mark.parametrize("value", ["1" * 4301, "0x" + "f" * 4000, ".inf", ".nan", "1.0e+300"])
+def test_a_number_out_of_bounds_in_the_file_is_a_located_problem(value):
+    [(line, text)] = problems_of(replaced("title: Aide de test", f"title: Aide\nduration: {value}"))
+    assert line == 4 and "un nombre s'écrit avec 15 chiffres au plus" in text
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_built():
+    many = "".join(f"  k{n}: 0\n" for n in range(20_001))
+    [(line, text)] = problems_of(VALID + f"organisation:\n{many}")
+    assert "Le fichier a trop de valeurs (plus de 20000)" in text
+    assert line > VALID.count("\n")

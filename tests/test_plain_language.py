@@ -139,3 +139,28 @@ def test_every_jargon_entry_is_in_the_documentation():
                   for cell in re.split(r",\s*", line.split("|")[1])}
     missing = [entry.terms[0] for entry in JARGON if entry.terms[0] not in documented]
     assert missing == []
+
+
+def test_hints_for_hostile_texts_take_linear_time():
+    """A 100,000-letter word took minutes (``\\S+@`` scanned on from every letter); the
+    timeout only keeps a regression from hanging the suite."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+    code = textwrap.dedent("""
+        from builder.editing.plain_language import text_hints
+        for text in ("a" * 100_000, "." * 100_000, "[" * 100_000, "[a](" * 25_000, "a@" * 50_000):
+            text_hints(text)
+        print("ok")
+    """)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.stdout.strip() == "ok"
+
+
+def test_addresses_are_left_out_of_the_words():
+    from builder.editing.plain_language import plain_text
+    text = plain_text("Voir [le site](https://x.fr), www.x.fr ou contact@asso.fr ; @tous et a@b restent.")
+    assert "x.fr" not in text and "asso" not in text and "le site" in text
+    assert "@tous" in text and "a@b" in text

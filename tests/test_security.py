@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import stat
 
 import pytest
-from flask import render_template_string
+from flask import render_template_string, request
 
 from builder import security
 from builder.db import get_db
@@ -26,6 +27,10 @@ def add_form_routes(app):
     def send():
         security.limit_rate("submit:demo")
         return "Merci"
+
+    @app.post("/longueur")
+    def length():
+        return str(len(request.form.get("message", "")))
 
     @app.get("/panne")
     def broken():
@@ -67,6 +72,28 @@ def test_session_cookie_is_not_readable_by_scripts(client):
     assert cookie.http_only and cookie.same_site == "Lax"
 
 
+def test_https_responses_ask_browsers_to_stay_on_https(app_factory):
+    app = app_factory(PROXY_FIX_X_FOR=1)
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/healthz").headers
+    direct = client.get("/healthz", base_url="https://localhost")
+    proxied = client.get("/healthz", headers={"X-Forwarded-Proto": "https"})
+    for response in (direct, proxied):
+        assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+@pytest.mark.parametrize("path", ["/compte/connexion", "/studio/", "/studio/o/x/membres"])
+def test_studio_and_account_pages_are_never_kept_by_a_cache(client, path):
+    assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+def test_the_members_page_with_addresses_is_never_kept(signed_in_owner):
+    client, org = signed_in_owner
+    response = client.get(f"/studio/o/{org.slug}/membres")
+    assert response.status_code == 200 and "olga@example.org" in response.text
+    assert response.headers["Cache-Control"] == "no-store"
+
+
 # -- CSRF ------------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -90,6 +117,12 @@ def test_post_with_csrf_token_goes_through(csrf_client):
     assert response.status_code == 200
 
 
+def test_a_form_part_without_a_name_is_a_bad_request_not_a_crash(csrf_client):
+    body = b"--b\r\nContent-Disposition: form-data\r\n\r\nvaleur\r\n--b--\r\n"
+    response = csrf_client.post("/envoyer", data=body, content_type="multipart/form-data; boundary=b")
+    assert response.status_code == 400 and "Traceback" not in response.text
+
+
 # -- Error pages ------------------------------------------------------------------------------
 
 def test_too_large_a_request_gets_a_french_page(app, client):
@@ -98,6 +131,35 @@ def test_too_large_a_request_gets_a_french_page(app, client):
     assert response.status_code == 413
     assert '<html lang="fr">' in response.text
     assert "Votre envoi est trop volumineux" in response.text
+
+
+def chunked(client, path: str, body: bytes):
+    """POST ``body`` with no declared length, as a server that reads chunked bodies hands it on."""
+    return client.post(path, input_stream=io.BytesIO(body), content_type="application/x-www-form-urlencoded",
+                       headers={"Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""})
+
+
+def test_a_chunked_body_over_the_limit_is_refused_not_cut(client):
+    response = chunked(client, "/longueur", b"message=" + b"x" * 1_000_000)
+    assert response.status_code == 413 and "Votre envoi est trop volumineux" in response.text
+    assert chunked(client, "/longueur", b"message=" + b"x" * 200_000).text == "200000"
+
+
+def test_a_chunked_body_is_refused_even_where_nothing_reads_it(client):
+    assert chunked(client, "/envoyer", b"x" * 300_000).status_code == 413
+
+
+def test_the_studio_takes_any_service_file_the_command_line_takes(app, client):
+    from builder.format.yaml_lines import MAX_BYTES
+    from builder.request_size import limit_for
+    studio = limit_for(app, "/studio/o/x/services/nouveau")
+    assert studio >= 3 * MAX_BYTES  # a file of MAX_BYTES, every byte percent-encoded
+    assert limit_for(app, "/s/aide/etape/vous") == app.config["MAX_CONTENT_LENGTH"]
+    big = chunked(client, "/studio/o/x/services/nouveau", b"text=" + b"%C3%A9" * 200_000)
+    assert big.status_code != 413
+    too_big = chunked(client, "/studio/o/x/services/nouveau", b"text=" + b"x" * (studio + 1))
+    assert too_big.status_code == 413
 
 
 def test_unknown_page_gets_a_french_page(client):

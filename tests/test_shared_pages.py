@@ -74,3 +74,18 @@ def test_what_is_kept_for_a_day_goes_when_the_next_day_comes():
     assert service.derived_on(monday) == {"page": "lundi"}
     assert service.derived_on(tuesday) == {}
     assert [key for key in service.derived if key[0] == "on day"] == [("on day", tuesday)]
+
+
+def test_an_author_text_cannot_take_the_place_of_the_token(site):
+    """A title holding what looks like the placeholder stays as written; the form keeps the token."""
+    text = (EXAMPLES / "rappel-benevole.yaml").read_text(encoding="utf-8")
+    title = "Être rappelé tremplin-csrf-token-placeholder"
+    text = text.replace("title: Être rappelé·e par un·e bénévole", f"title: {title}")
+    with site.app_context():
+        published.publish(get_db(), "rappel-benevole", text.replace("De quoi voulez-vous parler ?", title))
+    for _ in range(2):  # the first person's page is rendered, the second's is the kept one
+        person, page = arrive_at_question(site)
+        token = TOKEN.search(page).group(1)
+        assert title in page and token not in page.replace(f'value="{token}"', "")
+        answered = person.post(QUESTION, data={"csrf_token": token, "sujet": "benevolat", "_shown": "sujet"})
+        assert answered.status_code == 303

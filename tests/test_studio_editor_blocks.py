@@ -59,6 +59,15 @@ def test_editing_parameters_saves_them_and_the_id_follows_a_new_label(studio: St
     assert "Le bloc est enregistré." in studio.page()
 
 
+@pytest.mark.parametrize("value", ["1e400", "1" * 30, "nan", "-inf"])
+def test_a_bound_beyond_15_digits_is_refused_on_its_field(studio: Studio, value):
+    before = studio.copy().revision
+    response = studio.post("blocs/age", {"label": "Quel est votre âge ?", "min": "0", "max": value})
+    assert response.status_code == 422
+    assert "« max » : écrivez un nombre de 15 chiffres au plus." in text_of(response.get_data(as_text=True))
+    assert studio.copy().revision == before
+
+
 def test_an_optional_question_and_answers_one_per_line(studio: Studio):
     form = {"label": "Quelle est votre situation ?", "options": "apprenti | En apprentissage\nAutre",
             "required": "non"}

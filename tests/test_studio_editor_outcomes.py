@@ -148,3 +148,29 @@ steps:
         id: naissance
         label: Votre date de naissance
 """
+
+
+NO_OUTCOMES = """\
+tremplin: 1
+id: contact
+title: Nous écrire
+steps:
+  - id: vous
+    title: Vous
+    blocks:
+      - {type: text, id: prenom, label: Votre prénom}
+submission: {confirmation: Merci}
+"""
+
+
+def test_an_outcome_of_a_service_without_outcomes_is_not_found(people):
+    """A service with no ``outcomes`` key: any outcome URL is a 404, for every role and method."""
+    people.create(NO_OUTCOMES, "contact")
+    for who in ("olga", "rita"):
+        studio = people.studio(who, "contact")
+        for path in ("resultats/x", "resultats/x/condition"):
+            assert studio.get(path).status_code == 404
+            assert studio.post(path, {"title": "Oui"}).status_code in (403, 404)
+    owner = people.studio("olga", "contact")
+    assert owner.post("resultats/x", {"title": "Oui"}).status_code == 404
+    assert owner.post("resultats/x/condition", {"expression": "prenom"}).status_code == 404

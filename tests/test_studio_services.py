@@ -192,6 +192,20 @@ def test_share_panel_gives_the_address_and_qr_codes(org):
     assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
 
 
+@pytest.mark.parametrize("value", ["!foo x", "!!timestamp nope", "!!python/name:os.system"])
+def test_a_tagged_value_in_the_yaml_tab_or_an_import_is_refused_with_its_line(org, value):
+    client, slug, app = org
+    service_id = create(client, slug)
+    text, revision = yaml_of(client, slug, service_id)
+    tagged = text.replace("title: ", f"title: {value} #", 1)
+    saved = client.post(f"{base(slug)}/{service_id}/yaml", data={"yaml": tagged, "revision": revision})
+    line = tagged.splitlines().index(next(row for row in tagged.splitlines() if row.startswith("title: "))) + 1
+    assert saved.status_code == 422 and f'href="#ligne-{line}"' in saved.get_data(as_text=True)
+    imported = client.post(f"{base(slug)}/nouveau", data={"source": "import", "text": tagged})
+    assert imported.status_code == 422 and "service.yaml:" in imported.get_data(as_text=True)
+    assert [copy.service_id for copy in copies(app, slug)] == ["avis"]
+
+
 XLSFORM = Path(__file__).parent / "fixtures" / "inscription-xls.xlsx"
 
 

@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from wtforms.fields import StringField
 
 from blocks.base import BlockType, Example, Param
+from builder import numbers
 from builder.format.model import localize
 from builder.messages import Problem, register
 
@@ -18,6 +19,9 @@ register({
     "blocks.number_invalid": (
         "Écrivez un nombre en chiffres, par exemple 19 ou 19,5.",
         "Enter a number in digits, for example 19 or 19.5."),
+    "blocks.number_too_long": (
+        "Écrivez un nombre de {digits} chiffres au plus.",
+        "Enter a number of at most {digits} digits."),
     "blocks.number_between": (
         "Écrivez un nombre entre {min} et {max}.",
         "Enter a number between {min_en} and {max_en}."),
@@ -80,6 +84,8 @@ def parse_number(value: Any, units: tuple[str, ...] = ()) -> int | float:
     if _is_number(value):
         if isinstance(value, float) and not math.isfinite(value):
             raise Problem("blocks.number_invalid")
+        if not numbers.in_bounds(value):
+            raise Problem("blocks.number_too_long", digits=numbers.MAX_DIGITS)
         return tidy(value)
     if not isinstance(value, str):
         raise Problem("blocks.number_invalid")
@@ -94,9 +100,12 @@ def parse_number(value: Any, units: tuple[str, ...] = ()) -> int | float:
     if not NUMBER_TEXT.fullmatch(text):
         raise Problem("blocks.number_invalid")
     try:
-        return tidy(Decimal(text))
+        number = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern already excludes this
         raise Problem("blocks.number_invalid") from None
+    if not numbers.written_in_bounds(number):  # 4,301 digits would not even print
+        raise Problem("blocks.number_too_long", digits=numbers.MAX_DIGITS)
+    return tidy(number)
 
 
 def _units(block: Mapping) -> tuple[str, ...]:
@@ -132,8 +141,9 @@ class NumberBlock(BlockType):
                 valid=(("19", 19), (19, 19), (" 25 ", 25), ("16 ans", 16), (18.0, 18)),
                 invalid=("15", "26", "19,5", "dix-neuf", True, float("nan"))),
         Example(block={"id": "revenus", "label": "Revenus du mois", "min": 0, "unit": "€"},
-                valid=(("1 234,50", 1234.5), ("1234.5", 1234.5), ("0", 0), ("800 €", 800)),
-                invalid=("-5", "1.234,5", "1e3")),
+                valid=(("1 234,50", 1234.5), ("1234.5", 1234.5), ("0", 0), ("800 €", 800),
+                       ("999 999 999 999 999", 999_999_999_999_999)),
+                invalid=("-5", "1.234,5", "1e3", "1" * 4301, "1" * 16, "0,1234567890123456", 10 ** 16)),
         Example(block={"id": "heures", "label": "Heures par semaine", "max": 35,
                        "step": 0.5},
                 valid=(("7,5", 7.5), ("35", 35)), invalid=("7,25", "36")),

@@ -35,6 +35,7 @@ from blocks import REGISTRY
 from blocks.library import expand_use
 from blocks.types.choice import iter_options
 from blocks.types.date import parse_date
+from builder import numbers
 from builder.editing.condition_text import check_expression, condition_to_text
 from builder.editing.locate import as_list
 from builder.editing.row_patterns import (
@@ -55,6 +56,8 @@ register({
     "editing.row_operator": ("Choisissez une comparaison qui convient à cette question.",
                              "Choose a comparison that fits this question."),
     "editing.row_number": ("Écrivez un nombre, par exemple 18 ou 2,5.", "Write a number, for example 18 or 2.5."),
+    "editing.row_number_bounds": ("Écrivez un nombre de 15 chiffres au plus.",
+                                  "Write a number of at most 15 digits."),
     "editing.row_whole": ("Écrivez un nombre d'années, par exemple 18.", "Write a number of years, for example 18."),
     "editing.row_date": ("Écrivez une date, par exemple 14 07 2026.", "Write a date, for example 14 07 2026."),
     "editing.row_text": ("Choisissez ou écrivez une valeur.", "Choose or write a value."),
@@ -295,13 +298,16 @@ def _computed_kind(source: Any, known: Mapping[str, Subject]) -> str:
 
 def _number(raw: Any, code: str = "editing.row_number") -> int | float:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return raw
-    text = str(raw or "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        raise Problem(code) from None
-    return int(number) if number.is_integer() and "." not in text else number
+        number, text = raw, ""
+    else:
+        text = str(raw or "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise Problem(code) from None
+    if not numbers.in_bounds(number):  # nor inf, nor nan: an expression could not hold it
+        raise Problem("editing.row_number_bounds")
+    return int(number) if text and number.is_integer() and "." not in text else number
 
 
 def _range(raw: Any, code: str = "editing.row_number") -> tuple:

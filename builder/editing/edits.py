@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from builder.editing.document import dump_yaml, load_yaml
 from builder.editing.ids import taken_ids
-from builder.editing.locate import check_position, find_step, is_blank, set_key
+from builder.editing.locate import check_position, is_blank, set_key, step_of
 from builder.format.spec import Shape, unknown_key_problem
 from builder.format.yaml_lines import YamlProblem
 from builder.messages import Problem, register
@@ -44,7 +44,7 @@ def insert_at(target: list, index: int | None, item: Any) -> None:
 
 def step_blocks(data: dict, step_id: str) -> list:
     """The ``blocks`` list of the step ``step_id`` (a Problem when there is no such step)."""
-    step = data["steps"][find_step(data, step_id)]
+    step = step_of(data, step_id)
     if not isinstance(step.get("blocks"), list):
         step["blocks"] = []
     return step["blocks"]

@@ -34,10 +34,16 @@ from blocks.base import BlockType, Param
 from blocks.library import library_blocks
 from blocks.types.choice import parse_bool
 from blocks.types.date import parse_date
+from builder import numbers
 from builder.editing.condition_text import condition_to_text
 from builder.format.model import localize
-from builder.messages import Problem, Problems
+from builder.messages import Problem, Problems, register
 from builder.rules.expressions import parse
+
+register({
+    "editing.number_bounds": ("« {name} » : écrivez un nombre de {digits} chiffres au plus.",
+                              "“{name}”: write a number of at most {digits} digits."),
+})
 
 WIDGETS = {"id": "text", "text": "text", "markdown": "textarea", "integer": "number", "number": "number",
            "boolean": "checkbox", "date_bound": "date", "regex": "text", "options": "textarea",
@@ -265,6 +271,8 @@ def _read_number(param: Param, posted: Any, languages: tuple) -> Any:
         number = float(text) if param.kind == "number" else int(text)
     except ValueError:
         raise Problem(f"blocks.param_{param.kind}", name=param.name) from None
+    if not numbers.in_bounds(number):  # a service file holds no such number (nor inf, nor nan)
+        raise Problem("editing.number_bounds", name=param.name, digits=numbers.MAX_DIGITS)
     return int(number) if param.kind == "number" and number.is_integer() and "." not in text else number
 
 

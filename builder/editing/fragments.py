@@ -19,7 +19,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from builder.format.yaml_lines import MAX_BYTES, MAX_VALUES, read_yaml
+from builder.format.yaml_lines import MAX_BYTES, MAX_VALUES, YamlProblem, read_yaml
 
 PLAIN_TYPES = (str, int, float, bool, type(None), dt.date)  # what YAML and the edits give
 ITEMS_KEY = "items"  # an item is read under this key, as deep as in the file
@@ -132,6 +132,12 @@ class WrittenText:
         it)."""
         if not self.sections or len(self.text.encode("utf-8")) > MAX_BYTES:
             return None
+        try:
+            return self._read_sections()
+        except YamlProblem:  # a value the reader refuses (a number out of bounds): read whole
+            return None
+
+    def _read_sections(self) -> tuple[dict, dict[tuple, int]] | None:
         data: dict[str, Any] = {}
         at = self.header.count("\n")  # lines before the section
         lines: dict[tuple, int] = {(): at + 1}

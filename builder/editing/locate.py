@@ -91,6 +91,11 @@ def find_step(data: dict, step_id: str) -> int:
     raise Problem("editing.step_unknown", id=step_id)
 
 
+def step_of(data: dict, step_id: str) -> dict:
+    """The step ``step_id`` itself; a Problem when there is none (or no ``steps`` at all)."""
+    return as_list(data.get("steps"))[find_step(data, step_id)]
+
+
 def find_block(data: dict, key: str) -> tuple[int, int]:
     """``(step_index, block_index)`` of the entry ``key`` (or of the ``use:`` entry that
     brings the question ``key``); a Problem when there is none."""
@@ -110,6 +115,11 @@ def find_outcome(data: dict, outcome_id: str) -> int:
         if isinstance(outcome, dict) and outcome.get("id") == outcome_id:
             return index
     raise Problem("editing.outcome_unknown", id=outcome_id)
+
+
+def outcome_of(data: dict, outcome_id: str) -> dict:
+    """The outcome ``outcome_id`` itself; a Problem when there is none (or no ``outcomes``)."""
+    return as_list(data.get("outcomes"))[find_outcome(data, outcome_id)]
 
 
 def check_persona(data: dict, index: int) -> int:

@@ -25,8 +25,11 @@ HARD_SCORE = 50            # below this (« difficile »), a hint
 LEVELS = ((90, "très facile"), (80, "facile"), (70, "assez facile"), (60, "standard"),
           (50, "assez difficile"), (30, "difficile"), (float("-inf"), "très difficile"))
 
-_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+")
+# No pattern here may scan on from each place it could start (``\S+@`` did: a 100,000
+# letter word took minutes): a link's text and address stop at the next bracket, and
+# addresses are recognised word by word.
+_LINK = re.compile(r"\[([^\[\]]*)\]\([^()]*\)")
+_TOKEN = re.compile(r"\S+")
 _MARKUP = re.compile(r"[*_`#>|]+")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
@@ -69,7 +72,16 @@ class Readability:
 def plain_text(markdown: str) -> str:
     """The words of a Markdown text: links become their text, marks and addresses go."""
     text = _LINK.sub(r"\1", markdown)
-    return _MARKUP.sub(" ", _URL.sub(" ", text))
+    return _MARKUP.sub(" ", _TOKEN.sub(_unless_address, text))
+
+
+def _unless_address(match: re.Match) -> str:
+    """A word, or a space for a web or e-mail address (``x@y.z``: a dot after the @)."""
+    token = match.group()
+    if token.startswith(("http://", "https://", "www.")):
+        return " "
+    at = token.find("@", 1)
+    return " " if at > 0 and token.find(".", at + 2, len(token) - 1) >= 0 else token
 
 
 def sentences(text: str) -> list[str]:
@@ -202,12 +214,16 @@ def _find_term(entry: Jargon, text: str) -> tuple[str, int] | None:
 @functools.lru_cache(maxsize=1024)
 def _folded(text: str) -> tuple[str, list[int]]:
     """``fold(text)`` and, for each of its characters, the index it comes from in ``text``."""
-    folded, where = [], []
-    for index, char in enumerate(text):
-        for part in fold(char):
-            folded.append(part)
-            where.append(index)
-    return "".join(folded), where
+    parts = [_fold_character(char) for char in text]
+    folded = "".join(parts)
+    if len(folded) == len(text):  # one character for one: the usual case
+        return folded, list(range(len(text)))
+    return folded, [index for index, part in enumerate(parts) for _ in part]
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_character(char: str) -> str:
+    return fold(char)
 
 
 def _explained(entry: Jargon, text: str, term: str, start: int) -> bool:

@@ -5,14 +5,20 @@ is built, the event stream is scanned once (in C) so that a file too deeply nest
 is refused without recursion; the node graph is then turned into plain Python
 values by an explicit walk that counts what it builds, so an alias bomb ("billion
 laughs") is stopped after a bounded number of nodes instead of eating memory.
+
+Only the plain YAML types are read (text, numbers, booleans, null, dates, lists and
+mappings): any other tag (``!foo``, ``!!binary``, ``!!python/name:…``) is a located
+problem, and so is a number beyond :mod:`builder.numbers`' bounds.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import yaml
 
+from builder import numbers
 from builder.messages import Problem, register
 
 try:
@@ -20,9 +26,29 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     Loader = yaml.SafeLoader
 
-MAX_BYTES = 1_000_000
+SIZE_SETTING = "TREMPLIN_MAX_SERVICE_BYTES"
+DEFAULT_MAX_BYTES = 1_000_000
+
+
+def _max_bytes() -> int:
+    """The largest service file, in bytes: the :data:`SIZE_SETTING` environment variable,
+    else :data:`DEFAULT_MAX_BYTES`. The command line and the studio both read files
+    through here, so one setting bounds both (the studio's requests follow it)."""
+    value = os.environ.get(SIZE_SETTING, "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    if not (value.isdigit() and len(value) <= 12) or int(value) < 1:
+        raise RuntimeError(f"{SIZE_SETTING} must be a number of bytes, not {value!r}")
+    return int(value)
+
+
+MAX_BYTES = _max_bytes()
 MAX_DEPTH = 60
-MAX_VALUES = 200_000
+# A large service has a few hundred values (the biggest example, 400); reading costs some
+# 25 µs a value, so this keeps the slowest file under half a second.
+MAX_VALUES = 20_000
+CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = frozenset(CORE + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq"))
 
 register({
     "file_too_large": (
@@ -47,10 +73,30 @@ register({
         "The file expands to too many values (more than {limit}): "
         "YAML aliases (& and *) are probably nested.",
     ),
+    "yaml_too_many_values": (
+        "Le fichier a trop de valeurs (plus de {limit}) : un service en a d'ordinaire quelques "
+        "centaines ; partagez-le en plusieurs services.",
+        "The file has too many values (more than {limit}): a service usually has a few "
+        "hundred; split it into several services.",
+    ),
     "yaml_empty": ("Le fichier est vide.", "The file is empty."),
     "yaml_duplicate_key": (
         "La clé « {key} » apparaît deux fois (déjà ligne {first}).",
         "The key \"{key}\" appears twice (already on line {first}).",
+    ),
+    "yaml_tag": (
+        "L'étiquette YAML « {tag} » n'est pas permise ici : retirez-la "
+        "(un texte qui commence par « ! » s'écrit entre guillemets).",
+        "The YAML tag \"{tag}\" is not allowed here: remove it "
+        "(a text starting with \"!\" is written in quotes).",
+    ),
+    "yaml_bad_value": (
+        "La valeur « {value} » ne se lit pas comme {tag} : retirez l'étiquette {tag}.",
+        "The value \"{value}\" cannot be read as {tag}: remove the tag {tag}.",
+    ),
+    "yaml_number_bounds": (
+        "Ce nombre est hors limites : un nombre s'écrit avec {digits} chiffres au plus (ni .inf ni .nan).",
+        "This number is out of bounds: a number has at most {digits} digits (neither .inf nor .nan).",
     ),
     "yaml_key_not_text": (
         "Une clé doit être un texte, pas « {key} ».",
@@ -67,6 +113,7 @@ _YAML_DETAILS = {
     "found unexpected end of stream": "le fichier se termine au milieu d'un texte entre guillemets",
     "found undefined alias": "un alias (*nom) n'a pas d'ancre (&nom)",
     "did not find expected node content": "une valeur est attendue",
+    "expected a mapping or list of mappings for merging": "« <<: » ne fusionne qu'une table (clé: valeur) ou une liste de tables",
 }
 
 
@@ -98,19 +145,28 @@ def read_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
         raise YamlProblem("yaml_syntax", 1, detail=str(error)) from None
     if node is None:
         raise YamlProblem("yaml_empty", 1)
-    return _Builder().build(node)
+    try:
+        return _Builder().build(node)
+    except yaml.MarkedYAMLError as error:  # a merge key (<<) on something that is no mapping
+        raise _syntax_problem(error) from None
 
 
 def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH by counting events (no recursion)."""
-    depth = 0
+    """Refuse nesting deeper than MAX_DEPTH, and more than MAX_VALUES values (and their
+    keys) as written, by counting events (no recursion, nothing built)."""
+    depth = values = 0
     for event in yaml.parse(text, Loader=Loader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+            continue
+        if isinstance(event, yaml.NodeEvent):  # a scalar (keys too), an alias, a mapping or a list
+            values += 1
+            if values > 2 * MAX_VALUES:  # as many keys as values at most
+                raise YamlProblem("yaml_too_many_values", event.start_mark.line + 1, limit=MAX_VALUES)
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 raise YamlProblem("yaml_too_deep", event.start_mark.line + 1, limit=MAX_DEPTH)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError) -> YamlProblem:
@@ -149,6 +205,7 @@ class _Builder:
         self.built += 1
         if self.built > MAX_VALUES:
             raise YamlProblem("yaml_too_big", node.start_mark.line + 1, limit=MAX_VALUES)
+        _check_tag(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, stack)
         if isinstance(node, yaml.SequenceNode):
@@ -162,14 +219,21 @@ class _Builder:
     def _scalar(self, node: yaml.Node) -> Any:
         """The scalar's value; an impossible date (2007-02-30) stays text, for the checks to report."""
         try:
-            return self.constructor.construct_object(node)
-        except ValueError:
-            return node.value
+            value = self.constructor.construct_object(node)
+        except ValueError:  # also an integer too long for Python to read: refused below
+            value = numbers.LIMIT if _too_many_digits(node) else node.value
+        except (KeyError, AttributeError, TypeError):  # !!bool maybe, !!timestamp nope
+            raise YamlProblem("yaml_bad_value", node.start_mark.line + 1, value=node.value,
+                              tag=_short_tag(node.tag)) from None
+        if numbers.is_number(value) and not numbers.in_bounds(value):
+            raise YamlProblem("yaml_number_bounds", node.start_mark.line + 1, digits=numbers.MAX_DIGITS)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: tuple, stack: list) -> dict:
         mapping: dict[str, Any] = {}
         self.constructor.flatten_mapping(node)
         for key_node, value_node in node.value:
+            _check_tag(key_node)
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             line = key_node.start_mark.line + 1
             if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
@@ -181,3 +245,18 @@ class _Builder:
             self.lines[path + (key,)] = line
             stack.append((value_node, path + (key,), mapping, key))
         return mapping
+
+
+def _check_tag(node: yaml.Node) -> None:
+    """Refuse a node tagged with anything but a plain YAML type."""
+    if node.tag not in ALLOWED_TAGS:
+        raise YamlProblem("yaml_tag", node.start_mark.line + 1, tag=_short_tag(node.tag))
+
+
+def _short_tag(tag: str) -> str:
+    """``!!timestamp`` for ``tag:yaml.org,2002:timestamp``, as the author wrote it."""
+    return "!!" + tag[len(CORE):] if tag.startswith(CORE) else tag
+
+
+def _too_many_digits(node: yaml.Node) -> bool:
+    return node.tag == CORE + "int" and sum(char.isdigit() for char in node.value) > numbers.MAX_DIGITS

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 
 from builder.format.model import Block, Service
 from builder.messages import Problem, register, render
-from builder.rules.values import EMPTY, UNKNOWN
+from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
 
 STATUS = {True: "yes", False: "no"}
 _ABSENT = object()
@@ -241,6 +241,8 @@ class Evaluation:
             return render("value_unknown", self.lang)
         if value is EMPTY:
             return render("value_empty", self.lang)
+        if value is OUT_OF_BOUNDS:
+            return render("value_out_of_bounds", self.lang)
         if block is not None and block.is_question:
             return block.type.format_text(block.params, value, self.lang)
         if isinstance(value, bool):
@@ -257,6 +259,8 @@ class Evaluation:
 register({
     "value_unknown": ("pas encore répondu", "not answered yet"),
     "value_empty": ("sans réponse", "no answer"),
+    "value_out_of_bounds": ("nombre trop grand pour être calculé (plus de 15 chiffres)",
+                            "a number too large to compute (more than 15 digits)"),
     "value_yes": ("oui", "yes"),
     "value_no": ("non", "no"),
 })

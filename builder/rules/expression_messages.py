@@ -66,6 +66,9 @@ MESSAGES = {
     "expr_curly_quote": (
         "Guillemet « {char} » non permis : utilisez des guillemets droits \" ou '.",
         "Quote “{char}” not allowed: use straight quotes \" or '."),
+    "expr_number_bounds": (
+        "Nombre hors limites : un nombre s'écrit avec {digits} chiffres au plus.",
+        "Number out of bounds: a number has at most {digits} digits."),
     "expr_bad_number": (
         "Nombre mal écrit : un nombre s'écrit avec des chiffres, et un point pour "
         "les décimales (2.5).",

@@ -15,6 +15,7 @@ from builder.rules.values import (
     ARITHMETIC,
     COMPARISONS,
     EMPTY,
+    OUT_OF_BOUNDS,
     UNKNOWN,
     all_of,
     answered,
@@ -152,7 +153,7 @@ class Name(Node):
 
 
 class ListNode(Node):
-    """``[a, b, …]``: UNKNOWN if an item is unknown; EMPTY items are left out."""
+    """``[a, b, …]``: UNKNOWN if an item is unknown; EMPTY (and OUT_OF_BOUNDS) items are left out."""
 
     __slots__ = ()
 
@@ -173,7 +174,7 @@ class ListNode(Node):
                 item = fn(env)
                 if item is unknown:
                     return unknown
-                if item is not empty:
+                if item is not empty and item is not OUT_OF_BOUNDS:
                     found.append(item)
             return found
         return value

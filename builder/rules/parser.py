@@ -15,6 +15,7 @@ import keyword
 import re
 from typing import Any, Callable
 
+from builder import numbers
 from builder.messages import Problem, Suggestion
 from builder.rules import nodes
 from builder.rules.expression_messages import FRENCH_WORDS, NOT_ALLOWED
@@ -253,6 +254,8 @@ class TreeBuilder:
             raise Problem("expr_none", column=column)
         if type(value) not in (int, float, str):
             raise self.not_allowed(type(value).__name__, column)
+        if type(value) is not str and not numbers.in_bounds(value):
+            raise Problem("expr_number_bounds", column=column, digits=numbers.MAX_DIGITS)
         return nodes.Const(column, value)
 
     def _name(self, node: ast.Name, depth: int) -> nodes.Node:

@@ -1,10 +1,14 @@
 """The values of the expression language and what its operators do with them.
 
-Two singletons stand beside ordinary answers (numbers, text, booleans, dates, lists):
+Three singletons stand beside ordinary answers (numbers, text, booleans, dates, lists):
 
 - :data:`UNKNOWN`: the question has not been answered yet; the result may still change.
 - :data:`EMPTY`: the answer is known to be empty (a hidden question, an optional one left
   blank, ``null`` in an answers file). ``None`` in an environment counts as EMPTY.
+- :data:`OUT_OF_BOUNDS`: a computation whose result is outside :mod:`builder.numbers`'
+  bounds (more than 15 digits, an infinity); it counts as EMPTY everywhere, stays
+  OUT_OF_BOUNDS through further computations, and explanations name it. So no
+  computation ever builds a number too large to print, store or compute with.
 
 Every function here takes values that may be either singleton and never raises: a type
 mismatch is ``False`` for a comparison and EMPTY ("no value") for a computation.
@@ -18,6 +22,8 @@ import datetime as dt
 import operator
 import re
 from typing import Any, Callable, Iterable, Mapping
+
+from builder import numbers
 
 Test = Callable[[Mapping[str, Any]], Any]  # a compiled test: env -> True | False | UNKNOWN
 
@@ -49,6 +55,7 @@ class _Sentinel:
 
 UNKNOWN = _Sentinel("UNKNOWN")
 EMPTY = _Sentinel("EMPTY")
+OUT_OF_BOUNDS = _Sentinel("OUT_OF_BOUNDS")
 
 NUMBER, BOOLEAN, TEXT, DATE, LIST, NOTHING, OTHER = (
     "number", "boolean", "text", "date", "list", "empty", "other")
@@ -62,7 +69,7 @@ def kind(value: Any) -> str:
     found = _KINDS.get(type(value))
     if found is not None:
         return found
-    if value is EMPTY or value is None:
+    if value is EMPTY or value is None or value is OUT_OF_BOUNDS:
         return NOTHING
     for types, name in (((bool,), BOOLEAN), ((int, float), NUMBER), ((str,), TEXT),
                         ((dt.date,), DATE), ((list, tuple), LIST)):
@@ -262,17 +269,27 @@ def is_number(value: Any) -> bool:
     return kind(value) == NUMBER
 
 
+def bounded(value: Any) -> Any:
+    """``value``, or OUT_OF_BOUNDS for a number outside :mod:`builder.numbers`' bounds."""
+    return value if numbers.in_bounds(value) else OUT_OF_BOUNDS
+
+
 def _arithmetic(test: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     def compute(left: Any, right: Any) -> Any:
         if left is UNKNOWN or right is UNKNOWN:
             return UNKNOWN
+        if left is OUT_OF_BOUNDS or right is OUT_OF_BOUNDS:
+            return OUT_OF_BOUNDS
         if is_number(left) and is_number(right):
             try:
-                return test(left, right)
-            except (ZeroDivisionError, OverflowError):
+                return bounded(test(left, right))
+            except ZeroDivisionError:
                 return EMPTY
+            except OverflowError:  # an int too large for a float (only from data out of bounds)
+                return OUT_OF_BOUNDS
         return EMPTY
-    compute.__doc__ = f"``{test.__name__}`` on numbers; EMPTY for no value or no number."
+    compute.__doc__ = (f"``{test.__name__}`` on numbers; EMPTY for no value or no number, "
+                       "OUT_OF_BOUNDS for a result out of bounds.")
     return compute
 
 
@@ -283,9 +300,9 @@ ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
 
 def negate(value: Any) -> Any:
     """Unary minus: UNKNOWN stays UNKNOWN, anything but a number gives EMPTY."""
-    if value is UNKNOWN:
-        return UNKNOWN
-    return -value if is_number(value) else EMPTY
+    if value is UNKNOWN or value is OUT_OF_BOUNDS:
+        return value
+    return bounded(-value) if is_number(value) else EMPTY
 
 
 def today_of(env: Mapping[str, Any]) -> dt.date:

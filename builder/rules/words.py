@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
-from builder.rules.values import EMPTY, UNKNOWN
+from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
 
 FormatValue = Callable[[str, Any], str]
 
@@ -24,6 +24,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "true": "oui", "false": "non", "all": "toutes ces conditions",
         "any": "au moins une de ces conditions", "not_group": "pas : {0}",
         "unknown": "pas encore répondu", "empty": "vide", "value": "{0} : {1}",
+        "out_of_bounds": "nombre trop grand pour être calculé",
         "always": "toujours", "never": "jamais",
         "open": "« ", "close": " »",
     },
@@ -36,6 +37,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "true": "yes", "false": "no", "all": "all of these conditions",
         "any": "at least one of these conditions", "not_group": "not: {0}",
         "unknown": "not answered yet", "empty": "empty", "value": "{0}: {1}",
+        "out_of_bounds": "a number too large to compute",
         "always": "always", "never": "never",
         "open": "“", "close": "”",
     },
@@ -72,6 +74,8 @@ def default_format_value(name: str, value: Any, lang: str = "fr") -> str:
         return word("unknown", lang)
     if value is EMPTY or value is None:
         return word("empty", lang)
+    if value is OUT_OF_BOUNDS:
+        return word("out_of_bounds", lang)
     if isinstance(value, bool):
         return word("true" if value else "false", lang)
     if isinstance(value, (int, float)):

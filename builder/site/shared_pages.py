@@ -11,6 +11,7 @@ languages × the blocks shown × where « Retour » leads).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, Callable, Hashable
 
 from flask import current_app, g, session
@@ -18,7 +19,9 @@ from flask_wtf.csrf import generate_csrf
 
 from builder.format.model import Service
 
-TOKEN_PLACEHOLDER = "tremplin-csrf-token-placeholder"
+# Random for each process, so that no author's text can contain it (a title holding a
+# fixed placeholder got each person's token, and the form none).
+TOKEN_PLACEHOLDER = f"csrf-{secrets.token_urlsafe(24)}"
 
 
 def shared_page(service: Service, key: Hashable, render: Callable[..., str], day: Any) -> str:
@@ -35,7 +38,7 @@ def shared_page(service: Service, key: Hashable, render: Callable[..., str], day
             return page  # a page without a form: nothing to put the token in, nothing kept
         if not current_app.debug:
             kept[("shared page", key)] = page
-    return page.replace(TOKEN_PLACEHOLDER, csrf_token(), 1)
+    return page.replace(TOKEN_PLACEHOLDER, csrf_token())
 
 
 _SIGNED_TOKENS = "tremplin.signed_csrf_tokens"

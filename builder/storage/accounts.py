@@ -7,6 +7,10 @@ password resets.
   role of :data:`ROLES`, from the least to the most: a reader reads, an editor also
   changes the services, an owner also manages the members. An organisation always
   keeps at least one owner (:class:`LastOwner`).
+- Sessions are signed cookies; each carries the account's *session generation* at
+  sign-in. Ending an account's sessions (:func:`end_sessions`: signing out, « Se
+  déconnecter partout », a new password) adds one to it, so that every cookie signed
+  before no longer opens the studio, on every server sharing this database.
 - An invitation is a link carrying a random token, for one role, valid
   :data:`INVITATION_TTL`, used once. A password reset is the same for one user,
   valid :data:`RESET_TTL`. Only a SHA-256 of each token is stored: a copy of the
@@ -61,6 +65,8 @@ class User:
     email: str
     name: str
     created_at: dt.datetime
+    # sessions signed with another one are over; not part of who the user is
+    session_generation: int = dataclasses.field(default=0, compare=False)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,7 +107,10 @@ class Invitation:
 def create_tables(db: Database) -> None:
     """Create the tables of this module that do not exist yet (see :mod:`builder.storage.schema`)."""
     _create(db, "users", {"id": int, "email": str, "name": str, "password_hash": str,
-                          "created_at": str}, pk="id")
+                          "created_at": str, "session_generation": int}, pk="id",
+            defaults={"session_generation": 0})
+    if "session_generation" not in db["users"].columns_dict:  # a database made before it existed
+        db["users"].add_column("session_generation", int, not_null_default=0)
     db["users"].create_index(["email"], unique=True, if_not_exists=True)
     _create(db, "organisations", {"id": int, "slug": str, "name": str, "created_at": str,
                                   "time_zone": str}, pk="id", optional={"time_zone"})
@@ -126,10 +135,11 @@ def create_tables(db: Database) -> None:
 
 
 def _create(db: Database, name: str, columns: dict[str, type], *, pk: Any,
-            foreign_keys: list | None = None, optional: set[str] = frozenset()) -> None:
+            foreign_keys: list | None = None, optional: set[str] = frozenset(),
+            defaults: dict[str, Any] | None = None) -> None:
     not_null = {column for column in columns if column != pk and column not in optional}
     db[name].create(columns, pk=pk, not_null=not_null, foreign_keys=foreign_keys,
-                    if_not_exists=True)
+                    defaults=defaults, if_not_exists=True)
 
 
 def _load(cls: type[Record], row: Mapping[str, Any]) -> Record:
@@ -155,7 +165,8 @@ def create_user(db: Database, email: str, name: str, password: str, *,
                 now: dt.datetime | None = None) -> User:
     """Create an account and return it; :class:`EmailTaken` if the address is used."""
     row = {"email": normalize_email(email), "name": name.strip(),
-           "password_hash": generate_password_hash(password), "created_at": iso(now)}
+           "password_hash": generate_password_hash(password), "created_at": iso(now),
+           "session_generation": 0}
     try:
         with _atomic(db):
             user_id = db["users"].insert(row).last_pk
@@ -187,9 +198,25 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     return _load(User, row) if check_password_hash(row["password_hash"], password) else None
 
 
-def set_password(db: Database, user_id: int, password: str) -> None:
-    """Replace the user's password."""
-    db["users"].update(user_id, {"password_hash": generate_password_hash(password)})
+def change_password(db: Database, user_id: int, current: str, new: str) -> int | None:
+    """Replace the user's password if ``current`` is theirs, ending their sessions; the
+    new session generation, or None when ``current`` is wrong."""
+    row = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
+    if row is None or not check_password_hash(row[0], current):
+        return None
+    password_hash = generate_password_hash(new)
+    with _atomic(db):
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+        return end_sessions(db, user_id)
+
+
+def end_sessions(db: Database, user_id: int) -> int:
+    """End every session of ``user_id`` (see the module's docstring); the new generation,
+    which a session signed from now on carries."""
+    with _atomic(db):
+        db.execute("UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", [user_id])
+        row = db.execute("SELECT session_generation FROM users WHERE id = ?", [user_id]).fetchone()
+    return row[0] if row else 0
 
 
 @functools.lru_cache(maxsize=1)
@@ -429,7 +456,8 @@ def reset_password(db: Database, token: str, password: str, *,
                    now: dt.datetime | None = None) -> User | None:
     """Set a new password with a reset token; None if the token cannot be used.
 
-    Every reset token of that user is used up, so that older mails stop working too.
+    Every reset token of that user is used up, so that older mails stop working too,
+    and every session of theirs ends.
     """
     password_hash = generate_password_hash(password)  # slow: outside the transaction
     with _atomic(db):
@@ -439,6 +467,7 @@ def reset_password(db: Database, token: str, password: str, *,
         db["users"].update(user.id, {"password_hash": password_hash})
         db.execute("UPDATE password_resets SET used_at = ? WHERE user_id = ?"
                    " AND used_at IS NULL", [iso(now), user.id])
+        end_sessions(db, user.id)
     return user
 
 

@@ -1,7 +1,11 @@
 """Who is signed in, and what they may do in an organisation.
 
-The session holds the user's id and nothing else about them; :func:`current_user`
-loads the user once per request and keeps them on ``g``.
+The session holds the user's id and the account's session generation at sign-in
+(:mod:`builder.storage.accounts`), nothing else about them; :func:`current_user` loads
+the user once per request (the same single read as before: the generation is a column of
+the user's row) and keeps them on ``g``. A session whose generation is no longer the
+account's has been ended (signed out, « Se déconnecter partout », a new password): it
+counts as nobody. Visitors of the mini-sites have no user id: nothing is read for them.
 
 Every studio view whose URL has ``<org_slug>`` begins with
 ``org = require_org(org_slug, at_least=...).org``, before it looks at anything else:
@@ -12,6 +16,7 @@ where their role is too low) a 403, whatever the other parts of the URL.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import Callable, NamedTuple, TypeVar
 
@@ -41,6 +46,7 @@ ROLE_ABILITIES = {
     OWNER: lazy_gettext("modifier les services et gérer les membres"),
 }
 _SESSION_KEY = "user_id"
+_GENERATION_KEY = "session_generation"  # absent in sessions signed before it existed: 0
 _KEPT_ON_LOGIN = ("lang",)  # the language chosen survives signing in
 
 View = TypeVar("View", bound=Callable)
@@ -54,28 +60,52 @@ class OrgAccess(NamedTuple):
 
 
 def current_user() -> User | None:
-    """The signed-in user, loaded from the session once per request, or None."""
+    """The signed-in user, loaded from the session once per request, or None (also when
+    the session was ended: it is then cleared)."""
     if "user" not in g:
         user_id = session.get(_SESSION_KEY)
-        g.user = accounts.get_user(get_db(), user_id) if isinstance(user_id, int) else None
+        user = accounts.get_user(get_db(), user_id) if type(user_id) is int else None
+        if user is not None and session.get(_GENERATION_KEY, 0) != user.session_generation:
+            _clear_session()
+            user = None
+        g.user = user
     return g.user
 
 
 def login_user(user: User) -> None:
     """Sign ``user`` in on a new session: nothing set before signing in is carried over."""
-    kept = {key: session[key] for key in _KEPT_ON_LOGIN if key in session}
-    session.clear()
-    session.update(kept)
+    _clear_session()
     session[_SESSION_KEY] = user.id
+    session[_GENERATION_KEY] = user.session_generation
     g.user = user
 
 
 def logout_user() -> None:
-    """Sign out: the whole session is cleared (the language choice is kept)."""
+    """Sign out, ending every session of the account (this one and any other, on any
+    device: see :func:`builder.storage.accounts.end_sessions`); the session is cleared
+    (the language choice is kept)."""
+    user = current_user()
+    if user is not None:
+        accounts.end_sessions(get_db(), user.id)
+    forget_session()
+
+
+def forget_session() -> None:
+    """Clear this session (the language choice is kept) without ending any other."""
+    _clear_session()
+    g.user = None
+
+
+def keep_this_session(user: User, generation: int) -> None:
+    """After the account's other sessions were ended (a new password), carry on in this
+    one: it takes the new ``generation``."""
+    login_user(dataclasses.replace(user, session_generation=generation))
+
+
+def _clear_session() -> None:
     kept = {key: session[key] for key in _KEPT_ON_LOGIN if key in session}
     session.clear()
     session.update(kept)
-    g.user = None
 
 
 def login_url(next_path: str | None = None) -> str:

@@ -1,9 +1,13 @@
-"""Accounts: sign up, sign in, sign out, choose a new password after forgetting it.
+"""Accounts: sign up, sign in, sign out, choose a new password after forgetting it,
+change it, sign out everywhere.
 A new account goes on to creating its organisation (then its first service).
 
-Pages under ``/compte``. Signing in starts a fresh session holding the user's id only
-(:func:`builder.studio.access.login_user`); signing in, signing up and asking for a
-reset are rate-limited per address (``LOGIN_RATE_LIMIT`` / ``LOGIN_RATE_WINDOW``,
+Pages under ``/compte``. Signing in starts a fresh session holding the user's id and
+the account's session generation (:func:`builder.studio.access.login_user`). Signing
+out ends every session of the account, on every device; so do « Se déconnecter
+partout » and a password reset; changing one's password ends every other session and
+keeps this one. Signing in, signing up, asking for a reset and changing a password are
+rate-limited per address (``LOGIN_RATE_LIMIT`` / ``LOGIN_RATE_WINDOW``,
 ``SIGNUP_RATE_*``, ``RESET_RATE_*`` in the config). The "forgotten password" page
 answers the same whether the address has an account or not.
 """
@@ -106,6 +110,13 @@ class NewPasswordForm(FlaskForm):
     confirm = confirm_field()
 
 
+class ChangePasswordForm(NewPasswordForm):
+    """Change one's password, the current one first."""
+
+    current = PasswordField(_l("Mot de passe actuel"), validators=[
+        DataRequired(_l("Entrez votre mot de passe actuel."))])
+
+
 @bp.app_context_processor
 def account_context() -> dict:
     """``current_user()`` and ``role_label(role)`` for every template."""
@@ -157,9 +168,37 @@ def login():
 
 @bp.post("/deconnexion")
 def logout():
-    """Sign out (a POST, so that no link or image can sign anyone out)."""
+    """Sign out (a POST, so that no link or image can sign anyone out): every session of
+    the account ends, so that a copy of the cookie opens nothing either."""
     access.logout_user()
     flash(_("Vous êtes déconnecté. À bientôt !"), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/", methods=("GET", "POST"))
+@access.login_required
+def account():
+    """The account: change the password (the other sessions end), sign out everywhere."""
+    user = access.current_user()
+    form = ChangePasswordForm()
+    if request.method == "POST":
+        limit_rate("login")
+    if form.validate_on_submit():
+        generation = accounts.change_password(get_db(), user.id, form.current.data, form.password.data)
+        if generation is not None:
+            access.keep_this_session(user, generation)
+            flash(_("Votre mot de passe est changé. Vos autres sessions sont terminées."), "success")
+            return redirect(url_for("auth.account"))
+        form.current.errors.append(_("Ce n’est pas votre mot de passe actuel."))
+    return render_template("studio/account.html", form=form, user=user), (422 if form.errors else 200)
+
+
+@bp.post("/deconnexion-partout")
+@access.login_required
+def logout_everywhere():
+    """End every session of the account, on this device and all others."""
+    access.logout_user()
+    flash(_("Vous êtes déconnecté partout : sur cet appareil et sur tous les autres."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -185,7 +224,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         if accounts.reset_password(db, token, form.password.data) is None:
             return render_template("studio/reset_invalid.html"), 404
-        access.logout_user()
+        access.forget_session()  # the account's sessions have all ended with the reset
         flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
         return redirect(url_for("auth.login"))
     return render_template("studio/reset.html", form=form, user=user)

@@ -11,7 +11,6 @@ first. Restoring a version asks first, and can keep the draft as a copy.
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -19,6 +18,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from builder.db import get_db
+from builder.editing.diffs import readable_diff
 from builder.editing.document import ServiceDocument
 from builder.editing.what_changed import changes as changes_in_words
 from builder.format.loader import ServiceFileError, load_service_text
@@ -155,15 +155,6 @@ def _previous(versions, number: int) -> str:
     return max(earlier, key=lambda item: item.version).yaml if earlier else ""
 
 
-def readable_diff(before: str, after: str) -> list[tuple[str, str]]:
-    """The changed lines as (kind, text), kind being "added", "removed" or "context"."""
-    lines = []
-    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1):
-        if line.startswith(("---", "+++")):
-            continue
-        kind = {"+": "added", "-": "removed", "@": "gap"}.get(line[:1], "context")
-        lines.append((kind, line[1:] if kind != "gap" else "…"))
-    return lines
 
 
 @bp.route("/historique/<int:version>/restaurer", methods=["GET", "POST"])

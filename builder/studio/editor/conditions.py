@@ -19,7 +19,7 @@ from builder.editing import condition_form as conditions
 from builder.editing import operations as ops
 from builder.editing.condition_text import check_expression
 from builder.editing.document import ServiceDocument
-from builder.editing.locate import find_block, find_outcome, find_step
+from builder.editing.locate import find_block, outcome_of, step_of
 from builder.extensions import htmx
 from builder.messages import Problem
 from builder.storage.accounts import EDITOR, READER
@@ -61,7 +61,7 @@ def _target(data: dict, kind: str, ident: str) -> Target:
     """The step, block or outcome ``ident`` (404 when there is none)."""
     try:
         if kind == "etape":
-            step = data["steps"][find_step(data, ident)]
+            step = step_of(data, ident)
             return Target(kind, ident, "show_if", _("l’étape « %(title)s »", title=author_text(step.get("title")) or ident),
                           step.get("show_if"), "studio_editor.step_condition",
                           lambda d, c: ops.update_step(d, ident, {"show_if": c}))
@@ -73,7 +73,7 @@ def _target(data: dict, kind: str, ident: str) -> Target:
             return Target(kind, ident, "show_if", _("la question « %(label)s »", label=author_text(block.get("label")) or ident),
                           block.get("show_if"), "studio_editor.block_condition",
                           lambda d, c: ops.update_block(d, ident, {"show_if": c}))
-        outcome = data["outcomes"][find_outcome(data, ident)]
+        outcome = outcome_of(data, ident)
         return Target(kind, ident, "when", _("le résultat « %(title)s »", title=author_text(outcome.get("title")) or ident),
                       outcome.get("when"), "studio_editor.outcome_condition",
                       lambda d, c: ops.update_outcome(d, ident, {"when": c}))

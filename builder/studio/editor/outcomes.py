@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from builder.editing import operations as ops
 from builder.editing.document import ServiceDocument
-from builder.editing.locate import find_outcome
+from builder.editing.locate import find_outcome, outcome_of
 from builder.messages import Problem, Problems
 from builder.storage.accounts import EDITOR, READER
 from builder.studio.access import has_role, login_required
@@ -56,7 +56,7 @@ def outcome(org_slug: str, service_id: str, outcome_id: str):
     found = require_service(org_slug, service_id, EDITOR if request.method == "POST" else READER)
     document = ServiceDocument.from_yaml(found.copy.yaml, service_id)
     try:
-        current = document.data["outcomes"][find_outcome(document.data, outcome_id)]
+        current = outcome_of(document.data, outcome_id)
     except Problem:
         abort(404)
     languages = languages_of(document.data)

@@ -9,7 +9,7 @@ from flask import request
 from flask_babel import gettext as _
 
 from builder.editing import operations as ops
-from builder.editing.locate import find_step
+from builder.editing.locate import find_step, step_of
 from builder.editing.placeholders import new_step_title
 from builder.messages import Problem, Problems
 from builder.studio.access import login_required
@@ -58,7 +58,7 @@ def rename_step(org_slug: str, service_id: str, step_id: str):
     """Give a step a new title (its id, in addresses and exports, stays)."""
     editing = start_edit(org_slug, service_id)
     try:
-        step = editing.data["steps"][find_step(editing.data, step_id)]
+        step = step_of(editing.data, step_id)
         fields = STEP_FIELDS.read(request.form, step, languages_of(editing.data))
         data = ops.update_step(editing.data, step_id, fields)
     except (Problem, Problems) as problem:

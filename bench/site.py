@@ -81,13 +81,14 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``gunicorn -w 2`` on a free loopback port, in its own process group."""
+    """``gunicorn -w 2`` (or ``workers``) on a free loopback port, in its own process group."""
 
-    def __init__(self, app_spec: str, env: dict[str, str], ready_path: str, log_dir: Path, name: str):
+    def __init__(self, app_spec: str, env: dict[str, str], ready_path: str, log_dir: Path, name: str,
+                 workers: int = 2):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log_dir / f"{name}.log"
-        command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}",
+        command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
                    "--log-level", "warning", app_spec]
         with open(self.log, "wb") as log:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -429,14 +430,17 @@ def _python_load_worker(host: str, port: int, path: str, headers: dict[str, str]
     results.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
 
 
-def python_load(url: str, headers: dict[str, str], seconds: float) -> Load:
-    """A keep-alive client (http.client) in 2 processes of CONNECTIONS/2 threads each."""
-    parts = urllib.parse.urlsplit(url)
+def python_load(url: str | list[str], headers: dict[str, str], seconds: float) -> Load:
+    """A keep-alive client (http.client) in 2 processes of CONNECTIONS/2 threads each; given
+    several URLs (servers behind a load balancer), each process loads one of them in turn."""
+    urls = [url] if isinstance(url, str) else url
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     results = context.Queue()
-    processes = [context.Process(target=_python_load_worker,
-                                 args=(parts.hostname, parts.port, parts.path, headers, seconds,
-                                       CONNECTIONS // 2, results)) for _ in range(2)]
+    processes = []
+    for number in range(2):
+        parts = urllib.parse.urlsplit(urls[number % len(urls)])
+        processes.append(context.Process(target=_python_load_worker, args=(
+            parts.hostname, parts.port, parts.path, headers, seconds, CONNECTIONS // 2, results)))
     started = time.monotonic()
     for process in processes:
         process.start()
@@ -537,14 +541,16 @@ PROFILE_PARTS = [  # (label, file, function) measured in profile_question_page
     ("  of which gettext (Flask-Babel)", "jinja2/ext.py", "_gettext_alias"),
     ("  of which url_for", "flask/helpers.py", "url_for"),
     ("find the live service (url_value_preprocessor)", "builder/site/views.py", "load_service"),
-    ("open the database (builder.db.connect)", "builder/db.py", "connect"),
+    ("borrow a database connection (builder.db.get_db)", "builder/db.py", "get_db"),
     ("close the database (teardown)", "builder/db.py", "close_db"),
     ("load the draft (state.load)", "builder/site/state.py", "load"),
     ("evaluate the answers (state.evaluation_of)", "builder/site/state.py", "evaluation_of"),
     ("build the form (forms.step_form)", "builder/site/forms.py", "step_form"),
     ("record the funnel event (state.record)", "builder/site/state.py", "record"),
     ("save the session cookie", "flask/sessions.py", "save_session"),
-    ("all sqlite3 execute calls", "~", "<method 'execute' of 'sqlite3.Connection' objects>"),
+    ("sqlite3 execute calls (hot paths, builder.storage.database.Prepared)", "~",
+     "<method 'execute' of 'sqlite3.Connection' objects>"),
+    ("sqlite3 execute calls (through SQLAlchemy)", "~", "<method 'execute' of 'sqlite3.Cursor' objects>"),
 ]
 
 

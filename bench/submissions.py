@@ -100,20 +100,24 @@ def new_database(folder: Path) -> Path:
     return path
 
 
-def timed_connection(path: Path, run: Run, synchronous: str):
-    """A connection whose commits are counted and timed into ``run``."""
+def timed_connection(path: Path | str, run: Run, synchronous: str = "FULL"):
+    """A connection (to a SQLite file, or a URL) whose commits are counted and timed into ``run``."""
     from builder.db import connect
     db = connect(str(path))
-    db.execute(f"PRAGMA synchronous={synchronous}")
-    commit = db.commit
+    if db.is_sqlite:
+        db.execute_sql(f"PRAGMA synchronous={synchronous}")
+    execute_sql = db.execute_sql
 
-    def timed_commit() -> None:   # builder.db.transaction commits through db.commit()
+    def timed(text: str):   # builder.db.transaction commits through db.execute_sql("COMMIT")
+        if text != "COMMIT":
+            return execute_sql(text)
         began = time.perf_counter()
-        commit()
+        result = execute_sql(text)
         run.committing += time.perf_counter() - began
         run.commits += 1
+        return result
 
-    db.commit = timed_commit
+    db.execute_sql = timed
     return db
 
 
@@ -133,7 +137,7 @@ def record_some(db, number: int, deadline: float | None = None, count: int | Non
     return done
 
 
-def record_for(path: Path, seconds: float, threads: int = 1, synchronous: str = "FULL", start: Any = None) -> Run:
+def record_for(path: Path | str, seconds: float, threads: int = 1, synchronous: str = "FULL", start: Any = None) -> Run:
     """``threads`` threads of this process, each on its own connection, recording for ``seconds``."""
     run, counts = Run(), [0] * threads
     ready = threading.Barrier(threads + 1)
@@ -158,10 +162,10 @@ def record_for(path: Path, seconds: float, threads: int = 1, synchronous: str = 
 
 
 def _record_child(path: str, seconds: float, threads: int, start, results) -> None:
-    results.put(record_for(Path(path), seconds, threads, start=start))
+    results.put(record_for(path, seconds, threads, start=start))
 
 
-def record_in_processes(path: Path, seconds: float, processes: int, threads: int) -> Run:
+def record_in_processes(path: Path | str, seconds: float, processes: int, threads: int) -> Run:
     """``processes`` processes × ``threads`` threads recording at once into the same file."""
     if processes == 1:
         return record_for(path, seconds, threads)
@@ -212,7 +216,7 @@ def wal_pages(folder: Path, threads: int, count: int = 160) -> tuple[float, floa
     run = Run()
     with contextlib.closing(connect(str(path))) as keeper:   # holds the WAL open throughout
         record_some(keeper, 0, count=5)   # the tables' first pages exist
-        keeper.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        keeper.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
         def writer(number: int) -> None:
             with contextlib.closing(timed_connection(path, run, "FULL")) as db:

@@ -296,7 +296,8 @@ class BlockType:
     - ``template``: the block's template (``blocks/<name>.html``), looked up in
       ``template_folder`` (see :mod:`blocks.rendering`);
     - ``check_on_change``: whether htmx checks the field as soon as it changes (typed
-      answers; a radio button or a box is checked when the page is sent);
+      answers; a radio button or a box is checked when the page is sent), and
+      ``check_trigger`` the events that set the check off (htmx's ``hx-trigger``);
     - ``email_address``: whether an answer is an e-mail address at which the person may
       be written to (their copy of the answers, the reply-to of the organisation's notice);
     - ``starter`` and ``id_base``: what a block added in the studio starts with, besides
@@ -304,6 +305,10 @@ class BlockType:
     - ``paper_template`` and ``paper_lines``: how the answer is drawn on the paper
       version (``blocks/paper/<name>.html``; by default ``paper_lines`` lines to write on),
       given :meth:`paper_params`.
+    - ``xlsform``: what the XLSForm export writes on the block's row besides what its
+      answer kind gives: ``type`` (instead of the answer kind's), ``appearance``,
+      ``constraint`` (an XPath test of ``.``) and ``constraint_message`` (the code of a
+      registered message, written in each language).
     """
 
     name: ClassVar[str] = ""
@@ -317,11 +322,13 @@ class BlockType:
     required_code: ClassVar[str] = "blocks.required_text"
     field_class: ClassVar[Any] = None
     check_on_change: ClassVar[bool] = True
+    check_trigger: ClassVar[str] = "change"
     email_address: ClassVar[bool] = False
     starter: ClassVar[Mapping[str, Any]] = {}
     id_base: ClassVar[str] = ""
     paper_template: ClassVar[str] = "blocks/paper/lines.html"
     paper_lines: ClassVar[int] = 1
+    xlsform: ClassVar[Mapping[str, str]] = {}
 
     @property
     def is_question(self) -> bool:
@@ -490,6 +497,17 @@ class BlockType:
     def format_json(self, block: Mapping, value: Any) -> Any:
         """The answer as a JSON-able value (None when blank)."""
         return value
+
+    def format_prefill(self, block: Mapping, value: Any) -> Any:
+        """The answer as a démarche's field takes it (démarches-simplifiées' prefill, see
+        :mod:`builder.demarches`): a text (``true``/``false`` for yes or no, dates as
+        ``2007-03-02``), or a list of texts."""
+        stored = self.format_json(block, value)
+        if isinstance(stored, bool):
+            return "true" if stored else "false"
+        if isinstance(stored, list):
+            return [str(item) for item in stored]
+        return "" if stored is None else str(stored)
 
     def __repr__(self) -> str:
         return f"<block type {self.name}>"

@@ -9,9 +9,14 @@ Configuration, each layer overriding the one before:
 4. ``test_config``.
 
 The instance folder is ``TREMPLIN_INSTANCE_PATH`` (or ``INSTANCE_PATH`` in
-``test_config``), else Flask's default ``instance/``. The secret key is never a
-default written in the code: without ``SECRET_KEY`` one is generated once and kept in
-``instance/secret_key``.
+``test_config``), else Flask's default ``instance/``. The database is the SQLite file
+``instance/tremplin.sqlite3``, unless ``DATABASE_URL`` (``TREMPLIN_DATABASE_URL``)
+names a PostgreSQL database; ``DATABASE`` is then that URL.
+
+The secret key is never a default written in the code. With SQLite, without
+``SECRET_KEY`` one is generated once and kept in ``instance/secret_key``. With a
+database URL, several servers share the database and must sign alike: ``SECRET_KEY``
+(``TREMPLIN_SECRET_KEY``) is required, and the application refuses to start without it.
 """
 
 from __future__ import annotations
@@ -23,9 +28,11 @@ import secrets
 import tempfile
 from typing import Any, Mapping
 
+import click
 from flask import Flask, current_app, make_response, render_template
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChoiceLoader
+from sqlalchemy import text
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -33,6 +40,7 @@ from blocks import REGISTRY
 from blocks.rendering import BlockTemplates
 from builder import db, delivery, languages, mail, markdown, security
 from builder.extensions import htmx
+from builder.messages import register, render
 
 # Blueprints registered by create_app, as "module:attribute" import paths (imported
 # late, so that this module does not import the whole application when it loads).
@@ -59,6 +67,8 @@ DEFAULTS: dict[str, Any] = {
     "GC_FREEZE": True,  # freeze the loaded application out of the collector's reach (not when TESTING)
     "PUBLIC_URL": None,  # the address people reach Tremplin at (« https://tremplin.example.org »), for links and QR codes
     "SOURCE_MAX_AGE_DAYS": 365,  # a rule source checked longer ago is flagged before publishing
+    # the hosts whose démarches may be prefilled through their public API (builder.demarches)
+    "DEMARCHES_HOSTS": ["www.demarches-simplifiees.fr", "demarches-simplifiees.fr", "demarche.numerique.gouv.fr"],
 }
 
 
@@ -116,11 +126,32 @@ def _configure(app: Flask, test_config: Mapping[str, Any] | None) -> None:
     app.config.from_prefixed_env("TREMPLIN")
     if test_config:
         app.config.from_mapping(test_config)
+    if app.config.get("DATABASE_URL"):
+        app.config["DATABASE"] = app.config["DATABASE_URL"]
     if not app.config.get("SECRET_KEY"):
+        if app.config.get("DATABASE_URL"):
+            raise ConfigurationError(render("app.secret_key_required", "fr") + "\n"
+                                     + render("app.secret_key_required", "en"))
         app.config["SECRET_KEY"] = load_or_create_secret_key(app.instance_path)
     proxies = int(app.config["PROXY_FIX_X_FOR"])
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+
+class ConfigurationError(click.ClickException):
+    """A setting the application cannot start without (the message says which, in French and English).
+
+    A :class:`click.ClickException`: every ``tremplin`` command that builds the
+    application prints the message and exits with status 1, without a traceback."""
+
+
+register({
+    "app.secret_key_required": (
+        "TREMPLIN_DATABASE_URL est réglé : donnez aussi TREMPLIN_SECRET_KEY (la même clé secrète "
+        "à chaque serveur, par exemple python -c \"import secrets; print(secrets.token_hex(32))\").",
+        "TREMPLIN_DATABASE_URL is set: give TREMPLIN_SECRET_KEY too (the same secret key to every "
+        "server, e.g. python -c \"import secrets; print(secrets.token_hex(32))\")."),
+})
 
 
 def load_or_create_secret_key(instance_path: str) -> str:
@@ -177,5 +208,5 @@ def render_error(error: HTTPException):
 
 def healthz() -> tuple[str, int, dict[str, str]]:
     """Liveness check for the host: "ok" when the database answers."""
-    db.get_db().execute("SELECT 1")
+    db.get_db().execute(text("SELECT 1"))
     return "ok", 200, {"Content-Type": "text/plain; charset=utf-8"}

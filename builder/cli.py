@@ -1,24 +1,22 @@
 """The ``tremplin`` command: a thin layer over the Python API.
 
 ``validate``, ``evaluate``, ``test`` and ``schema`` work on service files without
-any server; ``serve`` and ``run`` start mini-sites (see builder.app); ``mail-retry``,
-``backup`` (and ``export``, ``purge``, added from beside their feature) work on an
-instance. Every command speaks the language chosen with ``--lang`` (builder.cli_common).
+any server; ``serve`` and ``run`` start mini-sites (see builder.app); ``mail-retry``
+(and ``export``, ``purge``, ``db upgrade``, ``publish``, ``backup``, added from beside
+their feature) work on an instance. Every command speaks the language chosen with ``--lang`` (builder.cli_common).
 """
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from builder.cli_common import (Group, argument, default_language, instance_database, instance_option,
+from builder.cli_common import (Group, argument, default_language, instance_option,
                                 instance_settings, message_lang, option)
 from builder.editing.checklist import report_lines, review
 from builder.format.loader import ServiceFileError, load_service
@@ -51,9 +49,6 @@ register({
     "cli.mail_unset": ("MAIL_SERVER n'est pas réglé : les e-mails attendent dans la boîte d'envoi.",
                        "MAIL_SERVER is not set: the mails wait in the outbox."),
     "cli.mail_done": ("{sent} envoyés, {failed} en échec", "{sent} sent, {failed} failed"),
-    "cli.backup_exists": ("{target} existe déjà : choisissez un autre nom (rien n'a été écrit).",
-                          "{target} already exists: choose another name (nothing was written)."),
-    "cli.backup_done": ("Base {database} copiée dans {target}.", "Database {database} copied to {target}."),
 })
 
 
@@ -224,22 +219,9 @@ def mail_retry(instance: str | None) -> None:
     click.echo(render("cli.mail_done", message_lang(), sent=delivery.sent, failed=delivery.failed))
 
 
-@main.command()
-@argument("target", type=click.Path(dir_okay=False), metavar="FICHIER")
-@instance_option()
-def backup(target: str, instance: str | None) -> None:
-    """Copier la base de l'instance dans FICHIER, même pendant qu'elle sert."""
-    if Path(target).exists():
-        raise click.ClickException(render("cli.backup_exists", message_lang(), target=target))
-    from builder.db import connect
-    database = instance_database(instance)
-    with contextlib.closing(connect(database)) as source, contextlib.closing(sqlite3.connect(target)) as copy:
-        source.conn.backup(copy)  # SQLite's online backup: a consistent copy, WAL included
-    click.echo(render("cli.backup_done", message_lang(), database=database, target=target))
-
-
 def _add_extension_commands() -> None:
     """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
+    from builder.cli_deploy import backup, db_group, publish
     from builder.paper.cli import paper_command
     from builder.studio.cli_purge import purge
     from exports.cli import export
@@ -249,6 +231,9 @@ def _add_extension_commands() -> None:
     main.add_command(convert_command)
     main.add_command(purge)
     main.add_command(paper_command)
+    main.add_command(db_group)
+    main.add_command(publish)
+    main.add_command(backup)
 
 
 _add_extension_commands()

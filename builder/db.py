@@ -1,11 +1,13 @@
 """The database of the application: one connection per application context.
 
 A connection is borrowed on first use in an application context, kept on ``g`` and
-given back when the context ends (the pattern of Flask's tutorial). The file lives in
-the instance folder; :mod:`builder.storage.database` opens it (WAL, every commit
-flushed to disk, because a person is told "envoyé" only once their submission is
-committed) and :mod:`builder.storage.schema` creates the tables, each storage module
-its own.
+given back when the context ends (the pattern of Flask's tutorial). ``DATABASE`` names
+the database: the SQLite file in the instance folder, or the URL of
+``TREMPLIN_DATABASE_URL`` (PostgreSQL). :mod:`builder.storage.database` opens it and
+each process keeps idle connections (:class:`ConnectionPool`: opening one costs its
+settings, and when the last connection to a WAL file closes, SQLite copies the WAL
+into the database only for the next request to create it again).
+:mod:`builder.storage.schema` creates the tables, or upgrades them, at start.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ import threading
 import weakref
 
 from flask import Flask, current_app, g
-from sqlite_utils import Database
 
-from builder.storage.database import (  # noqa: F401
+from builder.storage.database import (  # noqa: F401  (builder.db.* for callers)
     BUSY_TIMEOUT_SECONDS,
+    Database,
+    atomic,
     connect,
     transaction,
     unsynced,
@@ -28,11 +31,7 @@ from builder.storage.schema import init_db  # noqa: F401  (builder.db.init_db fo
 
 
 def get_db() -> Database:
-    """The database of the current application context.
-
-    Connections are not opened per request: each context borrows one from the
-    application's pool (:class:`ConnectionPool`) and gives it back when it ends.
-    """
+    """The database connection of the current application context (borrowed from the pool)."""
     context = g._get_current_object()  # one lookup of the proxy: this runs several times a request
     db = getattr(context, "db", None)
     if db is None:
@@ -41,36 +40,43 @@ def get_db() -> Database:
 
 
 class ConnectionPool:
-    """Idle connections of one process to the application's database, ready to lend.
+    """Idle connections of one process, ready to lend to the next request as they are.
 
-    Opening a connection costs its PRAGMAs on every request, and when the last
-    connection to a WAL database closes, SQLite copies the WAL into the database (with
-    fsyncs) and deletes it, only for the next request to create it again. Kept idle
-    (no transaction open, so they block nobody), connections make a request cheap. The
-    pool belongs to the process that made it: after a fork, a new one is started and
-    the parent's connections are left alone. Any thread may borrow; one connection
-    serves one context at a time.
+    SQLAlchemy's own pool would do, but a checkout and a return cost more than a small
+    query on SQLite; here a request takes an idle :class:`Database` from a list. Idle
+    connections hold no transaction, so they block nobody. The pool belongs to the
+    process that made it: after a fork, a new one is started and the parent's
+    connections are left alone. Any thread may borrow; one connection serves one
+    context at a time. A connection the server ended while it was idle is not lent
+    (:func:`builder.storage.database.dropped_by_server`).
     """
 
     MAX_IDLE = 8
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, target: str) -> None:
+        self.target = target
         self.pid = os.getpid()
         self._idle: list[Database] = []
         self._lock = threading.Lock()
 
     def borrow(self) -> Database:
-        """An idle connection, or a new one when none is free."""
-        with self._lock:
-            if self._idle:
-                return self._idle.pop()
-        return connect(self.path, any_thread=True)
+        """An idle connection the server has not ended, or a new one when none is free."""
+        while True:
+            with self._lock:
+                if not self._idle:
+                    return connect(self.target)
+                db = self._idle.pop()
+            if not db.dropped:
+                return db
+            db.discard()  # PostgreSQL restarted, or ended it: the next idle one, or a new one
 
     def give_back(self, db: Database) -> None:
-        """Take back a connection whose context ended (an open transaction is rolled back)."""
-        if db.conn.in_transaction:
-            db.conn.rollback()
+        """Take back a connection whose context ended (an open transaction is undone)."""
+        try:
+            db.rollback()
+        except Exception:  # noqa: BLE001  (a connection the server dropped: not lent again)
+            db.close()
+            return
         with self._lock:
             if os.getpid() == self.pid and len(self._idle) < self.MAX_IDLE:
                 self._idle.append(db)
@@ -88,7 +94,6 @@ class ConnectionPool:
 
 _POOL = "tremplin.db_pool"
 _POOL_LOCK = threading.Lock()
-_INHERITED: list[ConnectionPool] = []  # pools of a parent process: never used nor closed here
 
 
 def _pool(app: Flask) -> ConnectionPool:
@@ -98,8 +103,6 @@ def _pool(app: Flask) -> ConnectionPool:
     with _POOL_LOCK:
         pool = app.extensions.get(_POOL)
         if pool is None or pool.pid != os.getpid():
-            if pool is not None:
-                _INHERITED.append(pool)
             pool = app.extensions[_POOL] = ConnectionPool(app.config["DATABASE"])
             weakref.finalize(app, pool.close)  # closed with the application (or at exit)
     return pool
@@ -113,7 +116,9 @@ def close_db(exception: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Close connections at the end of each context and make sure the schema exists."""
+    """Close connections at the end of each context and bring the schema up to date
+    (unless ``UPGRADE_ON_START`` is false: ``tremplin db upgrade`` does it and says what it did)."""
     app.teardown_appcontext(close_db)
-    with contextlib.closing(connect(app.config["DATABASE"])) as db:
-        init_db(db)
+    if app.config.get("UPGRADE_ON_START", True):
+        with contextlib.closing(connect(app.config["DATABASE"])) as db:
+            init_db(db)

@@ -24,9 +24,8 @@ from typing import Any, Iterable, Mapping
 
 from flask import Flask, Response, after_this_request, current_app, g, request
 from flask_babel import format_datetime, gettext
-from sqlite_utils import Database
 
-from builder.db import get_db, transaction
+from builder.db import Database, get_db, transaction
 from builder.storage import as_utc, outbox, turns
 from builder.storage.outbox import (  # noqa: F401
     FAILED,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from pathlib import Path
@@ -28,8 +29,7 @@ def serve_app(path: str, settings: Mapping[str, Any] | None = None) -> Flask:
 def publish_files(app: Flask, paths: list[Path]) -> list[str]:
     """Publish each valid file whose text differs from its live version; return their ids."""
     done = []
-    database = connect(app.config["DATABASE"])
-    try:
+    with contextlib.closing(connect(app.config["DATABASE"])) as database:
         for path in paths:
             text = path.read_text(encoding="utf-8")
             try:
@@ -40,8 +40,6 @@ def publish_files(app: Flask, paths: list[Path]) -> list[str]:
             if live is None or live.yaml != text:
                 published.publish(database, service.id, text)
             done.append(service.id)
-    finally:
-        database.close()
     return done
 
 

@@ -18,12 +18,13 @@ from types import ModuleType
 from typing import Any, Iterable
 
 from builder.format.model import Service
-from exports import csv_export, json_export, xlsx_export
+from exports import csv_export, json_export, sqlite_export, xlsx_export
 
 EXPORTERS: dict[str, ModuleType] = {
     "csv": csv_export,
     "xlsx": xlsx_export,
     "json": json_export,
+    "sqlite": sqlite_export,
 }
 
 

@@ -1,4 +1,4 @@
-"""``tremplin export``: the submissions a service received, as a CSV, XLSX or JSON file.
+"""``tremplin export``: the submissions a service received, as a CSV, XLSX, JSON or SQLite file.
 
 A thin layer over :mod:`exports.published`; ``builder.cli`` adds this command to the
 ``tremplin`` group.
@@ -71,7 +71,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
         help="Prendre les colonnes dans ce fichier de service plutôt que dans la "
              "version publiée (pour les réponses reçues avec tremplin serve).")
 @option("--format", "format_name", type=click.Choice(list(EXPORTERS)), default=None,
-        help="csv, xlsx ou json (défaut : d'après l'extension de --output, sinon csv).")
+        help="csv, xlsx, json ou sqlite (défaut : d'après l'extension de --output, sinon csv).")
 @option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None, metavar="FICHIER",
         help="Fichier à écrire, ou - pour la sortie standard "
              "(défaut : SERVICE-reponses-AAAA-MM-JJ.EXT dans le dossier courant).")
@@ -80,7 +80,7 @@ def _export(service_id: str | None, file: str | None, format_name: str,
 @instance_option()
 def export(service_id: str | None, file: str | None, format_name: str | None, output: str | None,
            export_lang: str | None, instance: str | None) -> None:
-    """Exporter les réponses reçues par un service (CSV, XLSX ou JSON)."""
+    """Exporter les réponses reçues par un service (CSV, XLSX, JSON ou SQLite pour Datasette)."""
     if service_id is None and file is None:
         raise click.UsageError(render("exports.no_service", message_lang()))
     result = _export(service_id, file, format_name or _format_from(output), export_lang,

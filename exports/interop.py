@@ -26,11 +26,12 @@ from types import ModuleType
 from typing import Sequence
 
 from builder.messages import register
-from exports import xlsform_export, xlsform_import
+from exports import aidesjeunes_import, xlsform_export, xlsform_import
 from exports.notes import Imported, ImportFailed, Note, Source
 
 IMPORTERS: dict[str, ModuleType] = {
     "xlsform": xlsform_import,
+    "aides-jeunes": aidesjeunes_import,
 }
 CONVERTERS: dict[str, ModuleType] = {
     "xlsform": xlsform_export,

@@ -51,7 +51,7 @@ def _source(path: str) -> Source:
 @option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="FICHIER",
         help="Le fichier de service à écrire (défaut : la sortie standard).")
 def import_command(sources: tuple[str, ...], source_format: str | None, output: str) -> None:
-    """Importer un service d'un autre outil (XLSForm d'ODK ou de KoboToolbox…)."""
+    """Importer un service d'un autre outil (XLSForm d'ODK ou de KoboToolbox, aides d'Aides Jeunes…)."""
     try:
         result = import_files([_source(path) for path in sources], source_format)
     except ImportFailed as error:

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from sqlite_utils import Database
+from builder.storage.database import Database
 
 from builder.format.loader import ServiceFileError, load_service_text
 from builder.format.model import Service

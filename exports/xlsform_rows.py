@@ -1,11 +1,10 @@
 """The rows of an exported XLSForm: each Tremplin block as a survey row (and its choices).
 
 A block's XLSForm type follows the kind of its answer (:data:`ANSWER_TYPES`: text,
-number, date, yes/no, one or several options, none for content); the few block types
-that say more than their answer kind add to their row (:data:`ROW_EXTRAS`: a long text
-is ``multiline``, a consent an ``acknowledge``, an e-mail address and a postcode keep
-their check as a ``constraint``). A block type added later is exported by its answer
-kind. Bounds (``min``, ``max``, ``max_length``, ``pattern``, ``min_choices``…) become
+number, date, yes/no, one or several options, none for content); a block type that says
+more than its answer kind declares it in its ``xlsform`` attribute (a long text is
+``multiline``, a consent an ``acknowledge``, an e-mail address and a postcode keep their
+check as a ``constraint``), so a block type added later is exported too. Bounds (``min``, ``max``, ``max_length``, ``pattern``, ``min_choices``…) become
 a ``constraint`` with its message in each language.
 """
 
@@ -25,12 +24,6 @@ from exports.xpath_writer import Names, kind_of_value, literal, value_names
 
 ANSWER_TYPES = {"string": "text", "number": "decimal", "date": "date", "boolean": "select_one",
                 "option": "select_one", "options": "select_multiple", None: "note"}
-ROW_EXTRAS: dict[str, dict[str, str]] = {
-    "textarea": {"appearance": "multiline"},
-    "consent": {"type": "acknowledge"},
-    "email": {"constraint": r"regex(., '^[^@\s]+@[^@\s]+\.[^@\s]+$')", "message": "xlsform.c_email"},
-    "postcode": {"constraint": "regex(., '^[0-9]{5}$')", "message": "xlsform.c_postcode"},
-}
 YES_NO_LIST = "yes_no"
 RESERVED = frozenset({"meta"})  # pyxform keeps this name for the form's metadata
 SURVEY_COLUMNS = ("type", "name", "label", "hint", "required", "relevant", "constraint", "constraint_message",
@@ -49,9 +42,6 @@ register({
     "xlsform.c_pattern": ("La réponse n'a pas la forme attendue.", "The answer does not have the expected form."),
     "xlsform.c_choices_min": ("Cochez au moins {min} réponse(s).", "Tick at least {min} answer(s)."),
     "xlsform.c_choices_max": ("Cochez au plus {max} réponse(s).", "Tick at most {max} answer(s)."),
-    "xlsform.c_email": ("Écrivez une adresse e-mail complète, par exemple nom@exemple.fr.",
-                        "Write a full e-mail address, for example name@example.org."),
-    "xlsform.c_postcode": ("Écrivez un code postal de 5 chiffres.", "Write a 5-digit postcode."),
     "xlsform.unit": ("Unité : {unit}", "Unit: {unit}"),
     "xlsform.yes": ("Oui", "Yes"),
     "xlsform.no": ("Non", "No"),
@@ -139,7 +129,7 @@ class RowWriter:
             self.names.values[block.id] = value_names([{"value": value} for value, _ in iter_options(block.params)])
 
     def _type(self, block: Any) -> str:
-        return ROW_EXTRAS.get(block.type.name, {}).get("type") or ANSWER_TYPES.get(block.type.answer_type, "text")
+        return block.type.xlsform.get("type") or ANSWER_TYPES.get(block.type.answer_type, "text")
 
     def new_name(self, base: str) -> str:
         """A survey name not used yet (other signs than letters, digits, ``_ . -`` become ``_``)."""
@@ -180,12 +170,12 @@ class RowWriter:
             self.sheets.survey({**values, "type": "note"}, label=self._content_text(params))
             return
         values["required"] = "yes" if block.required else None
-        extras = ROW_EXTRAS.get(block.type.name, {})
+        extras = block.type.xlsform
         values["appearance"] = extras.get("appearance")
         label, hint = self.texts(params.get("label")), self._hint(params)
         rules = self._rules(block, row_type, values)
         if extras.get("constraint"):
-            rules.append((extras["constraint"], self.message_texts(extras["message"])))
+            rules.append((extras["constraint"], self.message_texts(extras["constraint_message"])))
         if rules:
             values["constraint"] = " and ".join(f"({rule})" for rule, _ in rules)
         messages = _join_messages([message for _, message in rules if message])

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from builder import communes
 from builder.messages import register
 from builder.rules import conditions, nodes
 from exports.xlsform_expressions import Reason
@@ -25,11 +26,36 @@ OPERATORS = {"==": "=", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">=",
              "+": "+", "-": "-", "*": "*", "/": "div"}
 
 register({
+    "xlsform.why_epci": ("l'EPCI d'une commune (epci()) ne se calcule pas dans un XLSForm",
+                         "a commune's EPCI (epci()) cannot be computed in an XLSForm"),
     "xlsform.why_list": ("une liste écrite ne s'écrit pas seule dans un XLSForm",
                          "a written list cannot stand alone in an XLSForm"),
     "xlsform.why_list_compare": ("XLSForm ne compare pas deux listes de réponses",
                                  "XLSForm does not compare two lists of answers"),
 })
+
+
+def _departement(code: str) -> str:
+    """The département of an INSEE code: its first two signs, three overseas (97…)."""
+    return f"if(substr({code}, 0, 2) = '97', substr({code}, 0, 3), substr({code}, 0, 2))"
+
+
+def _region(code: str) -> str:
+    """The région of an INSEE code, from its département (one ``if`` per région)."""
+    by_region: dict[str, list[str]] = {}
+    for departement, region in sorted(communes.departements().items()):
+        by_region.setdefault(region, []).append(departement)
+    written = "''"
+    for region, departements in sorted(by_region.items(), reverse=True):
+        written = f"if(selected('{' '.join(departements)}', {_departement(code)}), '{region}', {written})"
+    return written
+
+
+def _epci(code: str) -> str:
+    raise NotWritable("xlsform.why_epci")
+
+
+TERRITORIES = {"departement": _departement, "region": _region, "epci": _epci}
 
 
 class NotWritable(Exception):
@@ -171,6 +197,8 @@ class _Writer:
             return f"int((format-date(today(), '%Y%m%d') - format-date({birth}, '%Y%m%d')) div 10000)"
         if node.function == "count":
             return f"count-selected({self.value(argument)})"
+        if node.function in TERRITORIES:
+            return TERRITORIES[node.function](self.value(argument))
         return f"{self.value(argument)} != ''"  # answered(x)
 
     def _date_operand(self, node: nodes.Node) -> str:

@@ -3,32 +3,71 @@
 ``app`` is built for testing with CSRF checks off, so that feature tests can post
 forms plainly; ``app_factory`` builds one with other settings (the security tests
 turn CSRF back on). Each test gets its own instance folder, hence its own SQLite file.
+
+``engine`` says which database the application uses: "sqlite", except in the tests
+marked ``both_engines`` (``pytestmark = pytest.mark.both_engines`` in a module), which
+run once on SQLite and once on PostgreSQL. On PostgreSQL each test gets an empty schema of its own on one
+throwaway server (:mod:`pgserver`), started once for the whole run.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
 
+import pgserver
 from builder.app import create_app
 from builder.db import get_db
 from mailserver import free_port, smtp_server
 from seeding import owner_and_reader
 
+ENGINES = ["sqlite", "postgresql"]
+_SCHEMAS = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One throwaway PostgreSQL server for the whole run (started on first use)."""
+    with pgserver.running() as server:
+        yield server
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked ``both_engines`` run on each engine."""
+    if metafunc.definition.get_closest_marker("both_engines") and "engine" in metafunc.fixturenames:
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
 
 @pytest.fixture
-def app_factory(tmp_path, monkeypatch):
-    """``make(**config)``: a fresh application on this test's instance folder."""
+def engine(request):
+    """The database engine of this test's application (see the module docstring)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def database_url(engine, request):
+    """The URL of this test's PostgreSQL schema, or None on SQLite."""
+    if engine != "postgresql":
+        return None
+    return request.getfixturevalue("postgres").create_schema(f"test_{next(_SCHEMAS)}")
+
+
+@pytest.fixture
+def app_factory(tmp_path, monkeypatch, database_url):
+    """``make(**config)``: a fresh application on this test's instance folder (and database)."""
     for name in list(os.environ):
         if name.startswith("TREMPLIN_"):  # the developer's own settings stay out
             monkeypatch.delenv(name)
+    database = {"DATABASE_URL": database_url, "SECRET_KEY": "test secret"} if database_url else {}
 
     def make(**config):
         settings = {
             "TESTING": True,
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "WTF_CSRF_ENABLED": False,
+            **database,
             **config,
         }
         return create_app(settings)

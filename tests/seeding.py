@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
-
 from builder.storage import accounts
 from builder.storage.accounts import READER, Organisation, User
+from builder.storage.database import Database
 
 PASSWORD = "une phrase assez longue"
 

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from tables import rows
+
 from builder import mail
 from builder.db import get_db
 from builder.storage import accounts, utcnow
@@ -50,7 +52,7 @@ def test_email_is_unique_whatever_its_case_and_the_password_is_hashed(app):
     with pytest.raises(accounts.EmailTaken):
         make_user(app, email="CAMILLE@example.org")
     with app.app_context():
-        stored = get_db()["users"].get(user.id)["password_hash"]
+        stored = rows(get_db(), "users", "id = ?", [user.id])[0]["password_hash"]
     assert stored.startswith("scrypt:") and PASSWORD not in stored
     assert in_db(app, accounts.authenticate, "CAMILLE@EXAMPLE.org", PASSWORD) == user
     assert in_db(app, accounts.authenticate, "camille@example.org", "mauvais mot") is None
@@ -88,7 +90,7 @@ def test_an_invitation_works_once_before_it_expires_and_never_demotes(app):
     token, invitation = in_db(app, accounts.create_invitation, org.id, EDITOR,
                               created_by=camille.id)
     with app.app_context():
-        assert token not in str(list(get_db()["invitations"].rows))  # only its hash is kept
+        assert token not in str(list(rows(get_db(), "invitations")))  # only its hash is kept
     assert in_db(app, accounts.accept_invitation, token, dominique.id).id == invitation.id
     assert in_db(app, accounts.accept_invitation, token, dominique.id) is None
     assert in_db(app, accounts.role_of, dominique.id, org.id) == EDITOR

@@ -1,23 +1,28 @@
-"""A 13th block type, added the way an extension adds one: one class and one template,
+"""A block type added the way an extension adds one: one class and one template,
 both defined in this file only. Nothing else in Tremplin knows it, yet a service that
 uses it is answered on its mini-site and in the studio's preview, shown on the check
-page, in the studio (its palette, its block form, an example's form, a submission) and
-in the CSV export."""
+page, in the studio (its palette, its block form, an example's form, a submission), in the
+CSV export and the XLSForm export, and on the paper version."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from typing import Any, Mapping
 
 import pytest
+from openpyxl import load_workbook
+from pyxform.xls2xform import convert as pyxform_convert
 from wtforms.fields import StringField
 
 from blocks import REGISTRY, BlockType, Example
 from builder.db import get_db
+from builder.format.loader import load_service_text
 from builder.messages import Problem, register
 from builder.serving import publish_files
 from builder.storage import accounts, workspace
+from exports.interop import converter
 
 register({"test.siret_invalid": ("Écrivez les 14 chiffres de votre numéro SIRET.",
                                  "Enter the 14 digits of your SIRET number.")})
@@ -51,6 +56,7 @@ class SiretBlock(BlockType):
     template = "blocks/siret.html"
     template_folder = ""  # the test's own folder, set by the fixture
     field_class = StringField
+    xlsform = {"constraint": "regex(., '^[0-9]{14}$')", "constraint_message": "test.siret_invalid"}
     examples = (Example(block={"id": "siret", "label": "Le numéro SIRET de votre association"},
                         valid=(("732 829 320 00074", "73282932000074"),),
                         invalid=("732 829 320", "73282932000075")),)
@@ -195,3 +201,14 @@ def test_the_paper_version_gives_the_new_type_its_lines_to_write_on(site):
     page = site.test_client().get("/s/adhesion/papier").get_data(as_text=True)
     block = page.split("Le numéro SIRET de votre association")[1].split('<div class="paper-block">')[0]
     assert block.count('<div class="paper-line">') == 1  # the default drawing: a line to write on
+
+
+def test_the_xlsform_export_writes_what_the_new_type_declares(siret):
+    """The type's ``xlsform`` attribute, not its name, gives its row's check and message."""
+    content = converter("xlsform").convert(load_service_text(SERVICE, "adhesion.yaml")).content
+    survey = load_workbook(io.BytesIO(content))["survey"]
+    rows = [dict(zip([c.value for c in survey[1]], [c.value for c in row])) for row in survey.iter_rows(min_row=2)]
+    row = next(row for row in rows if row["name"] == "siret")
+    assert row["constraint"] == "(regex(., '^[0-9]{14}$'))"
+    assert row["constraint_message"] == "Écrivez les 14 chiffres de votre numéro SIRET."
+    assert "siret" in pyxform_convert(content, validate=False, file_type=".xlsx").xform

@@ -424,9 +424,9 @@ def test_param_kinds_are_checked():
 
 # --- registry ------------------------------------------------------------------------
 
-def test_registry_holds_the_twelve_types_in_palette_order():
+def test_registry_holds_the_thirteen_types_in_palette_order():
     assert REGISTRY.names() == ["text", "textarea", "email", "phone", "number", "date",
-                                "yesno", "choice", "choices", "postcode", "consent",
+                                "yesno", "choice", "choices", "postcode", "commune", "consent",
                                 "content"]
     assert "number" in REGISTRY and "nombre" not in REGISTRY
     assert get_block_type("number") is REGISTRY.get("number")

@@ -14,6 +14,11 @@ workers) is killed with SIGKILL while the other sends are still under way. Then:
   cookies: each gets one reference (the one recorded before the kill if there was one),
   and still nobody has two rows.
 
+On PostgreSQL, two servers (two instance folders, one secret key, one database) take
+the requests in turn, as behind a load balancer with no stickiness: each person's pages
+alternate between them. One server is killed mid-load; the people it left without an
+answer press « Envoyer » again on the other one, at once, with the same cookies.
+
 Nothing waits on a fixed sleep: the test waits for the port to answer and for the count
 of confirmations, each with a deadline, and ends by itself within a minute.
 """
@@ -39,8 +44,10 @@ from pathlib import Path
 
 import pytest
 
+from builder.db import connect
 from builder.format.loader import load_service
 from builder.serving import EXAMPLES, publish_files
+from tables import rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE = load_service(EXAMPLES / "rappel-benevole.yaml")
@@ -58,7 +65,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "killpg"), reason="needs POSIX p
 class Server:
     """``gunicorn -w 2 [--threads N]`` serving the application on ``instance``, in its own process group."""
 
-    def __init__(self, instance: Path, log: Path, deadline: float, threads: int = 1):
+    def __init__(self, instance: Path, log: Path, deadline: float, threads: int = 1, database_url: str | None = None):
         with closing(socket.socket()) as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -70,6 +77,8 @@ class Server:
             "TREMPLIN_SUBMIT_RATE_LIMIT": "100000",      # every sender is 127.0.0.1
             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])),
         })
+        if database_url:  # one of several servers of one database: the same secret for all
+            env.update({"TREMPLIN_DATABASE_URL": database_url, "TREMPLIN_SECRET_KEY": "one secret, every server"})
         command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", str(threads),
                    "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "builder.app:create_app()"]
         with open(log, "ab") as output:
@@ -112,8 +121,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Person:
-    def __init__(self, base: str, answers: dict):
-        self.base = base
+    def __init__(self, base: str | list[str], answers: dict):
+        self.bases = [base] if isinstance(base, str) else list(base)  # several: taken in turn
+        self.turn = 0
         self.answers = answers
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect)
@@ -122,8 +132,9 @@ class Person:
     def request(self, path: str, data: list[tuple[str, str]] | None = None) -> tuple[int, str, str]:
         """(status, Location path, body); the CSRF token of the page is kept for the next form."""
         body = None if data is None else urllib.parse.urlencode([("csrf_token", self.csrf), *data]).encode()
+        base, self.turn = self.bases[self.turn % len(self.bases)], self.turn + 1
         try:
-            with self.opener.open(urllib.request.Request(self.base + path, data=body), timeout=15) as response:
+            with self.opener.open(urllib.request.Request(base + path, data=body), timeout=15) as response:
                 status, headers, text = response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
             with error:
@@ -171,13 +182,10 @@ def answers_of(number: int) -> dict:
 
 # -- The test ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("threads", [1, 8], ids=["sync workers", "8 threads per worker (group commit)"])
-def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path, threads):
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    publish_files(app, [EXAMPLES / "rappel-benevole.yaml"])
-    instance, log = Path(app.instance_path), tmp_path / "gunicorn.log"
-    server = Server(instance, log, deadline, threads)
-
+def load_until_killed(bases: list[str], log: Path, deadline: float, kill) -> tuple[dict[str, str], list[Person]]:
+    """Many people fill in the form at once (their pages taken by ``bases`` in turn), then
+    all of them press « Envoyer »; once enough are confirmed, ``kill()`` a server mid-load.
+    Returns who was shown which reference, and who got no answer."""
     lock = threading.Condition()
     ready: list[Person] = []             # at « Vérifier vos réponses », about to send
     seen: dict[str, str] = {}            # prenom -> the reference that person was shown
@@ -192,7 +200,7 @@ def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path
 
     def fill_in(numbers: range) -> None:
         for number in numbers:
-            person = Person(server.base, answers_of(number))
+            person = Person(bases[number % len(bases):] + bases[:number % len(bases)], answers_of(number))
             try:
                 person.fill_in()
             except Exception as error:  # noqa: BLE001  (told to the main thread)
@@ -219,7 +227,6 @@ def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path
                 lock.notify_all()
 
     try:
-        # Many people fill in the form at once, then all of them press « Envoyer ».
         _run([threading.Thread(target=fill_in, args=(range(i, PEOPLE, SENDERS),)) for i in range(SENDERS)],
              deadline)
         assert not failures, (failures, log.read_text(errors="replace")[-5000:])
@@ -231,40 +238,81 @@ def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path
             reached = lock.wait_for(lambda: len(seen) >= CONFIRMED_BEFORE_KILL or failures,
                                     timeout=max(0.0, deadline - time.monotonic()))
             killed.set()
-        server.kill()                    # mid-load: the other senders are waiting for their answer
+        kill()                           # mid-load: the other senders are waiting for their answer
         _run(senders, deadline, started=True)
         assert not failures, (failures, log.read_text(errors="replace")[-5000:])
         assert reached, f"only {len(seen)} confirmations before the deadline"
     finally:
         killed.set()
+    return dict(seen), unanswered
+
+
+@pytest.mark.parametrize("threads", [1, 8], ids=["sync workers", "8 threads per worker (group commit)"])
+def test_a_server_killed_mid_load_keeps_every_confirmed_submission(app, tmp_path, threads):
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    publish_files(app, [EXAMPLES / "rappel-benevole.yaml"])
+    instance, log = Path(app.instance_path), tmp_path / "gunicorn.log"
+    server = Server(instance, log, deadline, threads)
+    try:
+        seen, unanswered = load_until_killed([server.base], log, deadline, server.kill)
+    finally:
         server.kill()
 
     confirmed = dict(seen)
     database = instance / "tremplin.sqlite3"
-    rows = _submissions(database)
+    stored = _submissions(database)
     assert CONFIRMED_BEFORE_KILL <= len(confirmed) < PEOPLE
     for prenom, reference in confirmed.items():
-        assert rows.get(reference) == prenom, f"{prenom} was shown {reference}, which the database lost"
+        assert stored.get(reference) == prenom, f"{prenom} was shown {reference}, which the database lost"
     _assert_no_doubles(database)
 
     # Restart: those who got no answer press « Envoyer » again, with the same cookies.
-    recorded = {prenom: reference for reference, prenom in rows.items()}
+    recorded = {prenom: reference for reference, prenom in stored.items()}
     server = Server(instance, log, deadline, threads)
     try:
-        for person in unanswered:
-            person.base = server.base
-            reference = person.send()
-            prenom = person.answers["prenom"]
-            if prenom in recorded:  # recorded before the kill but never confirmed: the same one
-                assert reference == recorded[prenom]
-            confirmed[prenom] = reference
+        send_again(unanswered, server.base, recorded, confirmed)
     finally:
         server.kill()
-    rows = _submissions(database)
+    stored = _submissions(database)
     for prenom, reference in confirmed.items():
-        assert rows.get(reference) == prenom
+        assert stored.get(reference) == prenom
     _assert_no_doubles(database)
     assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-5000:]
+
+
+def test_two_servers_on_postgresql_one_killed_mid_load_every_confirmed_submission_stored_once(
+        app_factory, postgres, tmp_path):
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    url = postgres.create_schema("durability")
+    app = app_factory(DATABASE_URL=url, SECRET_KEY="one secret, every server")
+    publish_files(app, [EXAMPLES / "rappel-benevole.yaml"])
+    log = tmp_path / "gunicorn.log"
+    servers = [Server(tmp_path / name, log, deadline, 8, url) for name in ("first", "second")]
+    try:
+        seen, unanswered = load_until_killed([server.base for server in servers], log, deadline, servers[0].kill)
+        recorded = {prenom: reference for reference, prenom in _submissions(url).items()}
+        send_again(unanswered, servers[1].base, recorded, seen)  # the load balancer: to the server still up
+    finally:
+        for server in servers:
+            server.kill()
+    stored = _submissions(url)
+    assert len(seen) >= CONFIRMED_BEFORE_KILL
+    for prenom, reference in seen.items():
+        assert stored.get(reference) == prenom, f"{prenom} was shown {reference}, which the database lost"
+    _assert_no_doubles(url)
+    assert "Traceback" not in log.read_text(errors="replace"), log.read_text(errors="replace")[-5000:]
+
+
+def send_again(unanswered: list[Person], base: str, recorded: dict[str, str], confirmed: dict[str, str]) -> None:
+    """Those who got no answer press « Envoyer » again on ``base``, with the same cookies: someone
+    recorded before the kill (never told) gets that same reference."""
+    for person in unanswered:
+        person.bases = [base]
+        reference = person.send()
+        prenom = person.answers["prenom"]
+        if prenom in recorded:
+            assert reference == recorded[prenom]
+        confirmed[prenom] = reference
 
 
 def _run(threads: list[threading.Thread], deadline: float, started: bool = False) -> None:
@@ -276,19 +324,25 @@ def _run(threads: list[threading.Thread], deadline: float, started: bool = False
     assert not any(thread.is_alive() for thread in threads), "the clients did not finish in time"
 
 
-def _submissions(path: Path) -> dict[str, str]:
-    """reference -> prenom, read straight from the file (the server is down)."""
-    with closing(sqlite3.connect(path)) as db:
-        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        return {reference: re.search(r'"prenom": "([^"]+)"', answers).group(1)
-                for reference, answers in db.execute("SELECT reference, answers FROM submissions")}
+def _stored(database: Path | str) -> list[dict]:
+    """Every submission row, read straight from the file (the server is down) or from PostgreSQL."""
+    if isinstance(database, Path):
+        with closing(sqlite3.connect(database)) as db:
+            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            db.row_factory = sqlite3.Row
+            return [dict(row) for row in db.execute("SELECT * FROM submissions")]
+    with closing(connect(database)) as db:
+        return rows(db, "submissions")
 
 
-def _assert_no_doubles(path: Path) -> None:
-    with closing(sqlite3.connect(path)) as db:
-        doubles = db.execute("SELECT idempotency_key FROM submissions GROUP BY idempotency_key "
-                             "HAVING COUNT(*) > 1").fetchall()
-        assert doubles == []
-        answers = [row[0] for row in db.execute("SELECT answers FROM submissions")]
-    people = [re.search(r'"prenom": "([^"]+)"', text).group(1) for text in answers]
+def _submissions(database: Path | str) -> dict[str, str]:
+    """reference -> prenom."""
+    return {row["reference"]: re.search(r'"prenom": "([^"]+)"', row["answers"]).group(1) for row in _stored(database)}
+
+
+def _assert_no_doubles(database: Path | str) -> None:
+    stored = _stored(database)
+    keys = [row["idempotency_key"] for row in stored]
+    assert len(keys) == len(set(keys))
+    people = [re.search(r'"prenom": "([^"]+)"', row["answers"]).group(1) for row in stored]
     assert len(people) == len(set(people)), "someone's answers were recorded twice"

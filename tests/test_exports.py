@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -271,11 +274,17 @@ def _content(name, data: bytes):
         rows = [list(row) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
+    if name == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "export.sqlite"
+            path.write_bytes(data)
+            with contextlib.closing(sqlite3.connect(path)) as db:
+                return db.execute("SELECT * FROM reponses ORDER BY reference").fetchall()
     return data
 
 
 def test_registry_runs_each_format_by_name(service, sent):
-    assert set(exports.EXPORTERS) == {"csv", "xlsx", "json"}
+    assert set(exports.EXPORTERS) == {"csv", "xlsx", "json", "sqlite"}
     for name, module in exports.EXPORTERS.items():
         assert module.media_type and module.extension == name
         assert _content(name, exports.export(name, service, sent)) == _content(name, module.export(service, sent))
@@ -360,3 +369,22 @@ def test_tremplin_export_runs_in_a_real_process(published, tmp_path):
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert len(json.loads(output.read_text(encoding="utf-8"))["submissions"]) == 3
+
+
+# -- SQLite, for Datasette -------------------------------------------------------------------
+
+def test_sqlite_export_is_a_database_of_the_submissions_with_typed_columns(published, tmp_path):
+    output = tmp_path / "reponses.sqlite"
+    result = run_export(["soutien", "--instance", published, "-o", str(output)])  # format from the extension
+    assert result.exit_code == 0, result.output
+    with contextlib.closing(sqlite3.connect(output)) as db:
+        db.row_factory = sqlite3.Row
+        rows = {row["reference"]: dict(row) for row in db.execute("SELECT * FROM reponses")}
+        headers = dict(db.execute("SELECT colonne, intitule FROM colonnes").fetchall())
+        types = {row[1]: row[2] for row in db.execute("PRAGMA table_info(reponses)")}
+    assert len(rows) == 3
+    hours = [row["heures"] for row in rows.values() if row["heures"] is not None]
+    assert 10 in hours and types["heures"] in ("INTEGER", "REAL")   # a number stays a number
+    assert {row["date_naissance"] for row in rows.values()} >= {"2007-01-15", "2006-05-05"}
+    assert {row["outcome_tutorat"] for row in rows.values()} >= {"oui", "non"}
+    assert headers["reference"] == "Référence" and headers["submitted_at"].startswith("Date d'envoi")

@@ -1,6 +1,6 @@
 """« Donnez votre avis »: a rating from 1 to 5 and a comment at the end of a service whose
 file asks for it (``settings.feedback``), kept without any tie to the answers and
-summarised in the studio's « Chiffres »."""
+summarised in the studio's « Chiffres ». On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -15,7 +15,10 @@ from builder.format.loader import load_service
 from builder.serving import EXAMPLES
 from builder.storage import feedback, retention, workspace
 from builder.storage import services as published
+from tables import count, rows
 from test_figures import SIMULATOR, Studio, drive
+
+pytestmark = pytest.mark.both_engines
 
 UTC = dt.timezone.utc
 
@@ -55,10 +58,10 @@ def test_a_simulator_asks_for_an_opinion_under_its_result(site):
     assert sent.status_code == 303 and sent.headers["Location"].endswith("/s/aides-jeunes/avis/merci")
     assert "Merci pour votre avis" in person.get(sent.headers["Location"]).get_data(as_text=True)
     with site.app.app_context():
-        rows = list(get_db()["feedback"].rows)
-    assert [(row["service_id"], row["rating"], row["comment"]) for row in rows] == [("aides-jeunes", 4, "Très clair.")]
-    assert set(rows[0]) == {"id", "service_id", "rating", "comment", "day"}  # no journey, no draft, no hour
-    assert rows[0]["day"] == dt.datetime.now(UTC).date().isoformat()
+        kept = rows(get_db(), "feedback")
+    assert [(row["service_id"], row["rating"], row["comment"]) for row in kept] == [("aides-jeunes", 4, "Très clair.")]
+    assert set(kept[0]) == {"id", "service_id", "rating", "comment", "day"}  # no journey, no draft, no hour
+    assert kept[0]["day"] == dt.datetime.now(UTC).date().isoformat()
 
 
 def test_a_service_that_sends_asks_after_its_confirmation_not_under_its_result(site):
@@ -86,7 +89,7 @@ def test_a_missing_rating_is_said_on_the_opinion_page_and_nothing_is_kept(site):
     robot = site.app.test_client().post("/s/aides-jeunes/avis", data={"avis_satisfaction": "1", "website": "x"})
     assert robot.status_code == 303  # told all is well, as a person would be
     with site.app.app_context():
-        assert get_db()["feedback"].count == 0
+        assert count(get_db(), "feedback") == 0
 
 
 def test_the_figures_summarise_the_opinions(site):

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from tables import rows
+
 from builder.db import get_db
 from builder.format.loader import load_service
 from builder.serving import EXAMPLES
@@ -71,7 +73,6 @@ def contact_journeys(db):
     journey(db, CONTACT, "view:demande", "answer:demande", "view:moment", "error:moment", at=earlier)
     journey(db, CONTACT, "view:demande", at=NOW)                 # still going: not abandoned
     events.mark_abandoned(db, now=NOW)
-    db.conn.commit()
 
 
 def test_the_funnel_counts_views_answers_and_where_people_give_up(studio):
@@ -110,7 +111,6 @@ def test_a_step_the_service_no_longer_has_keeps_its_line(studio):
     with studio.app.app_context():
         db = get_db()
         journey(db, CONTACT, "view:ancienne-etape")
-        db.conn.commit()
     page = studio.page(CONTACT).get_data(as_text=True)
     assert "ancienne-etape" in page and "étape retirée depuis" in page
 
@@ -144,7 +144,7 @@ def test_outcomes_of_a_simulator_are_counted_from_its_result_pages(studio):
     with studio.app.app_context():
         funnel.flush()  # events are written in batches (builder.site.funnel)
         counts = figures.outcomes_in_results(get_db(), SIMULATOR)
-        kinds = {row["kind"] for row in get_db()["events"].rows_where("kind = 'outcome'")}
+        kinds = {row["kind"] for row in rows(get_db(), "events", "kind = 'outcome'")}
     assert counts.total == 2
     assert counts.applied == {"pass-culture-17": 1, "service-civique": 2, "contrat-engagement-jeune": 1}
     assert kinds == {"outcome"}
@@ -154,6 +154,7 @@ def test_outcomes_of_a_simulator_are_counted_from_its_result_pages(studio):
     assert "2 (100 %)" in row
 
 
+@pytest.mark.both_engines
 def test_following_an_outcomes_link_is_counted_per_outcome_without_the_journey(studio):
     service = load_service(EXAMPLES / f"{SIMULATOR}.yaml")
     person = studio.app.test_client()
@@ -169,8 +170,8 @@ def test_following_an_outcomes_link_is_counted_per_outcome_without_the_journey(s
         funnel.flush()
         db = get_db()
         assert figures.links_followed(db, SIMULATOR) == {"pass-culture-17": 1, "service-civique": 2}
-        mine = {row["journey_id"] for row in db["events"].rows_where("kind != 'follow'")}
-        clicks = [row["journey_id"] for row in db["events"].rows_where("kind = 'follow'")]
+        mine = {row["journey_id"] for row in rows(db, "events", "kind != 'follow'")}
+        clicks = [row["journey_id"] for row in rows(db, "events", "kind = 'follow'")]
         assert len(set(clicks)) == 3 and not set(clicks) & mine  # each click on its own, not the journey's
         assert figures.journeys(db, SIMULATOR) == 1
         assert events.mark_abandoned(db, now=dt.datetime.now(UTC) + dt.timedelta(days=1)) == 0  # a click is no unfinished journey

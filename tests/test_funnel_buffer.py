@@ -10,6 +10,9 @@ import pytest
 from builder.db import connect
 from builder.serving import EXAMPLES, publish_files
 from builder.site import funnel
+from tables import sql
+
+pytestmark = pytest.mark.both_engines
 
 
 @pytest.fixture
@@ -22,7 +25,7 @@ def stored_events(app) -> list[tuple]:
     """The events in the database file, as another process would read them."""
     db = connect(app.config["DATABASE"])
     try:
-        return [tuple(row) for row in db.execute("SELECT service_id, step_id, kind FROM events ORDER BY id")]
+        return [tuple(row) for row in sql(db, "SELECT service_id, step_id, kind FROM events ORDER BY id")]
     finally:
         db.close()
 
@@ -64,20 +67,21 @@ EXITING_PROCESS = """
 import sys
 from builder.app import create_app
 from builder.serving import EXAMPLES, publish_files
-app = create_app({"INSTANCE_PATH": sys.argv[1], "TESTING": True, "WTF_CSRF_ENABLED": False})
+database = {"DATABASE_URL": sys.argv[2], "SECRET_KEY": "s"} if sys.argv[2] else {}
+app = create_app({"INSTANCE_PATH": sys.argv[1], "TESTING": True, "WTF_CSRF_ENABLED": False, **database})
 publish_files(app, sorted(EXAMPLES.glob("*.yaml")))
 person = app.test_client()
 person.get(person.post("/s/rappel-benevole/commencer").headers["Location"])
 """  # and the process ends at once, long before the timer would have fired
 
 
-def test_the_events_waiting_in_a_process_are_written_when_it_stops(tmp_path):
-    completed = subprocess.run([sys.executable, "-c", EXITING_PROCESS, str(tmp_path)],
+def test_the_events_waiting_in_a_process_are_written_when_it_stops(tmp_path, database_url):
+    completed = subprocess.run([sys.executable, "-c", EXITING_PROCESS, str(tmp_path), database_url or ""],
                                capture_output=True, text=True, timeout=120)
     assert completed.returncode == 0, completed.stderr
-    db = connect(str(tmp_path / "tremplin.sqlite3"))
+    db = connect(database_url or str(tmp_path / "tremplin.sqlite3"))
     try:
-        assert db.execute("SELECT service_id, step_id, kind FROM events").fetchall() == [
+        assert [tuple(row) for row in sql(db, "SELECT service_id, step_id, kind FROM events")] == [
             ("rappel-benevole", "demande", "view")]
     finally:
         db.close()

@@ -1,7 +1,7 @@
 """Group commit: threads recording submissions at once share one durable commit.
 
-Each thread has its own connection to the application's real SQLite file, as a
-request of the threaded server has. To make a batch form without relying on timing,
+Each thread has its own connection to the application's real database (a SQLite file,
+then PostgreSQL: every test runs on both), as a request of the threaded server has. To make a batch form without relying on timing,
 a first submission's hook holds its leader inside the transaction until the other
 threads are queued (``group_commit.wait_until_queued``, a condition, not a poll).
 """
@@ -10,22 +10,27 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import multiprocessing
 import os
 import sqlite3
 import threading
 
 import pytest
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from builder.db import connect
 from builder.storage import group_commit, submissions
+from tables import rows, sql
+
+pytestmark = pytest.mark.both_engines
 
 WAIT = 30  # seconds: a safety net against a hang, never reached when things work
 caller = contextvars.ContextVar("caller", default=None)
 
 
 class Writers:
-    """Threads recording into one database file, each on its own connection, commits counted."""
+    """Threads recording into one database, each on its own connection, commits counted."""
 
     def __init__(self, path: str):
         self.path = path
@@ -36,18 +41,17 @@ class Writers:
     def connect(self, locked: bool = False):
         """A connection of this test's file; ``locked``: its BEGIN fails as when another holds the file."""
         db = connect(self.path)
-        commit, execute = db.commit, db.execute
+        execute_sql = db.execute_sql
 
-        def counted() -> None:
-            commit()
-            self.commits.append(threading.get_ident())
-
-        def begin(sql, *args, **kwargs):
-            if locked and sql.startswith("BEGIN"):
+        def counted(text: str):
+            if locked and text.startswith("BEGIN"):
                 raise sqlite3.OperationalError("database is locked")
-            return execute(sql, *args, **kwargs)
+            result = execute_sql(text)
+            if text == "COMMIT":
+                self.commits.append(threading.get_ident())
+            return result
 
-        db.commit, db.execute = counted, begin   # builder.db.transaction goes through these two
+        db.execute_sql = counted   # builder.db.transaction begins and commits through it
         return db
 
     def start(self, name: str, service_id: str | None, key: str, within=None, locked: bool = False) -> None:
@@ -70,9 +74,8 @@ class Writers:
 
     def rows(self) -> dict[str, str]:
         """reference -> nom, read by a fresh connection: what is committed."""
-        with contextlib.closing(sqlite3.connect(self.path)) as db:
-            return {reference: name for reference, name in
-                    db.execute("SELECT reference, json_extract(answers, '$.nom') FROM submissions")}
+        with contextlib.closing(connect(self.path)) as db:
+            return {row["reference"]: json.loads(row["answers"])["nom"] for row in rows(db, "submissions")}
 
 
 @pytest.fixture
@@ -115,9 +118,8 @@ def test_many_threads_at_once_each_get_their_own_durable_row(writers):
             for turn in range(10):
                 name = f"t{number}-{turn}"
                 sent = submissions.record(db, "s", {"nom": name}, f"key-{name}")
-                with contextlib.closing(sqlite3.connect(writers.path)) as other:  # committed already
-                    assert other.execute("SELECT 1 FROM submissions WHERE reference = ?",
-                                         [sent.reference]).fetchone()
+                with contextlib.closing(connect(writers.path)) as other:  # committed already
+                    assert rows(other, "submissions", "reference = ?", [sent.reference])
                 confirmed[name] = sent.reference
 
     threads = [threading.Thread(target=send, args=(number,)) for number in range(16)]
@@ -148,7 +150,7 @@ def test_the_same_key_across_batches_gives_the_same_reference(writers):
 def test_a_failing_row_in_a_batch_fails_alone(writers):
     held_batch(writers, [("before", "s", "k1"), ("broken", None, "k2"), ("after", "s", "k3")])
     assert len(writers.commits) == 2
-    assert isinstance(writers.results["broken"], sqlite3.IntegrityError)
+    assert isinstance(writers.results["broken"], IntegrityError)
     kept = writers.rows()
     assert sorted(kept.values()) == ["after", "before", "first"]
 
@@ -158,8 +160,8 @@ def test_hooks_run_in_their_callers_context_and_a_failing_one_loses_nothing(writ
 
     def queue_mail(db, submission) -> None:
         seen[submission.reference] = (caller.get(), threading.get_ident())
-        db["outbox"].insert({"submission_id": submission.id, "sender": "a@b.c", "recipients": "[]",
-                             "created_at": "x", "next_attempt_at": "x"})
+        sql(db, "INSERT INTO outbox (submission_id, sender, recipients, created_at, next_attempt_at)"
+                " VALUES (?, 'a@b.c', '[]', 'x', 'x')", [submission.id])
 
     def broken(db, submission) -> None:
         queue_mail(db, submission)
@@ -173,8 +175,8 @@ def test_hooks_run_in_their_callers_context_and_a_failing_one_loses_nothing(writ
         {"mail1": "mail1", "bad": "bad", "mail2": "mail2"}   # each hook saw its own caller's context
     assert len({seen[results[name].reference][1] for name in ("mail1", "bad", "mail2")}) == 1  # one leader
     assert sorted(writers.rows().values()) == ["bad", "first", "mail1", "mail2"]  # the submission is kept
-    with contextlib.closing(sqlite3.connect(writers.path)) as db:
-        mailed = {row[0] for row in db.execute("SELECT submission_id FROM outbox")}
+    with contextlib.closing(connect(writers.path)) as db:
+        mailed = {row["submission_id"] for row in rows(db, "outbox")}
     assert mailed == {results["mail1"].id, results["mail2"].id}  # the failing hook's mail is undone
     assert "mail composition failed" in caplog.text
 
@@ -189,11 +191,11 @@ def test_a_batch_that_cannot_begin_fails_every_writer_in_it(writers):
 
 def test_a_row_that_undoes_the_whole_transaction_fails_its_whole_batch(writers):
     def rollback(db, submission) -> None:
-        db.conn.execute("ROLLBACK")
+        db.execute_sql("ROLLBACK")
 
     held_batch(writers, [("before", "s", "k1"), ("undoing", "s", "k2", rollback)])
-    assert isinstance(writers.results["before"], sqlite3.OperationalError)
-    assert isinstance(writers.results["undoing"], sqlite3.OperationalError)
+    assert isinstance(writers.results["before"], DBAPIError)  # the engine says it its own way
+    assert isinstance(writers.results["undoing"], DBAPIError)
     assert sorted(writers.rows().values()) == ["first"]  # nobody was told « envoyé » for a lost row
 
 
@@ -237,20 +239,20 @@ def variant(text: str) -> str:
 
 
 def lead_held_before_begin(path: str):
-    """A writer that takes the lead and waits before BEGIN (holding no SQLite lock) until released."""
+    """A writer that takes the lead and waits before BEGIN (holding no lock) until released."""
     inside, release = threading.Event(), threading.Event()
 
     def run() -> None:
         with contextlib.closing(connect(path)) as db:
-            execute = db.execute
+            execute_sql = db.execute_sql
 
-            def held(sql, *args, **kwargs):
-                if sql.startswith("BEGIN"):
+            def held(text: str):
+                if text.startswith("BEGIN"):
                     inside.set()
                     assert release.wait(WAIT)
-                return execute(sql, *args, **kwargs)
+                return execute_sql(text)
 
-            db.execute = held   # builder.db.transaction begins through db.execute()
+            db.execute_sql = held   # builder.db.transaction begins through it
             submissions.record(db, "s", {}, "holder")
 
     thread = threading.Thread(target=run)
@@ -296,7 +298,7 @@ def test_mails_queued_in_one_batch_belong_to_their_own_request(app):
 
     with contextlib.closing(connect(path)) as db:
         mails = [(row["submission_id"], message_from_bytes(row["message"], policy=policy.default))
-                 for row in db["outbox"].rows_where(order_by="id")]
+                 for row in rows(db, "outbox", order_by="id")]
         sent = {service_id: submissions.get_by_reference(db, answers[service_id].headers["Location"][-11:])
                 for service_id in people}
     expected = {"rappel-benevole": ("Être rappelé·e par un·e bénévole", "Votre demande est bien envoyée"),
@@ -310,10 +312,13 @@ def test_mails_queued_in_one_batch_belong_to_their_own_request(app):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="flock is POSIX")
-def test_leaders_of_every_process_take_turns_on_a_lock_file(writers):
+def test_leaders_of_every_process_take_turns_on_a_lock_file(writers, engine):
     """While a batch is written its leader holds ``<file>-writers``: another process's leader waits
     in the kernel, woken when the turn ends, instead of SQLite's busy handler sleeping."""
     import fcntl
+
+    if engine != "sqlite":
+        pytest.skip("a SQLite file's lock: PostgreSQL's writers need no turn")
 
     def other_process_may_write() -> bool:
         fd = os.open(writers.path + "-writers", os.O_RDWR | os.O_CREAT)   # a separate open file: as another process

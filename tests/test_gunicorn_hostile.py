@@ -202,7 +202,7 @@ def test_yaml_tags_in_the_yaml_tab_are_refused_on_their_line(served):
     for value in ("!foo x", "!!timestamp nope", "!!python/name:os.system"):
         text = NO_OUTCOMES.replace("title: Sans résultats", f"title: {value}")
         status, _, page = owner.post(tab, {"yaml": text, "revision": "1"})
-        assert status == 422 and "vide.yaml:3:" in page
+        assert status == 422 and '<a href="#ligne-3">Ligne 3 :' in page
 
 
 def test_the_studio_imports_a_file_the_command_line_accepts(served):

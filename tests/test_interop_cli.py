@@ -41,7 +41,7 @@ def test_import_of_what_is_not_a_workbook_fails_with_a_located_message():
 
 
 def test_the_formats_come_from_the_registries():
-    assert "--from [xlsform]" in tremplin("import", "--help").stdout
+    assert "--from [xlsform|aides-jeunes]" in tremplin("import", "--help").stdout
     wrong = tremplin("convert", "examples/avis.yaml", "--to", "pdf")
     assert wrong.returncode == 2 and "'xlsform'" in wrong.stderr
 

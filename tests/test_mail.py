@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
+from tables import rows
 from flask_babel import force_locale
 
 from builder import mail
@@ -47,7 +49,7 @@ def submit(app, key="key-1", now=None):
 
 def outbox(app):
     with app.app_context():
-        return list(get_db()["outbox"].rows_where(order_by="id"))
+        return list(rows(get_db(), "outbox", order_by="id"))
 
 
 def test_organisation_is_notified_of_a_submission(app, port):

@@ -13,6 +13,8 @@ from email.message import EmailMessage
 
 import pytest
 
+from tables import rows
+
 from builder import mail
 from builder.app import create_app
 from builder.db import connect
@@ -91,9 +93,9 @@ def test_purged_submissions_take_their_mails_with_them(db):
     published.publish(db, "rappel-benevole", with_retention(CONTACT_TEXT, 30))
     old = sent(db, "rappel-benevole", 40, with_mail=True)
     young = sent(db, "rappel-benevole", 1, with_mail=True)
-    assert sorted(row["submission_id"] for row in db["outbox"].rows) == [old.id, young.id]
+    assert sorted(row["submission_id"] for row in rows(db, "outbox")) == [old.id, young.id]
     retention.purge(db, now=NOW)
-    assert [row["submission_id"] for row in db["outbox"].rows] == [young.id]
+    assert [row["submission_id"] for row in rows(db, "outbox")] == [young.id]
 
 
 def test_purge_deletes_expired_drafts_and_marks_idle_journeys_abandoned(db):
@@ -102,7 +104,6 @@ def test_purge_deletes_expired_drafts_and_marks_idle_journeys_abandoned(db):
     idle, busy = events.new_journey_id(), events.new_journey_id()
     events.record_event(db, "rappel-benevole", "demande", "view", idle, now=NOW - dt.timedelta(hours=5))
     events.record_event(db, "rappel-benevole", "demande", "view", busy, now=NOW)
-    db.conn.commit()
 
     done = retention.purge(db, now=NOW)
 

@@ -4,8 +4,12 @@ browser (or a thief) kept from before."""
 
 from __future__ import annotations
 
+import pytest
+
 from builder.db import get_db
 from builder.storage import accounts
+
+pytestmark = pytest.mark.both_engines
 
 PASSWORD = "une phrase assez longue"
 NEW_PASSWORD = "une autre phrase assez longue"
@@ -100,16 +104,3 @@ def test_the_account_page_needs_to_be_signed_in(client):
     assert client.get("/compte/").status_code == 302
     assert client.post("/compte/deconnexion-partout").status_code == 302
 
-
-def test_a_database_made_before_session_generations_gets_them(tmp_path):
-    from builder.db import connect, init_db
-    path = str(tmp_path / "ancienne.sqlite3")
-    old = connect(path)
-    old.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL, name TEXT NOT NULL,"
-                " password_hash TEXT NOT NULL, created_at TEXT NOT NULL)")
-    old.execute("INSERT INTO users VALUES (1, 'a@example.org', 'A', 'x', '2026-01-01T00:00:00+00:00')")
-    old.conn.commit()
-    init_db(old)
-    assert accounts.get_user(old, 1).session_generation == 0
-    assert accounts.end_sessions(old, 1) == 1
-    old.close()

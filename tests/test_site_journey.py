@@ -10,6 +10,8 @@ from builder.db import connect
 from builder.serving import EXAMPLES, publish_files
 from builder.storage import submissions
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def site(app):

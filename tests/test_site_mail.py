@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tables import rows
+
 from builder import mail
 from builder.db import connect
 from builder.format.loader import load_service
@@ -90,7 +92,7 @@ def send(app, service, persona, *, copy: bool):
 def outbox(app) -> list[dict]:
     database = connect(app.config["DATABASE"])
     try:
-        return list(database["outbox"].rows_where(order_by="id"))
+        return list(rows(database, "outbox", order_by="id"))
     finally:
         database.close()
 

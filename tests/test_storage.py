@@ -1,16 +1,24 @@
-"""Storage: the SQLite file, drafts, submissions, journey events, services, rate limits."""
+"""Storage: the database (SQLite or PostgreSQL), drafts, submissions, journey events,
+services, rate limits, accounts' sessions and time zones, « Annuler », the outbox.
+Every test runs on both engines."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
-import sqlite3
+from email.message import EmailMessage
 
 import pytest
+from sqlalchemy.exc import IntegrityError
+
+from tables import count, rows, sql, table_names
 
 from builder.db import connect, get_db, init_db
-from builder.storage import codes, drafts, events, ratelimit, services, submissions
+from builder.storage import accounts, codes, drafts, events, outbox, ratelimit, services, submissions, workspace
+
+pytestmark = pytest.mark.both_engines
 
 T0 = dt.datetime(2026, 9, 1, 9, 30, tzinfo=dt.timezone.utc)
 
@@ -25,18 +33,17 @@ def db(app):
 # -- The database file -----------------------------------------------------------------
 
 def test_a_request_that_fails_mid_transaction_leaves_nothing_behind(app):
-    """Connections outlive requests (builder.db.ConnectionPool): what one left open is undone."""
+    """Connections outlive requests (the engine's pool): what one left open is undone."""
     with app.app_context():
         db = get_db()
-        db.execute("BEGIN IMMEDIATE")
-        db.execute("INSERT INTO meta (key, value) VALUES ('half-done', 'x')")
+        sql(db, "BEGIN")
+        sql(db, "INSERT INTO meta (key, value) VALUES ('half-done', 'x')")
     with app.app_context():  # the same connection, lent again
         db = get_db()
-        assert not db.conn.in_transaction
-        assert db.execute("SELECT COUNT(*) FROM meta WHERE key = 'half-done'").fetchone()[0] == 0
+        assert not db.in_transaction
+        assert count(db, "meta", "key = 'half-done'") == 0
         with contextlib.closing(connect(app.config["DATABASE"])) as other:  # nobody waits on a lock
-            other.execute("INSERT INTO meta (key, value) VALUES ('next', 'y')")
-            other.conn.commit()
+            sql(other, "INSERT INTO meta (key, value) VALUES ('next', 'y')")
 
 
 def test_each_context_in_flight_has_its_own_connection(app):
@@ -50,24 +57,32 @@ def test_each_context_in_flight_has_its_own_connection(app):
 
 
 
-def test_database_is_a_wal_file_in_the_instance_folder(app, db):
-    assert app.config["DATABASE"].startswith(app.instance_path)
-    assert db.journal_mode == "wal"
-    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+def test_the_database_is_a_wal_file_in_the_instance_folder_or_the_url_given(app, db, engine, database_url):
+    if engine == "sqlite":
+        assert app.config["DATABASE"].startswith(app.instance_path)
+        assert sql(db, "PRAGMA journal_mode").scalar() == "wal"
+        assert sql(db, "PRAGMA synchronous").scalar() == 2  # FULL
+        assert sql(db, "PRAGMA busy_timeout").scalar() >= 1000
+    else:
+        assert app.config["DATABASE"] == database_url
+        assert not os.path.exists(os.path.join(app.instance_path, "tremplin.sqlite3"))
+        assert sql(db, "SHOW synchronous_commit").scalar() == "on"  # as the server says: never turned off
     expected = {"published_services", "drafts", "submissions", "events", "outbox",
-                "rate_hits", "meta"}
-    assert expected <= set(db.table_names())
+                "rate_hits", "meta", "users", "organisations", "working_copies", "alembic_version"}
+    assert expected <= table_names(db)
 
 
 def test_schema_creation_can_run_again(db):
     init_db(db)
     init_db(db)
-    assert db["submissions"].count == 0
+    assert count(db, "submissions") == 0
 
 
-def test_each_test_has_its_own_database(app, tmp_path):
-    assert app.config["DATABASE"].startswith(str(tmp_path))
+def test_each_test_has_its_own_database(app, tmp_path, engine):
+    if engine == "sqlite":
+        assert app.config["DATABASE"].startswith(str(tmp_path))
+    with app.app_context():
+        assert count(get_db(), "submissions") == 0
 
 
 def test_healthz(client):
@@ -112,7 +127,7 @@ def test_saving_again_keeps_the_code_and_pushes_the_expiry_back(db):
     assert second.code == first.code
     assert second.expires_at == later + dt.timedelta(days=30)
     assert drafts.load_draft(db, first.code, "aide-permis", now=later).answers == {"a": 2}
-    assert db["drafts"].count == 1
+    assert count(db, "drafts") == 1
 
 
 def test_draft_expires_after_the_period_the_service_sets(db):
@@ -120,7 +135,7 @@ def test_draft_expires_after_the_period_the_service_sets(db):
     assert drafts.load_draft(db, saved.code, "aide-permis", now=T0 + dt.timedelta(days=6))
     assert drafts.load_draft(db, saved.code, "aide-permis", now=T0 + dt.timedelta(days=7)) is None
     assert drafts.purge_expired(db, now=T0 + dt.timedelta(days=8)) == 1
-    assert db["drafts"].count == 0
+    assert count(db, "drafts") == 0
 
 
 def test_draft_belongs_to_its_service(db):
@@ -160,7 +175,7 @@ def test_sending_twice_never_creates_a_second_submission(db):
 def test_submission_is_committed_when_record_returns(app, db):
     sent = submissions.record(db, "aide-permis", {"a": 1}, "durable", now=T0)
     with contextlib.closing(connect(app.config["DATABASE"])) as other:
-        assert other["submissions"].get(sent.id)["reference"] == sent.reference
+        assert rows(other, "submissions", "id = ?", [sent.id])[0]["reference"] == sent.reference
 
 
 def test_hook_runs_in_the_same_transaction_once(db):
@@ -172,28 +187,28 @@ def test_hook_runs_in_the_same_transaction_once(db):
 
 def test_failing_hook_never_loses_the_submission(db, caplog):
     def broken(db, submission):
-        db["outbox"].insert({"sender": "a@b.c", "recipients": "[]", "created_at": "x",
-                             "next_attempt_at": "x"})
+        sql(db, "INSERT INTO outbox (sender, recipients, created_at, next_attempt_at) VALUES ('a@b.c', '[]', 'x', 'x')")
         raise RuntimeError("mail composition failed")
 
     sent = submissions.record(db, "s", {"a": 1}, "k", within=broken)
     assert submissions.get_by_reference(db, sent.reference)
-    assert db["outbox"].count == 0  # the hook's half-done work is undone
+    assert count(db, "outbox") == 0  # the hook's half-done work is undone
     assert "mail composition failed" in caplog.text
 
 
-def test_recording_reads_no_schema(db):
-    """The hot path is plain SQL: no PRAGMA nor sqlite_master query per submission."""
+def test_recording_reads_no_schema(db, engine):
+    """The hot path is plain SQL: no query about the schema per submission (seen by SQLite's trace)."""
+    if engine != "sqlite":
+        pytest.skip("SQLite's trace callback sees every statement sent")
     submissions.record(db, "s", {"a": 0}, "warm-up")
     statements = []
-    db.conn.set_trace_callback(statements.append)
+    db.driver_connection.set_trace_callback(statements.append)
     try:
         submissions.record(db, "s", {"a": 1}, "k")
     finally:
-        db.conn.set_trace_callback(None)
+        db.driver_connection.set_trace_callback(None)
     assert any(text.startswith("INSERT INTO submissions") for text in statements)
-    assert not [text for text in statements if "PRAGMA" in text.upper() and "database_list" not in text
-                or "sqlite_master" in text], statements
+    assert not [text for text in statements if "pragma" in text.lower() or "sqlite_master" in text], statements
 
 
 def test_a_taken_reference_is_drawn_again(db, monkeypatch):
@@ -206,7 +221,7 @@ def test_a_taken_reference_is_drawn_again(db, monkeypatch):
 def test_other_integrity_errors_are_not_taken_for_a_taken_reference(db, monkeypatch):
     drawn = []
     monkeypatch.setattr(submissions, "new_reference", lambda: drawn.append(1) or f"TRM-AAA-{len(drawn):03d}")
-    with pytest.raises(sqlite3.IntegrityError, match="service_id"):
+    with pytest.raises(IntegrityError, match="service_id"):
         submissions.record(db, None, {}, "no-service")
     assert len(drawn) == 1
 
@@ -228,7 +243,7 @@ def test_idempotency_keys_are_random():
 def test_events_hold_no_personal_data(db):
     journey = events.new_journey_id()
     events.record_event(db, "aide-permis", "vous", events.VIEW, journey, now=T0)
-    row = next(db["events"].rows)
+    row = rows(db, "events")[0]
     assert set(row) == {"id", "service_id", "step_id", "kind", "journey_id", "at"}
     assert row["at"] == "2026-09-01T09:00:00+00:00"  # rounded down to the hour
 
@@ -308,6 +323,61 @@ def test_rate_limit_counts_hits_in_a_sliding_window(db):
 
 
 def test_old_hits_are_deleted(db):
-    ratelimit.hit(db, "k", limit=5, window=dt.timedelta(minutes=10), now=T0)
-    ratelimit.hit(db, "j", limit=5, window=dt.timedelta(minutes=10), now=T0 + dt.timedelta(days=2))
-    assert db["rate_hits"].count == 1
+    window = dt.timedelta(minutes=10)
+    for key in "kj":
+        ratelimit.hit(db, key, limit=5, window=window, now=T0)
+    ratelimit.hit(db, "k", limit=5, window=window, now=T0 + dt.timedelta(days=2))  # forgets k's old hit
+    assert count(db, "rate_hits") == 2
+    assert ratelimit.forget_old(db, now=T0 + dt.timedelta(days=2)) == 1  # j's, by tremplin purge
+    assert count(db, "rate_hits") == 1
+
+
+# -- Accounts: sessions and time zones; « Annuler »; the outbox -------------------------------
+
+def test_ending_sessions_moves_that_account_alone_to_a_new_generation(db):
+    camille = accounts.create_user(db, "camille@example.org", "Camille", "une phrase assez longue")
+    dominique = accounts.create_user(db, "dominique@example.org", "Dominique", "une phrase assez longue")
+    assert camille.session_generation == 0
+    assert accounts.end_sessions(db, camille.id) == 1 and accounts.end_sessions(db, camille.id) == 2
+    assert accounts.get_user(db, camille.id).session_generation == 2
+    assert accounts.get_user(db, dominique.id).session_generation == 0
+    assert accounts.end_sessions(db, 999) == 0  # no such account: nothing to end
+
+
+def test_a_password_change_needs_the_current_one_and_ends_the_sessions(db):
+    camille = accounts.create_user(db, "camille@example.org", "Camille", "une phrase assez longue")
+    assert accounts.change_password(db, camille.id, "pas le bon", "une autre phrase") is None
+    assert accounts.get_user(db, camille.id).session_generation == 0
+    assert accounts.change_password(db, camille.id, "une phrase assez longue", "une autre phrase") == 1
+    assert accounts.authenticate(db, "camille@example.org", "une autre phrase") is not None
+    assert accounts.authenticate(db, "camille@example.org", "une phrase assez longue") is None
+
+
+def test_an_organisation_keeps_its_time_zone(db):
+    camille = accounts.create_user(db, "camille@example.org", "Camille", "une phrase assez longue")
+    org = accounts.create_organisation(db, "Club Jeunes", camille.id, time_zone="Indian/Reunion")
+    assert accounts.get_organisation(db, org.id).time_zone == "Indian/Reunion"
+    accounts.set_time_zone(db, org.id, "America/Cayenne")
+    [(listed, _role)] = accounts.organisations_of(db, camille.id)
+    assert listed.time_zone == "America/Cayenne"
+    assert accounts.create_bare_organisation(db, "deploye").time_zone is None
+
+
+def test_each_person_keeps_their_last_undo_per_service(db):
+    workspace.keep_undo(db, "avis", 1, "premier", now=T0)
+    workspace.keep_undo(db, "avis", 1, "second", now=T0)  # replaces the first
+    workspace.keep_undo(db, "avis", 2, "autre personne", now=T0)
+    assert workspace.kept_undo(db, "avis", 1) == "second"
+    assert workspace.kept_undo(db, "rappel", 1) is None
+    workspace.forget_undo(db, "avis", 1)
+    assert workspace.kept_undo(db, "avis", 1) is None and workspace.kept_undo(db, "avis", 2) == "autre personne"
+
+
+def test_the_status_of_a_mail_and_its_last_error(db):
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "studio@example.org", "lea@example.org", "Invitation"
+    outbox_id = outbox.enqueue(db, message, now=T0)
+    assert outbox.status_of(db, outbox_id) == (outbox.PENDING, None)
+    outbox.mark_failed(db, outbox_id, attempts=1, given_up=False, next_attempt=T0, error="450 boîte pleine")
+    assert outbox.status_of(db, outbox_id) == (outbox.PENDING, "450 boîte pleine")
+    assert outbox.status_of(db, 999) is None

@@ -15,6 +15,8 @@ anything else, so that whatever the rest of the URL says,
 from __future__ import annotations
 
 import pytest
+
+from tables import count
 from flask import Blueprint, url_for
 
 from builder.db import get_db
@@ -93,10 +95,10 @@ class World:
             db = get_db()
             return ([(m.user.id, m.role) for m in accounts.members(db, self.org.id)],
                     [i.id for i in accounts.pending_invitations(db, self.org.id)],
-                    db["organisations"].count,
+                    count(db, "organisations"),
                     [(c.service_id, c.revision, c.archived_at) for c in workspace.for_org(db, self.org.id)],
                     [(v.service_id, v.version) for v in published.versions(db, "avis")],
-                    db["working_copies"].count)
+                    count(db, "working_copies"))
 
 
 @pytest.fixture

@@ -13,6 +13,8 @@ import re
 
 import pytest
 
+from tables import sql
+
 from builder.db import get_db
 from builder.editing.document import dump_service
 from builder.storage import workspace
@@ -111,7 +113,7 @@ def test_a_kept_analysis_is_used_only_for_the_very_text_it_was_made_from(studio:
     studio.page()
     copy = studio.copy()
     with studio.app.app_context():  # the same revision number, another text (a restored database…)
-        get_db().execute("UPDATE working_copies SET yaml = ? WHERE service_id = ?",
+        sql(get_db(), "UPDATE working_copies SET yaml = ? WHERE service_id = ?",
                          [copy.yaml.replace("Le permis", "Votre permis"), "aide-permis"])
     assert "Étape 2 : Votre permis" in text_of(studio.page())
 

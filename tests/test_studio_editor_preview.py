@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from builder.db import get_db
+from tables import count, rows
 from test_studio_editor import SERVICE, Studio, people, studio, text_of  # noqa: F401  (fixtures)
 
 
@@ -90,8 +91,8 @@ def test_the_preview_counts_nothing_and_keeps_no_real_draft(app, studio: Studio)
     answer(studio, "vous", age="19", statut="apprenti")
     with app.app_context():
         db = get_db()
-        assert db["events"].count == 0
-        services = {row["service_id"] for row in db["drafts"].rows}
+        assert count(db, "events") == 0
+        services = {row["service_id"] for row in rows(db, "drafts")}
     assert services == {"apercu/aide-permis"}
 
 
@@ -106,7 +107,7 @@ def test_sending_from_the_preview_sends_nothing(app, people):
     page = text_of(response.get_data(as_text=True))
     assert response.status_code == 200 and "Aperçu : rien n’est envoyé" in page and "Merci, nous vous rappelons." in page
     with app.app_context():
-        assert get_db()["submissions"].count == 0 and get_db()["outbox"].count == 0
+        assert count(get_db(), "submissions") == 0 and count(get_db(), "outbox") == 0
 
 
 def test_what_the_preview_does_not_do_is_said_plainly(studio: Studio):

@@ -224,6 +224,33 @@ def test_an_xlsform_import_is_shown_with_its_notes_then_created(org):
     assert [copy.service_id for copy in copies(app, slug)] == ["inscription-2026"]
 
 
+AIDES_JEUNES = Path(__file__).parent / "fixtures" / "aides-jeunes"
+
+
+def test_several_aides_jeunes_benefits_are_imported_as_one_simulator(org):
+    client, slug, app = org
+    files = [(io.BytesIO((AIDES_JEUNES / name).read_bytes()), name)
+             for name in ("caf-ain-aide-bafa-session-generale.yml", "auvergne-rhone-alpes-pass-region.yml")]
+    response = client.post(f"{base(slug)}/nouveau", data={"source": "import", "upload": files},
+                           content_type="multipart/form-data")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200 and copies(app, slug) == []
+    assert 'multiple' in page and "Le fichier est importé : vérifiez, puis créez le service" in page
+    text = re.search(r'<textarea[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert "id: caf-ain-aide-bafa-session-generale" in text and "id: auvergne-rhone-alpes-pass-region" in text
+    created = client.post(f"{base(slug)}/nouveau", data={"source": "import", "text": text.lstrip("\n")})
+    assert created.status_code == 302 and [c.service_id for c in copies(app, slug)] == ["aides-jeunes"]
+
+
+def test_several_files_that_are_not_benefits_are_refused(org):
+    client, slug, app = org
+    files = [(io.BytesIO(b"tremplin: 1\n"), "a.yaml"), (io.BytesIO(b"tremplin: 1\n"), "b.yaml")]
+    response = client.post(f"{base(slug)}/nouveau", data={"source": "import", "upload": files},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and copies(app, slug) == []
+    assert "ne s’importent ensemble que si ce sont des aides d’Aides Jeunes" in html.unescape(response.get_data(as_text=True))
+
+
 def test_an_unreadable_workbook_is_refused_with_its_message(org):
     client, slug, app = org
     response = client.post(f"{base(slug)}/nouveau", data={

@@ -13,6 +13,8 @@ from email.message import EmailMessage
 import openpyxl
 import pytest
 
+from tables import rows
+
 from builder import mail
 from builder.db import get_db
 from builder.format.loader import load_service
@@ -292,7 +294,7 @@ def with_mail(studio, answers, key):
 
 def outbox_for(app):
     with app.app_context():
-        return sorted(row["submission_id"] for row in get_db()["outbox"].rows)
+        return sorted(row["submission_id"] for row in rows(get_db(), "outbox"))
 
 
 def test_a_reader_cannot_delete(studio):

@@ -196,6 +196,12 @@ class OptionsBlock(BlockType):
         return ", ".join(option_label(block, item, lang) for item in values)
 
 
+    def format_prefill(self, block: Mapping, value: Any) -> Any:
+        """The label of each option chosen, as a démarche's drop-down list shows it."""
+        labels = [option_label(block, item) for item in (value if isinstance(value, list) else [value])]
+        return labels if isinstance(value, list) else labels[0]
+
+
 class ChoiceBlock(OptionsBlock):
     """One answer among several: radio buttons, or a dropdown list."""
 
@@ -414,6 +420,7 @@ class ConsentBlock(BooleanBlock):
     label, label_en = "Consentement", "Consent"
     template = "blocks/consent.html"
     field_class = ConsentField
+    xlsform = {"type": "acknowledge"}
     starter = {"label": "J'accepte que mes réponses soient utilisées pour traiter ma demande."}
     id_base = "accord"
     params = (

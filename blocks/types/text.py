@@ -171,6 +171,7 @@ class TextareaBlock(StringBlock):
     template = "blocks/textarea.html"
     field_class = TextAreaField
     paper_lines = 5
+    xlsform = {"appearance": "multiline"}
     params = (MAX_LENGTH,)
     examples = (
         Example(block={"id": "message", "label": "Votre message", "max_length": 20},
@@ -195,6 +196,8 @@ class EmailBlock(StringBlock):
     template = "blocks/email.html"
     field_class = EmailField
     email_address = True
+    xlsform = {"constraint": r"regex(., '^[^@\s]+@[^@\s]+\.[^@\s]+$')",
+               "constraint_message": "blocks.email_invalid"}
     params = (autocomplete_param("email"),)
     examples = (
         Example(block={"id": "email", "label": "Votre adresse e-mail"},
@@ -254,6 +257,7 @@ class PostcodeBlock(StringBlock):
     name = "postcode"
     label, label_en = "Code postal", "Postcode"
     template = "blocks/postcode.html"
+    xlsform = {"constraint": "regex(., '^[0-9]{5}$')", "constraint_message": "blocks.postcode_invalid"}
     params = (autocomplete_param("postal-code"),)
     examples = (
         Example(block={"id": "code_postal", "label": "Votre code postal"},

@@ -57,7 +57,8 @@ def expression_kind(source: Any, kinds: Mapping[str, str]) -> str:
     if isinstance(root, (nodes.Arithmetic, nodes.Negative)):
         return "number"
     if isinstance(root, nodes.Call):
-        return {"years_since": "number", "count": "number", "answered": "boolean", "today": "date"}[root.function]
+        return {"years_since": "number", "count": "number", "answered": "boolean", "today": "date",
+                "departement": "string", "region": "string", "epci": "string"}[root.function]
     if isinstance(root, (nodes.Compare, nodes.Chain, nodes.Logic, nodes.Not, nodes.Const)):
         return "boolean"
     return ""

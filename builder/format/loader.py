@@ -127,6 +127,7 @@ class _Compiler:
         outcome_ids = {o.get("id") for o in self._list("outcomes") if isinstance(o, dict)}
         refs.check_personas(self.data.get("tests"), questions, outcome_ids, self.problems)
         refs.check_handoffs(self.data, questions, self.problems)
+        refs.check_demarches(self._list("outcomes"), questions, self.problems)
         if self.problems:
             self._fail(self.problems)
         return self._build(steps, order)

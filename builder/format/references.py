@@ -13,6 +13,9 @@ from builder.messages import Problem, Suggestion, register
 from builder.rules.expressions import parse
 
 register({
+    "demarche_unknown_question": (
+        "« {name} » n'est pas une question de ce service : la démarche ne peut pas être préremplie avec.{hint}",
+        "\"{name}\" is not a question of this service: the démarche cannot be prefilled with it.{hint}"),
     "unknown_name": ("« {name} » n'est ni une question ni une valeur calculée de ce service.{hint}",
                      "\"{name}\" is neither a question nor a computed value of this service.{hint}"),
     "content_has_no_value": ("« {name} » est un bloc de texte (content) : il n'a pas de réponse à tester.",
@@ -96,6 +99,20 @@ def cycle_problem(cycle: list[str], path: tuple) -> Problem:
     """A problem describing a dependency loop, e.g. « a → b → a »."""
     shown = [name.removeprefix("$step:") for name in cycle]
     return Problem("cycle", path, cycle=" → ".join(shown))
+
+
+def check_demarches(outcomes: list, questions: set[str], problems: list[Problem]) -> None:
+    """A démarche's fields are filled from questions of the service."""
+    for index, outcome in enumerate(outcomes):
+        links = outcome.get("links") if isinstance(outcome, dict) else None
+        for position, link in enumerate(links if isinstance(links, list) else []):
+            demarche = link.get("demarche") if isinstance(link, dict) else None
+            champs = demarche.get("champs") if isinstance(demarche, dict) else None
+            for key in champs if isinstance(champs, dict) else []:
+                if key not in questions:
+                    problems.append(Problem("demarche_unknown_question",
+                                            ("outcomes", index, "links", position, "demarche", "champs", key),
+                                            name=key, hint=Suggestion.among(str(key), questions)))
 
 
 def check_personas(personas: Any, questions: set[str], outcomes: set[str], problems: list[Problem]) -> None:

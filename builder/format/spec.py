@@ -167,8 +167,13 @@ STEP = obj(("id", "blocks"),
            show_if=_s("condition", "Condition pour afficher l'étape."),
            blocks=_s("list", "Les blocs de l'étape.", item=_s("block", "Un bloc ou un bloc réutilisable (use:)."),
                      non_empty=True))
+DEMARCHE = obj(("champs",),
+               champs=_s("map", "Les champs de la démarche préremplis : identifiant de question: identifiant de champ.",
+                         item=_s("string", "L'identifiant du champ (Q2hhbXAt…), tel que la démarche le donne.")),
+               path=_s("string", "Le nom de la démarche dans son adresse (/commencer/NOM) ; par défaut, celui de url."),
+               number=_s("integer", "Le numéro de la démarche : l'API de préremplissage crée alors le dossier."))
 LINK = obj(("label", "url"), label=_s("text", "Texte du lien."), url=_s("url", "Adresse du lien."),
-           handoff=HANDOFF)
+           handoff=HANDOFF, demarche=DEMARCHE)
 SOURCE = obj(("url",), url=_s("url", "Texte officiel de la règle."), label=_s("text", "Nom du texte."),
              checked=_s("date", "Date de la dernière vérification."))
 OUTCOME = obj(("id", "title", "when"),

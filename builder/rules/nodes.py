@@ -25,6 +25,7 @@ from builder.rules.values import (
     negation,
     today_of,
     truth,
+    territory,
     years_since,
 )
 from builder.rules.words import format_constant, word
@@ -363,7 +364,8 @@ class Not(Node):
 
 class Call(Node):
     """A call of one of the language's functions (``years_since``, ``today``, ``count``,
-    ``answered``); the parser checks the name and the number of arguments."""
+    ``answered``, ``departement``, ``region``, ``epci``); the parser checks the name and
+    the number of arguments."""
 
     __slots__ = ("function",)
 
@@ -377,7 +379,8 @@ class Call(Node):
         argument = self.children[0].compile()
         if self.function == "years_since":
             return lambda env: years_since(argument(env), env)
-        apply = {"count": count, "answered": answered}[self.function]
+        apply = {"count": count, "answered": answered, "departement": territory("departement"),
+                 "region": territory("region"), "epci": territory("epci")}[self.function]
         return lambda env: apply(argument(env))
 
     def describe(self, labels: Mapping[str, str], lang: str) -> str:

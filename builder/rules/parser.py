@@ -21,9 +21,13 @@ from builder.rules import nodes
 from builder.rules.expression_messages import FRENCH_WORDS, NOT_ALLOWED
 
 MAX_LENGTH, MAX_DEPTH, MAX_NODES = 2000, 50, 500
-FUNCTIONS = {"years_since": 1, "today": 0, "count": 1, "answered": 1}
+FUNCTIONS = {"years_since": 1, "today": 0, "count": 1, "answered": 1, "departement": 1, "region": 1, "epci": 1}
 EXAMPLES = {"years_since": "years_since(date_naissance)", "today": "today()",
-            "count": "count(langues)", "answered": "answered(telephone)"}
+            "count": "count(langues)", "answered": "answered(telephone)",
+            "departement": "departement(commune)", "region": "region(commune)", "epci": "epci(commune)"}
+# Functions added after format 1 was published: a question or a computed value may still
+# bear their name (``region``, ``departement``…), which a call never confuses.
+NAMES_TOO = frozenset({"departement", "region", "epci"})
 _SYMBOLS = {"≤": "<=", "≥": ">=", "≠": "!="}
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _UNCLOSED = {"(": "expr_unclosed_paren", "[": "expr_unclosed_bracket", "{": "expr_unclosed_brace"}
@@ -265,7 +269,7 @@ class TreeBuilder:
             raise Problem("expr_bad_name", column=column, name=written)
         if written in ("true", "false"):
             return nodes.Const(column, written == "true")
-        if written in FUNCTIONS:
+        if written in FUNCTIONS and written not in NAMES_TOO:
             raise Problem("expr_function_name", column=column, name=written,
                           example=EXAMPLES[written])
         return nodes.Name(column, written)
@@ -338,5 +342,5 @@ def _unknown_function(name: str, column: int) -> Problem:
 
 def is_valid_name(name: str) -> bool:
     """Whether an expression can refer to ``name`` (an answer id or a computed name)."""
-    return (isinstance(name, str) and bool(_NAME.match(name)) and name not in FUNCTIONS
+    return (isinstance(name, str) and bool(_NAME.match(name)) and (name not in FUNCTIONS or name in NAMES_TOO)
             and name not in ("true", "false") and not keyword.iskeyword(name))

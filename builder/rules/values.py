@@ -23,7 +23,7 @@ import operator
 import re
 from typing import Any, Callable, Iterable, Mapping
 
-from builder import numbers
+from builder import communes, numbers
 
 Test = Callable[[Mapping[str, Any]], Any]  # a compiled test: env -> True | False | UNKNOWN
 
@@ -322,6 +322,18 @@ def years_since(value: Any, env: Mapping[str, Any]) -> Any:
         return UNKNOWN
     start = as_date(value)
     return EMPTY if start is None else whole_years(start, today_of(env))
+
+
+def territory(kind: str) -> Callable[[Any], Any]:
+    """``departement(c)``, ``region(c)``, ``epci(c)``: the code of the commune's
+    département, région or EPCI (``"75"``, ``"11"``, ``"200054781"``); EMPTY when ``c``
+    is no INSEE code of a current commune, or the commune is in no EPCI."""
+    def of(value: Any) -> Any:
+        if value is UNKNOWN:
+            return UNKNOWN
+        found = communes.find(value)
+        return (getattr(found, kind) or EMPTY) if found else EMPTY
+    return of
 
 
 def count(value: Any) -> Any:

@@ -21,9 +21,8 @@ import threading
 import weakref
 
 from flask import Flask, current_app
-from sqlite_utils import Database
 
-from builder.db import connect, unsynced
+from builder.db import Database, connect, unsynced
 from builder.storage import events
 
 logger = logging.getLogger(__name__)
@@ -36,10 +35,10 @@ _LOCK = threading.Lock()
 
 
 class EventBuffer:
-    """Events waiting to be written to the database at ``path`` (one per process)."""
+    """Events waiting to be written to the database ``target`` (one per process)."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, target: str) -> None:
+        self.target = target
         self.pid = os.getpid()
         self._rows: list[tuple] = []
         self._lock = threading.Lock()
@@ -70,8 +69,11 @@ class EventBuffer:
         if not rows or os.getpid() != self.pid:
             return  # a forked child never writes its parent's events
         with self._writing:
+            if self._db is not None and self._db.dropped:
+                self._db.discard()
+                self._db = None
             if self._db is None:
-                self._db = connect(self.path, any_thread=True)
+                self._db = connect(self.target)
             with unsynced(self._db):
                 events.record_events(self._db, rows)
 

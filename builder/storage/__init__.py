@@ -1,6 +1,7 @@
-"""Everything Tremplin keeps in its SQLite file, one module per kind of record.
+"""Everything Tremplin keeps in its database (SQLite or PostgreSQL), one module per kind
+of record.
 
-Each function takes the :class:`sqlite_utils.Database` returned by
+Each function takes the :class:`builder.storage.database.Database` returned by
 :func:`builder.db.get_db` as its first argument, so that views hold no SQL and the
 command line can call the same functions. Times are stored as ISO 8601 strings in UTC
 (``2026-09-01T12:00:00+00:00``): they sort as text and read well in an export.

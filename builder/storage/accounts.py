@@ -27,15 +27,16 @@ import datetime as dt
 import functools
 import hashlib
 import secrets
-import sqlite3
-from typing import Any, ContextManager, Mapping, TypeVar
+from typing import Any, Mapping, TypeVar
 
-from sqlite_utils import Database
+from sqlalchemy import (Column, ForeignKey, Index, Integer, PrimaryKeyConstraint, Table, Text, bindparam, case,
+                        delete, exists, func, select, text, update)
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from builder import slugs
 from builder.storage import as_utc, iso, parse_iso
-from builder.storage.database import transaction
+from builder.storage.database import Database, Prepared, atomic, metadata
 
 READER, EDITOR, OWNER = "reader", "editor", "owner"
 ROLES = (READER, EDITOR, OWNER)  # least to most: each role may do what those before it do
@@ -104,42 +105,50 @@ class Invitation:
 
 # -- Schema ------------------------------------------------------------------------------
 
-def create_tables(db: Database) -> None:
-    """Create the tables of this module that do not exist yet (see :mod:`builder.storage.schema`)."""
-    _create(db, "users", {"id": int, "email": str, "name": str, "password_hash": str,
-                          "created_at": str, "session_generation": int}, pk="id",
-            defaults={"session_generation": 0})
-    if "session_generation" not in db["users"].columns_dict:  # a database made before it existed
-        db["users"].add_column("session_generation", int, not_null_default=0)
-    db["users"].create_index(["email"], unique=True, if_not_exists=True)
-    _create(db, "organisations", {"id": int, "slug": str, "name": str, "created_at": str,
-                                  "time_zone": str}, pk="id", optional={"time_zone"})
-    if "time_zone" not in db["organisations"].columns_dict:  # a database made before it existed
-        db["organisations"].add_column("time_zone", str)
-    db["organisations"].create_index(["slug"], unique=True, if_not_exists=True)
-    _create(db, "memberships", {"org_id": int, "user_id": int, "role": str, "created_at": str},
-            pk=("org_id", "user_id"),
-            foreign_keys=[("org_id", "organisations", "id"), ("user_id", "users", "id")])
-    db["memberships"].create_index(["user_id"], if_not_exists=True)
-    _create(db, "invitations", {
-        "id": int, "token_hash": str, "org_id": int, "role": str, "email": str,
-        "created_by": int, "created_at": str, "expires_at": str, "used_at": str, "used_by": int,
-    }, pk="id", foreign_keys=[("org_id", "organisations", "id")],
-        optional={"email", "created_by", "used_at", "used_by"})
-    db["invitations"].create_index(["token_hash"], unique=True, if_not_exists=True)
-    db["invitations"].create_index(["org_id"], if_not_exists=True)
-    _create(db, "password_resets", {"token_hash": str, "user_id": int, "created_at": str,
-                                    "expires_at": str, "used_at": str},
-            pk="token_hash", foreign_keys=[("user_id", "users", "id")], optional={"used_at"})
-    db["password_resets"].create_index(["user_id"], if_not_exists=True)
-
-
-def _create(db: Database, name: str, columns: dict[str, type], *, pk: Any,
-            foreign_keys: list | None = None, optional: set[str] = frozenset(),
-            defaults: dict[str, Any] | None = None) -> None:
-    not_null = {column for column in columns if column != pk and column not in optional}
-    db[name].create(columns, pk=pk, not_null=not_null, foreign_keys=foreign_keys,
-                    defaults=defaults, if_not_exists=True)
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True), Column("email", Text, nullable=False),
+    Column("name", Text, nullable=False), Column("password_hash", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("session_generation", Integer, nullable=False, server_default=text("0")),
+    Index("idx_users_email", "email", unique=True),
+)
+organisations = Table(
+    "organisations", metadata,
+    Column("id", Integer, primary_key=True), Column("slug", Text, nullable=False),
+    Column("name", Text, nullable=False), Column("created_at", Text, nullable=False),
+    Column("time_zone", Text),
+    Index("idx_organisations_slug", "slug", unique=True),
+)
+memberships = Table(
+    "memberships", metadata,
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("role", Text, nullable=False), Column("created_at", Text, nullable=False),
+    PrimaryKeyConstraint("org_id", "user_id"),
+    Index("idx_memberships_user_id", "user_id"),
+)
+invitations = Table(
+    "invitations", metadata,
+    Column("id", Integer, primary_key=True), Column("token_hash", Text, nullable=False),
+    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False),
+    Column("role", Text, nullable=False), Column("email", Text), Column("created_by", Integer),
+    Column("created_at", Text, nullable=False), Column("expires_at", Text, nullable=False),
+    Column("used_at", Text), Column("used_by", Integer),
+    Index("idx_invitations_token_hash", "token_hash", unique=True),
+    Index("idx_invitations_org_id", "org_id"),
+)
+password_resets = Table(
+    "password_resets", metadata,
+    Column("token_hash", Text, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("created_at", Text, nullable=False), Column("expires_at", Text, nullable=False),
+    Column("used_at", Text),
+    Index("idx_password_resets_user_id", "user_id"),
+)
+_USER_COLUMNS = [users.c.id, users.c.email, users.c.name, users.c.created_at, users.c.session_generation]
+# the user of every studio request (the session generation is checked against it)
+_USER_BY_ID = Prepared(select(*_USER_COLUMNS).where(users.c.id == bindparam("id")))
 
 
 def _load(cls: type[Record], row: Mapping[str, Any]) -> Record:
@@ -147,11 +156,6 @@ def _load(cls: type[Record], row: Mapping[str, Any]) -> Record:
     values = {field.name: row[field.name] for field in dataclasses.fields(cls)}
     return cls(**{key: parse_iso(value) if key.endswith("_at") else value
                   for key, value in values.items()})
-
-
-def _atomic(db: Database) -> ContextManager[Database]:
-    """A write transaction of its own, or a savepoint inside the caller's."""
-    return db.atomic() if db.conn.in_transaction else transaction(db)
 
 
 # -- Users and passwords -----------------------------------------------------------------
@@ -168,21 +172,22 @@ def create_user(db: Database, email: str, name: str, password: str, *,
            "password_hash": generate_password_hash(password), "created_at": iso(now),
            "session_generation": 0}
     try:
-        with _atomic(db):
-            user_id = db["users"].insert(row).last_pk
-    except sqlite3.IntegrityError as error:
+        with atomic(db):
+            user_id = db.execute(users.insert(), row).inserted_primary_key[0]
+    except IntegrityError as error:
         raise EmailTaken(row["email"]) from error
     return _load(User, {**row, "id": user_id})
 
 
 def get_user(db: Database, user_id: int) -> User | None:
-    """The user with this id, if any."""
-    return _first_user(db, "id = ?", [user_id])
+    """The user with this id, if any (read on every studio request: a precompiled statement)."""
+    row = _USER_BY_ID.first(db, id=user_id)
+    return _load(User, row) if row else None
 
 
 def get_user_by_email(db: Database, email: str) -> User | None:
     """The user with this address (any case), if any."""
-    return _first_user(db, "email = ?", [normalize_email(email)])
+    return _first_user(db, users.c.email == normalize_email(email))
 
 
 def authenticate(db: Database, email: str, password: str) -> User | None:
@@ -191,7 +196,7 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     An unknown address costs as much time as a wrong password, so that the answer
     time does not tell which addresses have an account.
     """
-    row = next(db["users"].rows_where("email = ?", [normalize_email(email)]), None)
+    row = db.execute(select(users).where(users.c.email == normalize_email(email))).mappings().first()
     if row is None:
         check_password_hash(_decoy_hash(), password)
         return None
@@ -201,22 +206,22 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
 def change_password(db: Database, user_id: int, current: str, new: str) -> int | None:
     """Replace the user's password if ``current`` is theirs, ending their sessions; the
     new session generation, or None when ``current`` is wrong."""
-    row = db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()
+    row = db.execute(select(users.c.password_hash).where(users.c.id == user_id)).first()
     if row is None or not check_password_hash(row[0], current):
         return None
     password_hash = generate_password_hash(new)
-    with _atomic(db):
-        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [password_hash, user_id])
+    with atomic(db):
+        db.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
         return end_sessions(db, user_id)
 
 
 def end_sessions(db: Database, user_id: int) -> int:
     """End every session of ``user_id`` (see the module's docstring); the new generation,
     which a session signed from now on carries."""
-    with _atomic(db):
-        db.execute("UPDATE users SET session_generation = session_generation + 1 WHERE id = ?", [user_id])
-        row = db.execute("SELECT session_generation FROM users WHERE id = ?", [user_id]).fetchone()
-    return row[0] if row else 0
+    generation = db.execute(update(users).where(users.c.id == user_id)
+                            .values(session_generation=users.c.session_generation + 1)
+                            .returning(users.c.session_generation)).scalar()
+    return generation or 0
 
 
 @functools.lru_cache(maxsize=1)
@@ -224,8 +229,8 @@ def _decoy_hash() -> str:
     return generate_password_hash(secrets.token_urlsafe(16))
 
 
-def _first_user(db: Database, where: str, args: list) -> User | None:
-    row = next(db["users"].rows_where(where, args, limit=1), None)
+def _first_user(db: Database, where: Any) -> User | None:
+    row = db.execute(select(*_USER_COLUMNS).where(where).limit(1)).mappings().first()
     return _load(User, row) if row else None
 
 
@@ -243,18 +248,30 @@ def create_organisation(db: Database, name: str, owner_id: int, *, time_zone: st
 
     The slug comes from the name, with ``-2``, ``-3``... when it is already taken.
     """
-    with _atomic(db):
+    with atomic(db):
         row = {"slug": _free_slug(db, slugify(name)), "name": name.strip(),
                "created_at": iso(now), "time_zone": time_zone}
-        org_id = db["organisations"].insert(row).last_pk
-        db["memberships"].insert({"org_id": org_id, "user_id": owner_id, "role": OWNER,
-                                  "created_at": iso(now)})
+        org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
+        db.execute(memberships.insert(), {"org_id": org_id, "user_id": owner_id, "role": OWNER,
+                                          "created_at": iso(now)})
+    return _load(Organisation, {**row, "id": org_id})
+
+
+def create_bare_organisation(db: Database, slug: str, *, name: str | None = None,
+                             now: dt.datetime | None = None) -> Organisation:
+    """An organisation with no member yet (``tremplin publish`` deploying for an
+    organisation nobody created in the studio); ``name`` defaults to the slug."""
+    if slugify(slug) != slug:
+        raise ValueError(f"not a slug: {slug!r}")
+    row = {"slug": slug, "name": name or slug, "created_at": iso(now), "time_zone": None}
+    with atomic(db):
+        org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
     return _load(Organisation, {**row, "id": org_id})
 
 
 def _free_slug(db: Database, base: str) -> str:
     slug, number = base, 1
-    while db["organisations"].count_where("slug = ?", [slug]):
+    while db.execute(select(exists().where(organisations.c.slug == slug))).scalar():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -262,29 +279,30 @@ def _free_slug(db: Database, base: str) -> str:
 
 def set_time_zone(db: Database, org_id: int, time_zone: str | None) -> None:
     """The organisation's time zone (an IANA name), in which the studio shows times."""
-    db["organisations"].update(org_id, {"time_zone": time_zone})
+    db.execute(update(organisations).where(organisations.c.id == org_id).values(time_zone=time_zone))
 
 
 def get_organisation(db: Database, org_id: int) -> Organisation | None:
     """The organisation with this id, if any."""
-    return _first_organisation(db, "id = ?", [org_id])
+    return _first_organisation(db, organisations.c.id == org_id)
 
 
 def get_organisation_by_slug(db: Database, slug: str) -> Organisation | None:
     """The organisation with this slug, if any."""
-    return _first_organisation(db, "slug = ?", [slug])
+    return _first_organisation(db, organisations.c.slug == slug)
 
 
 def organisations_of(db: Database, user_id: int) -> list[tuple[Organisation, str]]:
     """The organisations ``user_id`` belongs to, by name, each with their role there."""
-    rows = db.query(
-        "SELECT o.*, m.role FROM organisations AS o JOIN memberships AS m ON m.org_id = o.id"
-        " WHERE m.user_id = ? ORDER BY o.name COLLATE NOCASE, o.id", [user_id])
+    rows = db.execute(
+        select(organisations, memberships.c.role).join(memberships, memberships.c.org_id == organisations.c.id)
+        .where(memberships.c.user_id == user_id)
+        .order_by(func.lower(organisations.c.name), organisations.c.id)).mappings()
     return [(_load(Organisation, row), row["role"]) for row in rows]
 
 
-def _first_organisation(db: Database, where: str, args: list) -> Organisation | None:
-    row = next(db["organisations"].rows_where(where, args, limit=1), None)
+def _first_organisation(db: Database, where: Any) -> Organisation | None:
+    row = db.execute(select(organisations).where(where).limit(1)).mappings().first()
     return _load(Organisation, row) if row else None
 
 
@@ -297,17 +315,16 @@ def role_rank(role: str | None) -> int:
 
 def role_of(db: Database, user_id: int, org_id: int) -> str | None:
     """The role of ``user_id`` in ``org_id``, or None if they are not a member."""
-    row = db.execute("SELECT role FROM memberships WHERE org_id = ? AND user_id = ?",
-                     [org_id, user_id]).fetchone()
-    return row[0] if row else None
+    return db.execute(select(memberships.c.role).where(memberships.c.org_id == org_id,
+                                                       memberships.c.user_id == user_id)).scalar()
 
 
 def members(db: Database, org_id: int) -> list[Member]:
     """The members of ``org_id``: owners first, then editors, then readers, by name."""
-    rows = db.query(
-        "SELECT u.*, m.role FROM memberships AS m JOIN users AS u ON u.id = m.user_id"
-        " WHERE m.org_id = ? ORDER BY CASE m.role WHEN 'owner' THEN 0 WHEN 'editor' THEN 1"
-        " ELSE 2 END, u.name COLLATE NOCASE, u.id", [org_id])
+    rank = case({OWNER: 0, EDITOR: 1}, value=memberships.c.role, else_=2)
+    rows = db.execute(
+        select(*_USER_COLUMNS, memberships.c.role).join(users, users.c.id == memberships.c.user_id)
+        .where(memberships.c.org_id == org_id).order_by(rank, func.lower(users.c.name), users.c.id)).mappings()
     return [Member(user=_load(User, row), role=row["role"]) for row in rows]
 
 
@@ -318,14 +335,14 @@ def add_member(db: Database, org_id: int, user_id: int, role: str, *,
     A member keeps a higher role they already have: joining never demotes anyone.
     """
     _check_role(role)
-    with _atomic(db):
+    with atomic(db):
         current = role_of(db, user_id, org_id)
         if current is None:
-            db["memberships"].insert({"org_id": org_id, "user_id": user_id, "role": role,
-                                      "created_at": iso(now)})
+            db.execute(memberships.insert(), {"org_id": org_id, "user_id": user_id, "role": role,
+                                              "created_at": iso(now)})
             return role
         if role_rank(role) > role_rank(current):
-            db["memberships"].update((org_id, user_id), {"role": role})
+            db.execute(_membership(update(memberships), org_id, user_id).values(role=role))
             return role
     return current
 
@@ -348,21 +365,27 @@ def remove_member(db: Database, org_id: int, user_id: int) -> bool:
 
 
 def _change_membership(db: Database, org_id: int, user_id: int, role: str | None) -> bool:
-    with _atomic(db):
+    with atomic(db):
         current = role_of(db, user_id, org_id)
         if current is None:
             return False
         if current == OWNER and role != OWNER:
             _keep_an_owner(db, org_id)
         if role is None:
-            db["memberships"].delete((org_id, user_id))
+            db.execute(_membership(delete(memberships), org_id, user_id))
         else:
-            db["memberships"].update((org_id, user_id), {"role": role})
+            db.execute(_membership(update(memberships), org_id, user_id).values(role=role))
     return True
 
 
+def _membership(statement: Any, org_id: int, user_id: int) -> Any:
+    """``statement`` (an update or a delete) limited to one membership."""
+    return statement.where(memberships.c.org_id == org_id, memberships.c.user_id == user_id)
+
+
 def _keep_an_owner(db: Database, org_id: int) -> None:
-    owners = db["memberships"].count_where("org_id = ? AND role = ?", [org_id, OWNER])
+    owners = db.execute(select(func.count()).select_from(memberships)
+                        .where(memberships.c.org_id == org_id, memberships.c.role == OWNER)).scalar()
     if owners <= 1:
         raise LastOwner(f"organisation {org_id} would have no owner")
 
@@ -385,16 +408,16 @@ def create_invitation(db: Database, org_id: int, role: str, *, created_by: int |
            "email": normalize_email(email) if email else None, "created_by": created_by,
            "created_at": iso(now), "expires_at": iso(now + INVITATION_TTL),
            "used_at": None, "used_by": None}
-    invitation_id = db["invitations"].insert(row).last_pk
+    invitation_id = db.execute(invitations.insert(), row).inserted_primary_key[0]
     return token, _load(Invitation, {**row, "id": invitation_id})
 
 
 def get_invitation(db: Database, token: str, *, now: dt.datetime | None = None
                    ) -> Invitation | None:
     """The invitation of this token if it can still be accepted (unused, not expired)."""
-    row = next(db["invitations"].rows_where(
-        "token_hash = ? AND used_at IS NULL AND expires_at > ?",
-        [_digest(token), iso(now)]), None)
+    row = db.execute(select(invitations).where(
+        invitations.c.token_hash == _digest(token), invitations.c.used_at.is_(None),
+        invitations.c.expires_at > iso(now))).mappings().first()
     return _load(Invitation, row) if row else None
 
 
@@ -404,11 +427,12 @@ def accept_invitation(db: Database, token: str, user_id: int, *,
 
     None when the token is unknown, used or expired. An invitation works once.
     """
-    with _atomic(db):
+    with atomic(db):
         invitation = get_invitation(db, token, now=now)
         if invitation is None:
             return None
-        db["invitations"].update(invitation.id, {"used_at": iso(now), "used_by": user_id})
+        db.execute(update(invitations).where(invitations.c.id == invitation.id)
+                   .values(used_at=iso(now), used_by=user_id))
         add_member(db, invitation.org_id, user_id, invitation.role, now=now)
     return invitation
 
@@ -416,17 +440,16 @@ def accept_invitation(db: Database, token: str, user_id: int, *,
 def pending_invitations(db: Database, org_id: int, *, now: dt.datetime | None = None
                         ) -> list[Invitation]:
     """The invitations to ``org_id`` that can still be accepted, newest first."""
-    rows = db["invitations"].rows_where(
-        "org_id = ? AND used_at IS NULL AND expires_at > ?", [org_id, iso(now)],
-        order_by="id DESC")
+    rows = db.execute(select(invitations).where(
+        invitations.c.org_id == org_id, invitations.c.used_at.is_(None), invitations.c.expires_at > iso(now))
+        .order_by(invitations.c.id.desc())).mappings()
     return [_load(Invitation, row) for row in rows]
 
 
 def revoke_invitation(db: Database, org_id: int, invitation_id: int) -> bool:
     """Cancel an unused invitation of ``org_id``; False if there was none."""
-    cursor = db.execute(
-        "DELETE FROM invitations WHERE id = ? AND org_id = ? AND used_at IS NULL",
-        [invitation_id, org_id])
+    cursor = db.execute(delete(invitations).where(
+        invitations.c.id == invitation_id, invitations.c.org_id == org_id, invitations.c.used_at.is_(None)))
     return cursor.rowcount > 0
 
 
@@ -437,7 +460,7 @@ def create_password_reset(db: Database, user_id: int, *,
     """A new token letting ``user_id`` choose a password within :data:`RESET_TTL`."""
     now = as_utc(now)
     token = secrets.token_urlsafe(32)
-    db["password_resets"].insert({
+    db.execute(password_resets.insert(), {
         "token_hash": _digest(token), "user_id": user_id, "created_at": iso(now),
         "expires_at": iso(now + RESET_TTL), "used_at": None})
     return token
@@ -446,10 +469,10 @@ def create_password_reset(db: Database, user_id: int, *,
 def password_reset_user(db: Database, token: str, *, now: dt.datetime | None = None
                         ) -> User | None:
     """The user a reset token is for, if it is unused and not expired."""
-    row = db.execute(
-        "SELECT user_id FROM password_resets WHERE token_hash = ? AND used_at IS NULL"
-        " AND expires_at > ?", [_digest(token), iso(now)]).fetchone()
-    return get_user(db, row[0]) if row else None
+    user_id = db.execute(select(password_resets.c.user_id).where(
+        password_resets.c.token_hash == _digest(token), password_resets.c.used_at.is_(None),
+        password_resets.c.expires_at > iso(now))).scalar()
+    return get_user(db, user_id) if user_id is not None else None
 
 
 def reset_password(db: Database, token: str, password: str, *,
@@ -460,13 +483,13 @@ def reset_password(db: Database, token: str, password: str, *,
     and every session of theirs ends.
     """
     password_hash = generate_password_hash(password)  # slow: outside the transaction
-    with _atomic(db):
+    with atomic(db):
         user = password_reset_user(db, token, now=now)
         if user is None:
             return None
-        db["users"].update(user.id, {"password_hash": password_hash})
-        db.execute("UPDATE password_resets SET used_at = ? WHERE user_id = ?"
-                   " AND used_at IS NULL", [iso(now), user.id])
+        db.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
+        db.execute(update(password_resets).where(password_resets.c.user_id == user.id,
+                                                 password_resets.c.used_at.is_(None)).values(used_at=iso(now)))
         end_sessions(db, user.id)
     return user
 

@@ -10,31 +10,35 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Table, Text, bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from builder.storage import as_utc, iso, parse_iso
 from builder.storage.codes import new_code, normalize
+from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
 
 DEFAULT_TTL_DAYS = 30
 _CODE_ATTEMPTS = 10
 
-
-def create_tables(db: Database) -> None:
-    """Create the drafts table when it is missing (safe to run again)."""
-    db["drafts"].create(
-        {
-            "code": str, "service_id": str, "answers": str, "step_id": str,
-            "created_at": str, "updated_at": str, "expires_at": str,
-        },
-        pk="code",
-        not_null={"service_id", "answers", "created_at", "updated_at", "expires_at"},
-        if_not_exists=True,
-    )
-    db["drafts"].create_index(["expires_at"], if_not_exists=True)
+drafts = Table(
+    "drafts", metadata,
+    Column("code", Text, primary_key=True),
+    Column("service_id", Text, nullable=False), Column("answers", Text, nullable=False),
+    Column("step_id", Text), Column("created_at", Text, nullable=False),
+    Column("updated_at", Text, nullable=False), Column("expires_at", Text, nullable=False),
+    Index("idx_drafts_expires_at", "expires_at"),
+)
+_table = drafts
+# These two run on every page of a journey: built once, compiled once.
+_LOAD = Prepared(select(_table).where(_table.c.code == bindparam("code"), _table.c.service_id == bindparam("service_id"),
+                             _table.c.expires_at > bindparam("now")))
+_UPDATE = Prepared(update(_table).where(_table.c.code == bindparam("the_code"),
+                                _table.c.service_id == bindparam("the_service"), _table.c.expires_at > bindparam("now"))
+           .values(answers=bindparam("answers"), step_id=bindparam("step_id"),
+                   updated_at=bindparam("updated_at"), expires_at=bindparam("expires_at")))
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,8 @@ def save_draft(
 
 
 def _update(db: Database, code: str, service_id: str, row: dict, now: dt.datetime) -> bool:
-    cursor = db.execute(
-        "UPDATE drafts SET answers = ?, step_id = ?, updated_at = ?, expires_at = ?"
-        " WHERE code = ? AND service_id = ? AND expires_at > ?",
-        [row["answers"], row["step_id"], row["updated_at"], row["expires_at"],
-         code, service_id, iso(now)],
-    )
+    cursor = _UPDATE.run(db, answers=row["answers"], step_id=row["step_id"], updated_at=row["updated_at"],
+                         expires_at=row["expires_at"], the_code=code, the_service=service_id, now=iso(now))
     return cursor.rowcount == 1
 
 
@@ -93,8 +93,9 @@ def _insert_new(db: Database, row: dict) -> dict:
     for _ in range(_CODE_ATTEMPTS):
         candidate = {**row, "code": new_code()}
         try:
-            db["drafts"].insert(candidate)
-        except sqlite3.IntegrityError:
+            with savepoint(db) if db.in_transaction else transaction(db):
+                db.execute(_table.insert(), candidate)
+        except IntegrityError:
             continue  # the code is taken: draw another one
         return candidate
     raise RuntimeError("no free draft code found")
@@ -107,23 +108,20 @@ def load_draft(
     known = normalize(code)
     if known is None:
         return None
-    # plain SQL: this runs on every page of a journey (db["table"] asks the schema first)
-    cursor = db.execute("SELECT * FROM drafts WHERE code = ? AND service_id = ? AND expires_at > ?",
-                        [known, service_id, iso(now)])
-    found = cursor.fetchone()
-    return _to_draft(dict(zip([column[0] for column in cursor.description], found))) if found else None
+    found = _LOAD.first(db, code=known, service_id=service_id, now=iso(now))
+    return _to_draft(found) if found else None
 
 
 def delete_draft(db: Database, code: str) -> None:
     """Forget a draft (once the answers are sent, or when the person asks to)."""
     known = normalize(code)
     if known:
-        db["drafts"].delete_where("code = ?", [known])
+        db.execute(delete(_table).where(_table.c.code == known))
 
 
 def purge_expired(db: Database, *, now: dt.datetime | None = None) -> int:
     """Delete every expired draft; return how many there were."""
-    return db.execute("DELETE FROM drafts WHERE expires_at <= ?", [iso(now)]).rowcount
+    return db.execute(delete(_table).where(_table.c.expires_at <= iso(now))).rowcount
 
 
 def _to_draft(row: Mapping[str, Any]) -> Draft:

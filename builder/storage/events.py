@@ -13,9 +13,10 @@ import datetime as dt
 import re
 import secrets
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Integer, Table, Text, func, literal, select
 
 from builder.storage import as_utc, iso
+from builder.storage.database import Database, atomic, metadata
 
 VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT = (
     "view", "answer", "error", "abandon", "result", "submit",
@@ -37,16 +38,15 @@ _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _JOURNEY = re.compile(r"[0-9a-f]{16}")
 
 
-def create_tables(db: Database) -> None:
-    """Create the funnel's events table when it is missing (safe to run again)."""
-    db["events"].create(
-        {"id": int, "service_id": str, "step_id": str, "kind": str, "journey_id": str, "at": str},
-        pk="id",
-        not_null={"service_id", "kind", "journey_id", "at"},
-        if_not_exists=True,
-    )
-    db["events"].create_index(["service_id", "step_id", "kind"], if_not_exists=True)
-    db["events"].create_index(["journey_id"], if_not_exists=True)
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service_id", Text, nullable=False), Column("step_id", Text), Column("kind", Text, nullable=False),
+    Column("journey_id", Text, nullable=False), Column("at", Text, nullable=False),
+    Index("idx_events_service_id_step_id_kind", "service_id", "step_id", "kind"),
+    Index("idx_events_journey_id", "journey_id"),
+)
+_INSERT = events.insert()
 
 
 def new_journey_id() -> str:
@@ -76,9 +76,9 @@ def record_events(db: Database, rows: list[tuple[str, str | None, str, str, dt.d
     in one short transaction (the funnel's buffer writes its batches through this)."""
     for service_id, step_id, kind, journey_id, _ in rows:
         check_event(service_id, step_id, kind, journey_id)
-    with db.conn:  # plain SQL: this runs for every batch of page views
-        db.conn.executemany("INSERT INTO events (service_id, step_id, kind, journey_id, at) VALUES (?, ?, ?, ?, ?)",
-                            [(*row[:4], iso(_to_hour(row[4]))) for row in rows])
+    names = ("service_id", "step_id", "kind", "journey_id")
+    with atomic(db):
+        db.execute(_INSERT, [{**dict(zip(names, row[:4])), "at": iso(_to_hour(row[4]))} for row in rows])
 
 
 def check_event(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
@@ -105,16 +105,12 @@ def mark_abandoned(
     A journey ends with a result, a submission or an abandon; the abandon is put on
     the step where the person stopped. Safe to run again; returns how many it added.
     """
-    cursor = db.execute(
-        f"""
-        INSERT INTO events (service_id, step_id, kind, journey_id, at)
-        SELECT e.service_id, e.step_id, ?, e.journey_id, e.at
-        FROM events AS e
-        JOIN (SELECT MAX(id) AS id FROM events GROUP BY journey_id) AS last ON last.id = e.id
-        WHERE e.kind NOT IN ({", ".join("?" for _ in _ENDINGS)}) AND e.at <= ?
-        """,
-        [ABANDON, *_ENDINGS, iso(as_utc(now) - idle)],
-    )
+    last = select(func.max(events.c.id).label("id")).group_by(events.c.journey_id).subquery()
+    idle_ones = (select(events.c.service_id, events.c.step_id, literal(ABANDON), events.c.journey_id, events.c.at)
+                 .join(last, last.c.id == events.c.id)
+                 .where(events.c.kind.not_in(_ENDINGS), events.c.at <= iso(as_utc(now) - idle)))
+    cursor = db.execute(events.insert().from_select(["service_id", "step_id", "kind", "journey_id", "at"], idle_ones)
+                        .execution_options(preserve_rowcount=True))  # an INSERT's count is not kept otherwise
     return cursor.rowcount
 
 
@@ -124,11 +120,8 @@ def step_counts(db: Database, service_id: str) -> dict[str | None, dict[str, int
     ``{"vous": {"view": 120, "answer": 98, "abandon": 15}, ...}``: the funnel.
     """
     counts: dict[str | None, dict[str, int]] = {}
-    rows = db.query(
-        "SELECT step_id, kind, COUNT(DISTINCT journey_id) AS n FROM events"
-        " WHERE service_id = ? GROUP BY step_id, kind",
-        [service_id],
-    )
-    for row in rows:
-        counts.setdefault(row["step_id"], {})[row["kind"]] = row["n"]
+    rows = db.execute(select(events.c.step_id, events.c.kind, func.count(events.c.journey_id.distinct()))
+                      .where(events.c.service_id == service_id).group_by(events.c.step_id, events.c.kind))
+    for step_id, kind, count in rows:
+        counts.setdefault(step_id, {})[kind] = count
     return counts

@@ -13,20 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Integer, Table, Text, delete, func, select
 
 from builder.storage import as_utc
-from builder.storage.database import transaction
+from builder.storage.database import Database, metadata, transaction
 
 RATINGS = (1, 2, 3, 4, 5)
 MAX_COMMENT = 2000
 
 
-def create_tables(db: Database) -> None:
-    """Create the feedback table when it is missing (safe to run again)."""
-    db["feedback"].create({"id": int, "service_id": str, "rating": int, "comment": str, "day": str},
-                          pk="id", not_null={"service_id", "rating", "day"}, if_not_exists=True)
-    db["feedback"].create_index(["service_id", "day"], if_not_exists=True)
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service_id", Text, nullable=False), Column("rating", Integer, nullable=False),
+    Column("comment", Text), Column("day", Text, nullable=False),
+    Index("idx_feedback_service_id_day", "service_id", "day"),
+)
 
 
 @dataclass(frozen=True)
@@ -55,20 +57,21 @@ def record(db: Database, service_id: str, rating: int, comment: str | None = Non
         raise ValueError(f"a rating is 1 to 5, not {rating!r}")
     text = (comment or "").strip()[:MAX_COMMENT] or None
     with transaction(db):
-        db["feedback"].insert({"service_id": service_id, "rating": rating, "comment": text,
-                               "day": as_utc(now).date().isoformat()})
+        db.execute(feedback.insert(), {"service_id": service_id, "rating": rating, "comment": text,
+                                       "day": as_utc(now).date().isoformat()})
 
 
 def summary(db: Database, service_id: str, *, latest: int = 20) -> Summary:
     """The opinions on ``service_id``, with its ``latest`` comments, newest first."""
-    counts = {row["rating"]: row["n"] for row in db.query(
-        "SELECT rating, COUNT(*) AS n FROM feedback WHERE service_id = ? GROUP BY rating", [service_id])}
+    counts = dict(db.execute(select(feedback.c.rating, func.count()).where(feedback.c.service_id == service_id)
+                             .group_by(feedback.c.rating)).all())
     total = sum(counts.values())
     if not total:
         return Summary()
-    comments = [Comment(dt.date.fromisoformat(row["day"]), row["rating"], row["comment"]) for row in db.query(
-        "SELECT day, rating, comment FROM feedback WHERE service_id = ? AND comment IS NOT NULL"
-        " ORDER BY day DESC, id DESC LIMIT ?", [service_id, latest])]
+    rows = db.execute(select(feedback.c.day, feedback.c.rating, feedback.c.comment)
+                      .where(feedback.c.service_id == service_id, feedback.c.comment.is_not(None))
+                      .order_by(feedback.c.day.desc(), feedback.c.id.desc()).limit(latest))
+    comments = [Comment(dt.date.fromisoformat(day), rating, comment) for day, rating, comment in rows]
     average = sum(rating * count for rating, count in counts.items()) / total
     return Summary(total, average, {rating: counts.get(rating, 0) for rating in RATINGS}, comments)
 
@@ -76,10 +79,10 @@ def summary(db: Database, service_id: str, *, latest: int = 20) -> Summary:
 def delete_before(db: Database, service_id: str, moment: dt.datetime) -> int:
     """Delete the opinions on ``service_id`` left before ``moment``'s day (retention)."""
     with transaction(db):
-        return db.execute("DELETE FROM feedback WHERE service_id = ? AND day < ?",
-                          [service_id, as_utc(moment).date().isoformat()]).rowcount
+        return db.execute(delete(feedback).where(feedback.c.service_id == service_id,
+                                                 feedback.c.day < as_utc(moment).date().isoformat())).rowcount
 
 
 def service_ids(db: Database) -> list[str]:
     """The services that have opinions."""
-    return [row[0] for row in db.execute("SELECT DISTINCT service_id FROM feedback ORDER BY service_id")]
+    return list(db.execute(select(feedback.c.service_id).distinct().order_by(feedback.c.service_id)).scalars())

@@ -20,11 +20,15 @@ person:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
+from sqlalchemy import exists, func, select
 
 from builder.storage import events
+from builder.storage.database import Database
+from builder.storage.events import events as _events
+from builder.storage.submissions import submissions as _submissions
 
 
 @dataclass(frozen=True)
@@ -57,17 +61,15 @@ class OutcomeCounts:
 
 def journeys(db: Database, service_id: str) -> int:
     """How many journeys through ``service_id`` began (have any event but a lone click)."""
-    lone = ", ".join("?" for _ in events.LONE_KINDS)
-    row = db.execute(f"SELECT COUNT(DISTINCT journey_id) FROM events WHERE service_id = ? AND kind NOT IN ({lone})",
-                     [service_id, *events.LONE_KINDS]).fetchone()
-    return row[0]
+    return db.execute(select(func.count(_events.c.journey_id.distinct()))
+                      .where(_events.c.service_id == service_id, _events.c.kind.not_in(events.LONE_KINDS))).scalar()
 
 
 def links_followed(db: Database, service_id: str) -> dict[str, int]:
     """Per outcome, how many times one of its links was followed (« Faire la demande »)."""
-    rows = db.query("SELECT step_id, COUNT(*) AS n FROM events WHERE service_id = ? AND kind = ? GROUP BY step_id",
-                    [service_id, events.FOLLOW])
-    return {row["step_id"]: row["n"] for row in rows}
+    return dict(db.execute(select(_events.c.step_id, func.count())
+                           .where(_events.c.service_id == service_id, _events.c.kind == events.FOLLOW)
+                           .group_by(_events.c.step_id)).all())
 
 
 def funnel(db: Database, service_id: str, step_ids: list[str]) -> Funnel:
@@ -89,68 +91,57 @@ def _is_step(kinds: dict[str, int]) -> bool:
 
 def _gave_up(db: Database, service_id: str) -> tuple[dict[str, int], dict[str, int]]:
     """Abandoned journeys per step: those that never answered it, and those that had."""
-    rows = db.query(
-        """
-        SELECT a.step_id AS step_id, COUNT(DISTINCT a.journey_id) AS n,
-               EXISTS (SELECT 1 FROM events AS b WHERE b.journey_id = a.journey_id
-                       AND b.step_id = a.step_id AND b.kind = :answer) AS answered
-        FROM events AS a
-        WHERE a.service_id = :service AND a.kind = :abandon AND a.step_id IS NOT NULL
-        GROUP BY a.step_id, answered
-        """,
-        {"service": service_id, "answer": events.ANSWER, "abandon": events.ABANDON},
-    )
+    a, b = _events.alias("a"), _events.alias("b")
+    answered = exists().where(b.c.journey_id == a.c.journey_id, b.c.step_id == a.c.step_id,
+                              b.c.kind == events.ANSWER)
+    abandons = (select(a.c.step_id, a.c.journey_id, answered.label("answered"))
+                .where(a.c.service_id == service_id, a.c.kind == events.ABANDON, a.c.step_id.is_not(None))
+                .subquery())
+    rows = db.execute(select(abandons.c.step_id, func.count(abandons.c.journey_id.distinct()), abandons.c.answered)
+                      .group_by(abandons.c.step_id, abandons.c.answered))
     before: dict[str, int] = {}
     after: dict[str, int] = {}
-    for row in rows:
-        (after if row["answered"] else before)[row["step_id"]] = row["n"]
+    for step_id, count, had_answered in rows:
+        (after if had_answered else before)[step_id] = count
     return before, after
 
 
 def outcomes_in_results(db: Database, service_id: str) -> OutcomeCounts:
     """Per outcome, the journeys whose last result page showed it as applying."""
-    total = db.execute(
-        "SELECT COUNT(DISTINCT journey_id) FROM events WHERE service_id = ? AND kind = ?",
-        [service_id, events.RESULT]).fetchone()[0]
-    rows = db.query(
-        """
-        SELECT o.step_id AS outcome_id, COUNT(DISTINCT o.journey_id) AS n
-        FROM events AS o
-        JOIN (SELECT journey_id, MAX(id) AS last FROM events
-              WHERE service_id = :service AND kind = :result GROUP BY journey_id) AS r
-          ON r.journey_id = o.journey_id AND o.id > r.last
-        WHERE o.service_id = :service AND o.kind = :outcome
-        GROUP BY o.step_id
-        """,
-        {"service": service_id, "result": events.RESULT, "outcome": events.OUTCOME},
-    )
-    return OutcomeCounts(total, {row["outcome_id"]: row["n"] for row in rows})
+    of_service = _events.c.service_id == service_id
+    total = db.execute(select(func.count(_events.c.journey_id.distinct()))
+                       .where(of_service, _events.c.kind == events.RESULT)).scalar()
+    last = (select(_events.c.journey_id, func.max(_events.c.id).label("last"))
+            .where(of_service, _events.c.kind == events.RESULT).group_by(_events.c.journey_id).subquery())
+    o = _events.alias("o")
+    rows = db.execute(
+        select(o.c.step_id, func.count(o.c.journey_id.distinct()))
+        .join(last, (last.c.journey_id == o.c.journey_id) & (o.c.id > last.c.last))
+        .where(o.c.service_id == service_id, o.c.kind == events.OUTCOME).group_by(o.c.step_id))
+    return OutcomeCounts(total, dict(rows.all()))
 
 
 def outcomes_in_submissions(db: Database, service_id: str) -> OutcomeCounts:
     """Per outcome, the submissions that stored it as applying (out of those that stored any)."""
-    total = db.execute(
-        "SELECT COUNT(*) FROM submissions WHERE service_id = ? AND outcomes IS NOT NULL"
-        " AND outcomes NOT IN ('', '{}')", [service_id]).fetchone()[0]
-    rows = db.query(
-        """
-        SELECT outcome.key AS outcome_id, COUNT(*) AS n
-        FROM submissions, json_each(submissions.outcomes) AS outcome
-        WHERE submissions.service_id = ? AND outcome.value = 'yes'
-        GROUP BY outcome.key
-        """,
-        [service_id],
-    )
-    return OutcomeCounts(total, {row["outcome_id"]: row["n"] for row in rows})
+    stored = db.execute(select(_submissions.c.outcomes).where(
+        _submissions.c.service_id == service_id, _submissions.c.outcomes.is_not(None),
+        _submissions.c.outcomes.not_in(["", "{}"]))).scalars()
+    total, applied = 0, {}
+    for text in stored:  # the JSON is read here: SQLite and PostgreSQL spell JSON functions differently
+        total += 1
+        for outcome_id, status in json.loads(text).items():
+            if status == "yes":
+                applied[outcome_id] = applied.get(outcome_id, 0) + 1
+    return OutcomeCounts(total, applied)
 
 
 def median_duration(db: Database, service_id: str) -> tuple[float | None, int]:
     """The median time to complete, in seconds (None without any), and how many it is over."""
-    where = "service_id = ? AND duration_seconds IS NOT NULL"
-    count = db.execute(f"SELECT COUNT(*) FROM submissions WHERE {where}", [service_id]).fetchone()[0]
+    durations = _submissions.c.duration_seconds
+    where = (_submissions.c.service_id == service_id) & durations.is_not(None)
+    count = db.execute(select(func.count()).select_from(_submissions).where(where)).scalar()
     if not count:
         return None, 0
-    middle = db.execute(
-        f"SELECT duration_seconds FROM submissions WHERE {where} ORDER BY duration_seconds"
-        " LIMIT ? OFFSET ?", [service_id, 2 - count % 2, (count - 1) // 2]).fetchall()
-    return sum(row[0] for row in middle) / len(middle), count
+    middle = db.execute(select(durations).where(where).order_by(durations)
+                        .limit(2 - count % 2).offset((count - 1) // 2)).scalars().all()
+    return sum(middle) / len(middle), count

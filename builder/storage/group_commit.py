@@ -2,9 +2,10 @@
 
 With WAL and ``synchronous=FULL`` every commit waits for one fdatasync, and SQLite has
 one writer at a time, so writers committing one by one are bound by the disk (a few
-hundred commits per second on a busy shared disk). :func:`write` lets the threads of a
-process that write to the same file at the same time share one commit, as LevelDB's
-and PostgreSQL's group commit do:
+hundred commits per second on a busy shared disk). On PostgreSQL every commit also
+waits for its WAL to reach the disk, and costs a round trip or two on top. :func:`write`
+lets the threads of a process that write to the same database at the same time share
+one commit, as LevelDB's and PostgreSQL's own group commit do:
 
 - each writer puts its work in the queue of its database file and waits;
 - the first writer that finds nobody writing leads: it takes the pending batch (up to
@@ -20,8 +21,9 @@ own transaction. A work runs in the leader's thread, on the leader's connection,
 a copy of its caller's context (``contextvars``): Flask's ``g``, request and the locale
 are the caller's. It must use the database it is given, never ``get_db()``.
 
-Processes do not share a queue, but their leaders take turns through a lock file beside
-the database (``<file>-writers``, ``flock``): a leader waiting for another process's
+Processes do not share a queue. On PostgreSQL their transactions simply run side by side
+(rows are locked one by one; the server's WAL writer groups commits that arrive
+together). On SQLite, their leaders take turns through a lock file beside the database (``<file>-writers``, ``flock``): a leader waiting for another process's
 commit is woken by the kernel as soon as it ends, where SQLite's busy handler would
 sleep 1, 2, 5… 100 ms between tries and let a busy process keep the database for
 itself (waits of a second were seen with two processes of eight threads). SQLite's own
@@ -38,9 +40,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Callable, Iterator, TypeVar
 
-from sqlite_utils import Database
-
-from builder.storage.database import transaction
+from builder.storage.database import Database, atomic, is_url, transaction
 
 try:
     import fcntl
@@ -99,9 +99,9 @@ def write(db: Database, work: Work) -> T:
     undoes only its own writes, and is raised here. An in-memory database, or a
     connection already in a transaction, writes alone as before.
     """
-    path = _file_of(db)
-    if not path or db.conn.in_transaction:
-        with transaction(db):
+    path = _queue_key(db)
+    if not path or db.in_transaction:
+        with atomic(db):
             return work(db)
     queue = _queue_for(path)
     mine = _Write(work, db)
@@ -122,14 +122,14 @@ def wait_until_queued(db: Database, count: int, timeout: float | None = None) ->
 
     For tests and benchmarks that need a batch to form (no polling, no sleep).
     """
-    queue = _queue_for(_file_of(db))
+    queue = _queue_for(_queue_key(db))
     with queue.queued:
         return queue.queued.wait_for(lambda: len(queue.pending) >= count, timeout)
 
 
-def _file_of(db: Database) -> str:
-    """The main database file of ``db`` ("" for an in-memory or temporary database)."""
-    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+def _queue_key(db: Database) -> str:
+    """What names ``db``'s queue: its target ("" for an in-memory SQLite database)."""
+    return "" if db.target in ("", ":memory:") else db.target
 
 
 def _queue_for(path: str) -> _Queue:
@@ -148,9 +148,10 @@ def _turn(path: str) -> Iterator[None]:
     file descriptor per database.
     """
     try:
-        fd = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o666) if fcntl else None
+        fd = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT, 0o666) if fcntl and not is_url(path) else None
     except OSError:
         fd = None  # e.g. a read-only folder: SQLite's busy handler alone, as before
+    # (PostgreSQL needs no turn: a URL has no lock file)
     if fd is None:
         yield
         return
@@ -181,11 +182,23 @@ def _lead(queue: _Queue, leader: _Write) -> None:
 
 
 def _commit(db: Database, batch: list[_Write], path: str) -> None:
-    """One transaction for the whole batch; if it fails, every writer gets the error."""
+    """One transaction for the whole batch; if it fails, every writer gets the error.
+
+    The batch is first written with no savepoint (on PostgreSQL each one costs two round
+    trips per writer); if any work fails, that transaction is undone and the batch is
+    written again, each work in a savepoint of its own so that it fails alone (a batch
+    of one has failed alone already).
+    """
     try:
-        with _turn(path), transaction(db):
-            for item in batch:
-                _run(db, item)
+        with _turn(path):
+            failure = _commit_at_once(db, batch)
+            if failure is None:
+                return
+            if len(batch) == 1:
+                raise failure
+            with transaction(db):
+                for item in batch:
+                    _run(db, item)
     except BaseException as error:
         for item in batch:
             item.fail(error)
@@ -193,19 +206,36 @@ def _commit(db: Database, batch: list[_Write], path: str) -> None:
             raise  # KeyboardInterrupt, SystemExit: the leader's own thread stops
 
 
+def _commit_at_once(db: Database, batch: list[_Write]) -> Exception | None:
+    """Every work of ``batch`` in one transaction, committed; else what failed, with nothing kept."""
+    try:
+        with transaction(db):
+            for item in batch:
+                item.result = item.context.run(item.work, db)
+                if not db.in_transaction:
+                    raise _Undone("a work ended the batch's transaction")  # what follows would not be in it
+    except Exception as error:  # noqa: BLE001  (the caller says who failed)
+        return error
+    return None
+
+
+class _Undone(Exception):
+    """A work rolled back or committed the batch's transaction itself."""
+
+
 def _run(db: Database, item: _Write) -> None:
     """``item``'s work in its own savepoint, in its caller's context."""
-    db.conn.execute(f"SAVEPOINT {_SAVEPOINT}")
+    db.execute_sql(f"SAVEPOINT {_SAVEPOINT}")
     try:
         item.result = item.context.run(item.work, db)
     except Exception as error:
-        if not db.conn.in_transaction:
+        if not db.in_transaction:
             raise  # SQLite rolled the whole transaction back: the batch is lost, say so to all
-        db.conn.execute(f"ROLLBACK TO {_SAVEPOINT}")
-        db.conn.execute(f"RELEASE {_SAVEPOINT}")
+        db.execute_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}")
+        db.execute_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
         item.fail(error)
     else:
-        db.conn.execute(f"RELEASE {_SAVEPOINT}")
+        db.execute_sql(f"RELEASE SAVEPOINT {_SAVEPOINT}")
 
 
 def _forget_queues() -> None:

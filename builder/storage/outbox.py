@@ -16,29 +16,27 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from typing import Any
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Integer, LargeBinary, Table, Text, func, select, text, update
 
 from builder.storage import iso
-from builder.storage.database import transaction
+from builder.storage.database import Database, metadata, transaction
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
-def create_tables(db: Database) -> None:
-    """Create the outbox when it is missing (safe to run again)."""
-    db["outbox"].create(
-        {
-            "id": int, "submission_id": int, "sender": str, "recipients": str,
-            "subject": str, "message": bytes, "status": str, "attempts": int,
-            "created_at": str, "next_attempt_at": str, "sent_at": str, "last_error": str,
-        },
-        pk="id",
-        not_null={"sender", "recipients", "status", "attempts", "created_at", "next_attempt_at"},
-        defaults={"status": "pending", "attempts": 0},
-        if_not_exists=True,
-    )
-    db["outbox"].create_index(["status", "next_attempt_at"], if_not_exists=True)
-    db["outbox"].create_index(["submission_id"], if_not_exists=True)  # deleting a submission deletes its mails
+outbox = Table(
+    "outbox", metadata,
+    Column("id", Integer, primary_key=True), Column("submission_id", Integer),
+    Column("sender", Text, nullable=False), Column("recipients", Text, nullable=False),
+    Column("subject", Text), Column("message", LargeBinary),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("created_at", Text, nullable=False), Column("next_attempt_at", Text, nullable=False),
+    Column("sent_at", Text), Column("last_error", Text),
+    Index("idx_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("idx_outbox_submission_id", "submission_id"),  # deleting a submission deletes its mails
+)
+
 
 class _WirePolicy(policy.EmailPolicy):
     """``policy.SMTP``, but a non-ASCII subject is folded by the older, lossless encoder.
@@ -70,7 +68,7 @@ def enqueue(
         message.get_all("To", []) + message.get_all("Cc", [])) if address]
     if not recipients:
         raise ValueError("a mail needs at least one recipient")
-    table = db["outbox"].insert({
+    result = db.execute(outbox.insert(), {
         "submission_id": submission_id,
         "sender": parseaddr(message["From"])[1],
         "recipients": json.dumps(recipients),
@@ -81,62 +79,61 @@ def enqueue(
         "created_at": iso(now),
         "next_attempt_at": iso(now),
     })
-    return table.last_pk
+    return result.inserted_primary_key[0]
 
 
 def outbox_counts(db: Database) -> dict[str, int]:
     """How many mails are pending, sent and given up on."""
-    rows = db.query("SELECT status, COUNT(*) AS n FROM outbox GROUP BY status")
-    return {PENDING: 0, SENT: 0, FAILED: 0} | {row["status"]: row["n"] for row in rows}
+    rows = db.execute(select(outbox.c.status, func.count()).group_by(outbox.c.status))
+    return {PENDING: 0, SENT: 0, FAILED: 0} | {status: count for status, count in rows}
 
 
 def pending_mails(db: Database) -> list[dict[str, Any]]:
     """The mails still to send, oldest first (for the studio and the tests)."""
-    return list(db["outbox"].rows_where("status = ?", [PENDING], order_by="id"))
+    return [dict(row) for row in db.execute(select(outbox).where(outbox.c.status == PENDING)
+                                            .order_by(outbox.c.id)).mappings()]
 
 
 def claim_due(db: Database, now: dt.datetime, limit: int, lease: dt.timedelta) -> list[dict[str, Any]]:
     """The mails due at ``now`` (at most ``limit``), hidden from other senders for ``lease``
-    in case this one dies before it records what happened."""
+    in case this one dies before it records what happened.
+
+    On PostgreSQL the rows are locked as they are read (``FOR UPDATE SKIP LOCKED``): a
+    sender on another server claiming at the same time takes other mails.
+    """
+    due = (select(outbox).where(outbox.c.status == PENDING, outbox.c.next_attempt_at <= iso(now))
+           .order_by(outbox.c.next_attempt_at, outbox.c.id).limit(limit))
     with transaction(db):
-        rows = list(db["outbox"].rows_where(
-            "status = ? AND next_attempt_at <= ?", [PENDING, iso(now)],
-            order_by="next_attempt_at, id", limit=limit))
+        rows = [dict(row) for row in db.execute(
+            due if db.is_sqlite else due.with_for_update(skip_locked=True)).mappings()]
         if not rows:
             return []
-        ids = [row["id"] for row in rows]
-        db.execute(
-            f"UPDATE outbox SET next_attempt_at = ? WHERE id IN ({', '.join('?' * len(ids))})",
-            [iso(now + lease), *ids],
-        )
+        db.execute(update(outbox).where(outbox.c.id.in_([row["id"] for row in rows]))
+                   .values(next_attempt_at=iso(now + lease)))
     return rows
 
 
 def mark_sent(db: Database, outbox_id: int, now: dt.datetime) -> None:
     """A mail the server accepted: its text is deleted (the submission keeps the answers)."""
-    db.execute("UPDATE outbox SET status = ?, sent_at = ?, message = NULL,"
-               " last_error = NULL WHERE id = ?", [SENT, iso(now), outbox_id])
+    db.execute(update(outbox).where(outbox.c.id == outbox_id)
+               .values(status=SENT, sent_at=iso(now), message=None, last_error=None))
 
 
 def mark_failed(db: Database, outbox_id: int, *, attempts: int, given_up: bool,
                 next_attempt: dt.datetime, error: str) -> None:
     """A failed attempt: tried again at ``next_attempt``, or given up on."""
-    db.execute(
-        "UPDATE outbox SET status = ?, attempts = ?, next_attempt_at = ?, last_error = ?"
-        " WHERE id = ?",
-        [FAILED if given_up else PENDING, attempts, iso(next_attempt), error, outbox_id],
-    )
+    db.execute(update(outbox).where(outbox.c.id == outbox_id)
+               .values(status=FAILED if given_up else PENDING, attempts=attempts,
+                       next_attempt_at=iso(next_attempt), last_error=error))
 
 
 def status_of(db: Database, outbox_id: int) -> tuple[str, str | None] | None:
     """The status of one mail and the last error the server gave (None: no such mail)."""
-    row = db.execute("SELECT status, last_error FROM outbox WHERE id = ?", [outbox_id]).fetchone()
+    row = db.execute(select(outbox.c.status, outbox.c.last_error).where(outbox.c.id == outbox_id)).first()
     return (row[0], row[1]) if row else None
 
 
 def has_due_mail(db: Database, now: dt.datetime) -> bool:
     """Whether a mail is waiting to be tried at ``now``."""
-    return db.execute(
-        "SELECT 1 FROM outbox WHERE status = ? AND next_attempt_at <= ? LIMIT 1",
-        [PENDING, iso(now)],
-    ).fetchone() is not None
+    return db.execute(select(outbox.c.id).where(outbox.c.status == PENDING, outbox.c.next_attempt_at <= iso(now))
+                      .limit(1)).first() is not None

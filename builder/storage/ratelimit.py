@@ -1,4 +1,4 @@
-"""A sliding-window rate limit kept in SQLite, so that every worker process shares it.
+"""A sliding-window rate limit kept in the database, so that every worker and every server shares it.
 
 Keys are opaque strings built by the caller (see :func:`builder.security.limit_rate`,
 which hashes the address: no IP address is stored in clear).
@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Table, Text, bindparam, delete, func, select
 
 from builder.storage import as_utc, iso, parse_iso
-from builder.storage.database import transaction
+from builder.storage.database import Database, lock, metadata, unsynced
 
-# Hits older than this are deleted whatever their key: no window is longer.
+# No window is longer: older hits are deleted (a key's own when it is hit, all by tremplin purge).
 MAX_WINDOW = dt.timedelta(days=1)
 
 
-def create_tables(db: Database) -> None:
-    """Create the table of rate-limit hits when it is missing (safe to run again)."""
-    db["rate_hits"].create({"key": str, "at": str}, not_null={"key", "at"}, if_not_exists=True)
-    db["rate_hits"].create_index(["key", "at"], if_not_exists=True)
-    db["rate_hits"].create_index(["at"], if_not_exists=True)
+rate_hits = Table(
+    "rate_hits", metadata,
+    Column("key", Text, nullable=False), Column("at", Text, nullable=False),
+    Index("idx_rate_hits_key_at", "key", "at"), Index("idx_rate_hits_at", "at"),
+)
+_COUNT = select(func.count()).select_from(rate_hits).where(rate_hits.c.key == bindparam("key"),
+                                                           rate_hits.c.at > bindparam("since"))
 
 
 def hit(
@@ -32,14 +34,25 @@ def hit(
     window: dt.timedelta,
     now: dt.datetime | None = None,
 ) -> bool:
-    """Count one more hit on ``key``; False (and not counted) when over ``limit``."""
+    """Count one more hit on ``key``; False (and not counted) when over ``limit``.
+
+    The hits of one key are counted one server at a time (:func:`lock`). A hit is not
+    waited for on disk (:func:`unsynced`): a power cut may forget the last few, which
+    only lets those addresses try a little sooner.
+    """
     now = as_utc(now)
-    with transaction(db):
-        db.execute("DELETE FROM rate_hits WHERE at <= ?", [iso(now - MAX_WINDOW)])
+    with unsynced(db):
+        lock(db, f"rate:{key}")
+        db.execute(delete(rate_hits).where(rate_hits.c.key == key, rate_hits.c.at <= iso(now - MAX_WINDOW)))
         if _count(db, key, now - window) >= limit:
             return False
-        db.execute("INSERT INTO rate_hits (key, at) VALUES (?, ?)", [key, iso(now)])
+        db.execute(rate_hits.insert(), {"key": key, "at": iso(now)})
     return True
+
+
+def forget_old(db: Database, *, now: dt.datetime | None = None) -> int:
+    """Delete the hits older than any window, whatever their key (``tremplin purge``)."""
+    return db.execute(delete(rate_hits).where(rate_hits.c.at <= iso(as_utc(now) - MAX_WINDOW))).rowcount
 
 
 def retry_after(
@@ -47,15 +60,12 @@ def retry_after(
 ) -> int:
     """Seconds until ``key`` can hit again (its oldest hit in the window expires)."""
     now = as_utc(now)
-    row = db.execute(
-        "SELECT MIN(at) FROM rate_hits WHERE key = ? AND at > ?", [key, iso(now - window)]
-    ).fetchone()
-    if row[0] is None:
+    oldest = db.execute(select(func.min(rate_hits.c.at)).where(rate_hits.c.key == key,
+                                                               rate_hits.c.at > iso(now - window))).scalar()
+    if oldest is None:
         return 0
-    return max(1, int((parse_iso(row[0]) + window - now).total_seconds()))
+    return max(1, int((parse_iso(oldest) + window - now).total_seconds()))
 
 
 def _count(db: Database, key: str, since: dt.datetime) -> int:
-    return db.execute(
-        "SELECT COUNT(*) FROM rate_hits WHERE key = ? AND at > ?", [key, iso(since)]
-    ).fetchone()[0]
+    return db.execute(_COUNT, {"key": key, "since": iso(since)}).scalar()

@@ -20,11 +20,9 @@ import datetime as dt
 import functools
 from dataclasses import dataclass, field
 
-from sqlite_utils import Database
-
 from builder.format.loader import ServiceFileError, load_service_text
-from builder.storage import as_utc, drafts, events, feedback, services, submissions, turns
-from builder.storage.database import connect, transaction
+from builder.storage import as_utc, drafts, events, feedback, ratelimit, services, submissions, turns
+from builder.storage.database import Database, connect, transaction
 
 DEFAULT_DAYS = 365
 MINIMUM_DAYS = 1  # a period of 0 would delete a submission before its mails leave
@@ -83,6 +81,7 @@ def purge(db: Database, *, now: dt.datetime | None = None,
     with transaction(db):
         expired = drafts.purge_expired(db, now=now)
         abandoned = events.mark_abandoned(db, idle=idle, now=now)
+        ratelimit.forget_old(db, now=now)
     return Purge(deleted, expired, abandoned, opinions)
 
 
@@ -93,7 +92,7 @@ def take_turn(db: Database, interval: int, *, now: dt.datetime | None = None) ->
     return turns.take_turn(db, _LAST_RUN, interval, now=now)
 
 
-def purge_file(path: str) -> Purge:
-    """:func:`purge` on the database at ``path`` (its own connection, closed after)."""
-    with contextlib.closing(connect(path)) as db:
+def purge_file(target: str) -> Purge:
+    """:func:`purge` on the database ``target`` (its own connection, closed after)."""
+    with contextlib.closing(connect(target)) as db:
         return purge(db)

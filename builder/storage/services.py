@@ -8,24 +8,30 @@ The request path never parses this YAML on each request: compile it once per
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Integer, PrimaryKeyConstraint, Table, Text, bindparam, func, select, update
+
+from sqlalchemy.exc import IntegrityError
 
 from builder.storage import iso, parse_iso
-from builder.storage.database import transaction
+from builder.storage.database import Database, Prepared, metadata, transaction
 
-
-def create_tables(db: Database) -> None:
-    """Create the table of published versions when it is missing (safe to run again)."""
-    db["published_services"].create(
-        {"service_id": str, "version": int, "yaml": str, "published_at": str, "withdrawn_at": str},
-        pk=("service_id", "version"),
-        not_null={"yaml", "published_at"},
-        if_not_exists=True,
-    )
+published_services = Table(
+    "published_services", metadata,
+    Column("service_id", Text), Column("version", Integer),
+    Column("yaml", Text, nullable=False), Column("published_at", Text, nullable=False),
+    Column("withdrawn_at", Text),
+    PrimaryKeyConstraint("service_id", "version"),
+)
+_table = published_services
+_PUBLISH_ATTEMPTS = 5
+# The newest version of a service, online or withdrawn: runs on every mini-site request.
+_LATEST = Prepared(select(_table.c.version, _table.c.withdrawn_at)
+                   .where(_table.c.service_id == bindparam("service_id")).order_by(_table.c.version.desc()).limit(1))
 
 
 @dataclass(frozen=True)
@@ -46,19 +52,19 @@ def publish(
 
     The caller validates the file first: this module stores text, it does not read it.
     """
+    for _ in range(_PUBLISH_ATTEMPTS - 1):
+        with contextlib.suppress(IntegrityError):  # PostgreSQL: another server took that version first
+            return _publish_once(db, service_id, yaml_text, now)
+    return _publish_once(db, service_id, yaml_text, now)
+
+
+def _publish_once(db: Database, service_id: str, yaml_text: str, now: dt.datetime | None) -> PublishedService:
     with transaction(db):
-        row = db.execute(
-            "SELECT COALESCE(MAX(version), 0) + 1 FROM published_services WHERE service_id = ?",
-            [service_id],
-        ).fetchone()
-        record = {
-            "service_id": service_id,
-            "version": row[0],
-            "yaml": yaml_text,
-            "published_at": iso(now),
-            "withdrawn_at": None,
-        }
-        db["published_services"].insert(record)
+        latest = db.execute(select(func.coalesce(func.max(_table.c.version), 0))
+                            .where(_table.c.service_id == service_id)).scalar()
+        record = {"service_id": service_id, "version": latest + 1, "yaml": yaml_text,
+                  "published_at": iso(now), "withdrawn_at": None}
+        db.execute(_table.insert(), record)
     return _to_service(record)
 
 
@@ -67,9 +73,8 @@ def withdraw(db: Database, service_id: str, *, now: dt.datetime | None = None) -
     latest = get_published(db, service_id)
     if latest is None:
         return False
-    db["published_services"].update(
-        (service_id, latest.version), {"withdrawn_at": iso(now)}
-    )
+    db.execute(update(_table).where(_table.c.service_id == service_id, _table.c.version == latest.version)
+               .values(withdrawn_at=iso(now)))
     return True
 
 
@@ -77,14 +82,10 @@ def get_published(
     db: Database, service_id: str, version: int | None = None
 ) -> PublishedService | None:
     """The online version of ``service_id`` (or the given ``version``, online or not)."""
+    query = select(_table).where(_table.c.service_id == service_id)
     if version is not None:
-        where, args = "service_id = ? AND version = ?", [service_id, version]
-    else:
-        where, args = "service_id = ?", [service_id]
-    # plain SQL: this runs on every mini-site request (db["table"] asks the schema first)
-    cursor = db.execute(f"SELECT * FROM published_services WHERE {where} ORDER BY version DESC LIMIT 1", args)
-    found = cursor.fetchone()
-    row = dict(zip([column[0] for column in cursor.description], found)) if found else None
+        query = query.where(_table.c.version == version)
+    row = db.execute(query.order_by(_table.c.version.desc()).limit(1)).mappings().first()
     if row is None or (version is None and row["withdrawn_at"]):
         return None
     return _to_service(row)
@@ -92,30 +93,25 @@ def get_published(
 
 def live_version(db: Database, service_id: str) -> int | None:
     """The version of ``service_id`` that is online, or None (its YAML is not read)."""
-    row = db.execute("SELECT version, withdrawn_at FROM published_services WHERE service_id = ? "
-                     "ORDER BY version DESC LIMIT 1", [service_id]).fetchone()
+    row = _LATEST.run(db, service_id=service_id).fetchone()
     return row[0] if row is not None and row[1] is None else None
 
 
 def list_published(db: Database) -> list[PublishedService]:
     """The online version of every published service, by service id."""
-    rows = db.query(
-        """
-        SELECT p.* FROM published_services AS p
-        JOIN (SELECT service_id, MAX(version) AS version FROM published_services
-              GROUP BY service_id) AS latest USING (service_id, version)
-        WHERE p.withdrawn_at IS NULL
-        ORDER BY p.service_id
-        """
-    )
+    latest = (select(_table.c.service_id, func.max(_table.c.version).label("version"))
+              .group_by(_table.c.service_id).subquery())
+    rows = db.execute(
+        select(_table).join(latest, (latest.c.service_id == _table.c.service_id)
+                            & (latest.c.version == _table.c.version))
+        .where(_table.c.withdrawn_at.is_(None)).order_by(_table.c.service_id)).mappings()
     return [_to_service(row) for row in rows]
 
 
 def versions(db: Database, service_id: str) -> list[PublishedService]:
     """Every published version of ``service_id``, newest first."""
-    rows = db["published_services"].rows_where(
-        "service_id = ?", [service_id], order_by="version DESC"
-    )
+    rows = db.execute(select(_table).where(_table.c.service_id == service_id)
+                      .order_by(_table.c.version.desc())).mappings()
     return [_to_service(row) for row in rows]
 
 

@@ -17,39 +17,44 @@ import functools
 import json
 import logging
 import secrets
-import sqlite3
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Integer, Table, Text, and_, bindparam, func, select
+from sqlalchemy import delete as delete_rows
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from builder.storage import group_commit, iso, parse_iso
 from builder.storage.codes import new_reference
-from builder.storage.database import transaction
+from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
+from builder.storage.outbox import outbox
+from builder.storage.upsert import insert_unless_exists
 
 logger = logging.getLogger(__name__)
 
-_REFERENCE_ATTEMPTS = 10
+_ATTEMPTS = 10
+_TRANSIENT = {"40P01", "40001"}  # deadlock detected, serialization failure
 
 
-def create_tables(db: Database) -> None:
-    """Create the submissions table when it is missing; add columns a database made before them lacks."""
-    db["submissions"].create(
-        {
-            "id": int, "reference": str, "idempotency_key": str, "service_id": str,
-            "service_version": int, "answers": str, "outcomes": str, "lang": str, "created_at": str,
-            "duration_seconds": int,
-        },
-        pk="id",
-        not_null={"reference", "idempotency_key", "service_id", "answers", "created_at"},
-        if_not_exists=True,
-    )
-    if "duration_seconds" not in db["submissions"].columns_dict:  # a database made before it existed
-        db["submissions"].add_column("duration_seconds", int)
-    db["submissions"].create_index(["reference"], unique=True, if_not_exists=True)
-    db["submissions"].create_index(["idempotency_key"], unique=True, if_not_exists=True)
-    db["submissions"].create_index(["service_id", "created_at"], if_not_exists=True)
+submissions = Table(
+    "submissions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", Text, nullable=False), Column("idempotency_key", Text, nullable=False),
+    Column("service_id", Text, nullable=False), Column("service_version", Integer),
+    Column("answers", Text, nullable=False), Column("outcomes", Text), Column("lang", Text),
+    Column("created_at", Text, nullable=False), Column("duration_seconds", Integer),
+    Column("answers_folded", Text),  # the answers' words without case nor accents, for the search
+    Index("idx_submissions_reference", "reference", unique=True),
+    Index("idx_submissions_idempotency_key", "idempotency_key", unique=True),
+    Index("idx_submissions_service_id_created_at", "service_id", "created_at"),
+)
+_table = submissions
+_BY_KEY = Prepared(select(_table).where(_table.c.idempotency_key == bindparam("key")))
+# The row, unless its key was sent before: its id, or no row (one statement, one round trip).
+_INSERT = {dialect: Prepared(statement) for dialect, statement in insert_unless_exists(
+    _table, "idempotency_key", {column.name: bindparam(column.name) for column in _table.c if column.name != "id"},
+    _table.c.id).items()}
 
 
 @dataclass(frozen=True)
@@ -110,66 +115,66 @@ def record(
         "lang": lang,
         "created_at": iso(now),
         "duration_seconds": duration_seconds,
+        "answers_folded": folded_answers(answers),
     }
+    for _ in range(_ATTEMPTS - 1):
+        try:
+            return _write(db, row, within)
+        except DBAPIError as error:  # this writer's savepoint was undone: nothing of it is left
+            if not _worth_another_try(error):
+                raise
+            logger.info("submission written again after %s", error.orig)
+    return _write(db, row, within)
+
+
+def _worth_another_try(error: DBAPIError) -> bool:
+    """A reference or key taken meanwhile, or PostgreSQL's deadlock between two servers'
+    batches that both wrote the same keys (one of them is stopped, and tries again)."""
+    if isinstance(error, IntegrityError):
+        return any(index in str(error.orig) for index in ("reference", "idempotency_key"))
+    return getattr(error.orig, "sqlstate", None) in _TRANSIENT
+
+
+def _write(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:
+    """One try: a fresh reference, the row inserted unless its key is already there.
+
+    A reference is drawn among 31⁶ and almost never taken; when it is, or when another
+    server inserted the same key at the same moment, the insert breaks a unique index
+    and :func:`record` tries again (and then finds the key's submission).
+    """
+    row = {**row, "reference": new_reference()}
     return group_commit.write(db, functools.partial(_record_row, row=row, within=within))
 
 
 def _record_row(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:
     """Inside the write transaction: the submission with this key, inserted if new."""
-    existing = get_by_key(db, row["idempotency_key"])
-    if existing is not None:
-        return existing
-    submission = _to_submission(_insert(db, row))
+    inserted = _INSERT[db.dialect].run(db, **row).fetchone()
+    if inserted is None:  # sent before: the key's submission, as it was recorded
+        return get_by_key(db, row["idempotency_key"])
+    submission = _to_submission({**row, "id": inserted[0]})
     if within is not None:
         _run_hook(db, within, submission)
     return submission
 
 
-_COLUMNS = ("reference", "idempotency_key", "service_id", "service_version", "answers", "outcomes", "lang",
-            "created_at", "duration_seconds")
-# Plain SQL, the same text each time: sqlite3 keeps it prepared (its statement cache),
-# where sqlite-utils' insert would first read the table's schema.
-_INSERT = f"INSERT INTO submissions ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
-
-
-def _insert(db: Database, row: dict) -> dict:
-    for _ in range(_REFERENCE_ATTEMPTS):
-        candidate = {**row, "reference": new_reference()}
-        try:
-            cursor = db.conn.execute(_INSERT, [candidate[column] for column in _COLUMNS])
-        except sqlite3.IntegrityError as error:
-            if "submissions.reference" not in str(error):
-                raise
-            continue  # the reference is taken: draw another one
-        return {**candidate, "id": cursor.lastrowid}
-    raise RuntimeError("no free submission reference found")
-
-
 def _run_hook(db: Database, hook: Hook, submission: Submission) -> None:
     try:
-        with db.atomic():  # a savepoint: a failing hook leaves no half-written rows
+        with savepoint(db):  # a failing hook leaves no half-written rows
             hook(db, submission)
     except Exception:
         logger.exception("hook after submission %s failed", submission.reference)
 
 
-def _select_one(db: Database, where: str, args: list[Any]) -> dict[str, Any] | None:
-    """The one submission row matching ``where``, as a mapping, or None."""
-    cursor = db.conn.execute(f"SELECT * FROM submissions WHERE {where}", args)
-    row = cursor.fetchone()
-    return dict(zip([column[0] for column in cursor.description], row)) if row else None
-
-
 def get_by_key(db: Database, idempotency_key: str) -> Submission | None:
     """The submission sent with ``idempotency_key``, if any (``created`` is False)."""
-    row = _select_one(db, "idempotency_key = ?", [idempotency_key])
+    row = _BY_KEY.first(db, key=idempotency_key)
     return _to_submission(row, created=False) if row else None
 
 
 def get_by_reference(db: Database, reference: str) -> Submission | None:
     """The submission with this reference (case and spaces do not matter), if any."""
     wanted = "".join(reference.split()).upper()
-    row = _select_one(db, "reference = ?", [wanted])
+    row = db.execute(select(_table).where(_table.c.reference == wanted)).mappings().first()
     return _to_submission(row, created=False) if row else None
 
 
@@ -177,16 +182,16 @@ def list_for_service(
     db: Database, service_id: str, *, since: dt.datetime | None = None
 ) -> Iterator[Submission]:
     """The submissions to ``service_id``, oldest first (those after ``since`` if given)."""
-    where, args = "service_id = ?", [service_id]
+    query = select(_table).where(_table.c.service_id == service_id).order_by(_table.c.id)
     if since is not None:
-        where, args = where + " AND created_at > ?", args + [iso(since)]
-    for row in db["submissions"].rows_where(where, args, order_by="id"):
+        query = query.where(_table.c.created_at > iso(since))
+    for row in db.execute(query).mappings().all():
         yield _to_submission(row, created=False)
 
 
 def count_for_service(db: Database, service_id: str) -> int:
     """How many submissions ``service_id`` received."""
-    return db["submissions"].count_where("service_id = ?", [service_id])
+    return db.execute(select(func.count()).select_from(_table).where(_table.c.service_id == service_id)).scalar()
 
 
 # -- Searching and deleting (the studio's « Réponses » pages) ---------------------------
@@ -219,16 +224,22 @@ def _like(term: str) -> str:
     return f"%{escaped}%"
 
 
-def _search_terms(query: str) -> tuple[str, list[str]]:
-    """The SQL condition for ``query``: every word in the reference or in some answer."""
-    clauses, args = [], []
-    for word in fold(query).split():
-        clauses.append(
-            "(tremplin_fold(REPLACE(reference, '-', '')) LIKE ? ESCAPE '\\'"
-            " OR EXISTS (SELECT 1 FROM json_each(submissions.answers) AS answer"
-            " WHERE tremplin_fold(answer.value) LIKE ? ESCAPE '\\'))")
-        args += [_like(word.replace("-", "")), _like(word)]
-    return " AND ".join(clauses), args
+def folded_answers(answers: Mapping[str, Any]) -> str:
+    """What the search looks in: each answer's text (each item of a list), folded, one a line."""
+    values = []
+    for value in answers.values():
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None and not isinstance(item, bool):
+                values.append(fold(item))
+    return "\n".join(values)
+
+
+def _search_terms(query: str) -> list[Any]:
+    """The SQL conditions for ``query``: every word in the reference or in some answer."""
+    reference = func.lower(func.replace(_table.c.reference, "-", ""))
+    return [reference.like(_like(word.replace("-", "")), escape="\\")
+            | _table.c.answers_folded.like(_like(word), escape="\\")
+            for word in fold(query).split()]
 
 
 def search(db: Database, service_id: str, query: str = "", *, page: int = 1, per_page: int = 50) -> Page:
@@ -237,43 +248,40 @@ def search(db: Database, service_id: str, query: str = "", *, page: int = 1, per
     Each word of ``query`` must appear, without regard to case or accents, in the
     reference (dashes ignored) or in an answer as stored (an option's value, not its label).
     """
-    db.conn.create_function("tremplin_fold", 1, fold, deterministic=True)
-    condition, args = _search_terms(query)
-    where = "service_id = ?" + (f" AND {condition}" if condition else "")
-    args = [service_id, *args]
-    total = db.execute(f"SELECT COUNT(*) FROM submissions WHERE {where}", args).fetchone()[0]
+    where = and_(_table.c.service_id == service_id, *_search_terms(query))
+    total = db.execute(select(func.count()).select_from(_table).where(where)).scalar()
     number = max(1, page)
-    rows = db["submissions"].rows_where(where, args, order_by="id DESC", limit=per_page,
-                                        offset=(number - 1) * per_page)
+    rows = db.execute(select(_table).where(where).order_by(_table.c.id.desc())
+                      .limit(per_page).offset((number - 1) * per_page)).mappings()
     return Page([_to_submission(row, created=False) for row in rows], total, number, per_page)
 
 
 def delete(db: Database, service_id: str, reference: str) -> bool:
     """Delete the submission ``reference`` of ``service_id`` and its mails; False if none."""
     wanted = "".join(reference.split()).upper()
-    return _delete_where(db, "service_id = ? AND reference = ?", [service_id, wanted]) > 0
+    return _delete_where(db, (_table.c.service_id == service_id) & (_table.c.reference == wanted)) > 0
 
 
 def delete_all(db: Database, service_id: str) -> int:
     """Delete every submission to ``service_id`` and their mails; return how many."""
-    return _delete_where(db, "service_id = ?", [service_id])
+    return _delete_where(db, _table.c.service_id == service_id)
 
 
 def delete_sent_before(db: Database, service_id: str, moment: dt.datetime) -> int:
     """Delete the submissions to ``service_id`` sent before ``moment`` (retention)."""
-    return _delete_where(db, "service_id = ? AND created_at < ?", [service_id, iso(moment)])
+    return _delete_where(db, (_table.c.service_id == service_id) & (_table.c.created_at < iso(moment)))
 
 
-def _delete_where(db: Database, where: str, args: list[Any]) -> int:
+def _delete_where(db: Database, where: Any) -> int:
     """Delete matching submissions with their outbox mails, sent or not, in one transaction."""
     with transaction(db):
-        db.execute(f"DELETE FROM outbox WHERE submission_id IN (SELECT id FROM submissions WHERE {where})", args)
-        return db.execute(f"DELETE FROM submissions WHERE {where}", args).rowcount
+        db.execute(delete_rows(outbox).where(outbox.c.submission_id.in_(select(_table.c.id).where(where))))
+        return db.execute(delete_rows(_table).where(where)).rowcount
 
 
 def service_ids(db: Database) -> list[str]:
     """Every service that has submissions."""
-    return [row[0] for row in db.execute("SELECT DISTINCT service_id FROM submissions ORDER BY service_id")]
+    return list(db.execute(select(_table.c.service_id).distinct().order_by(_table.c.service_id)).scalars())
 
 
 def _to_submission(row: Mapping[str, Any], created: bool = True) -> Submission:

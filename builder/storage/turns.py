@@ -1,8 +1,9 @@
 """Chores that one worker does at most once per interval (mail retries, purges).
 
 The time of the last turn is kept in the ``meta`` table, so the workers of a server
-(several processes) share it: whoever finds the turn free takes it in a transaction,
-and checks again inside it, so two workers never both take the same turn.
+(several processes, several servers) share it: whoever finds the turn free takes it
+with one conditional write (``UPDATE … WHERE value <= earliest``, or an insert that
+does nothing if the key exists), which only one worker can win.
 """
 
 from __future__ import annotations
@@ -10,15 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Table, Text, select, update
 
 from builder.storage import as_utc, iso
-from builder.storage.database import transaction
+from builder.storage.database import Database, metadata, transaction
+from builder.storage.upsert import insert_or_ignore
 
-
-def create_tables(db: Database) -> None:
-    """Create the ``meta`` table of named times (safe to run again)."""
-    db["meta"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+meta = Table("meta", metadata, Column("key", Text, primary_key=True), Column("value", Text))
 
 
 def take_turn(db: Database, key: str, interval: float, *, now: dt.datetime | None = None,
@@ -30,12 +29,13 @@ def take_turn(db: Database, key: str, interval: float, *, now: dt.datetime | Non
     if not _is_free(db, key, earliest) or not wanted():
         return False
     with transaction(db):
-        if not _is_free(db, key, earliest):
-            return False  # another worker took this turn in between
-        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, iso(now)])
-    return True
+        taken = db.execute(update(meta).where(meta.c.key == key, meta.c.value <= earliest)
+                           .values(value=iso(now))).rowcount
+        if not taken:  # no such key yet, or another worker took this turn in between
+            taken = insert_or_ignore(db, meta, {"key": key, "value": iso(now)}).rowcount
+    return taken == 1
 
 
 def _is_free(db: Database, key: str, earliest: str) -> bool:
-    row = db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row is None or row[0] <= earliest
+    value = db.execute(select(meta.c.value).where(meta.c.key == key)).scalar()
+    return value is None or value <= earliest

@@ -16,10 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from sqlite_utils import Database
+from sqlalchemy import Column, Index, Integer, PrimaryKeyConstraint, Table, Text, delete, exists, select, update
 
 from builder.storage import iso, parse_iso
-from builder.storage.database import transaction
+from builder.storage.database import Database, atomic, metadata
+from builder.storage.services import published_services
+from builder.storage.upsert import insert_or_replace
 
 
 class IdTaken(Exception):
@@ -48,15 +50,21 @@ class WorkingCopy:
     archived_at: dt.datetime | None = None
 
 
-def create_tables(db: Database) -> None:
-    """Create the table when it is missing (safe to run again)."""
-    db["working_copies"].create(
-        {"service_id": str, "org_id": int, "yaml": str, "revision": int, "created_at": str,
-         "updated_at": str, "updated_by": int, "archived_at": str},
-        pk="service_id", not_null={"org_id", "yaml", "revision"}, if_not_exists=True)
-    db["working_copies"].create_index(["org_id"], if_not_exists=True)
-    db["undo_tokens"].create({"service_id": str, "user_id": int, "token": str, "created_at": str},
-                             pk=("service_id", "user_id"), not_null={"token", "created_at"}, if_not_exists=True)
+working_copies = Table(
+    "working_copies", metadata,
+    Column("service_id", Text, primary_key=True), Column("org_id", Integer, nullable=False),
+    Column("yaml", Text, nullable=False), Column("revision", Integer, nullable=False),
+    Column("created_at", Text), Column("updated_at", Text), Column("updated_by", Integer),
+    Column("archived_at", Text),
+    Index("idx_working_copies_org_id", "org_id"),
+)
+_table = working_copies
+undo_tokens = Table(
+    "undo_tokens", metadata,
+    Column("service_id", Text), Column("user_id", Integer),
+    Column("token", Text, nullable=False), Column("created_at", Text, nullable=False),
+    PrimaryKeyConstraint("service_id", "user_id"),
+)
 
 
 def _to_copy(row: Mapping[str, Any]) -> WorkingCopy:
@@ -67,23 +75,23 @@ def _to_copy(row: Mapping[str, Any]) -> WorkingCopy:
 
 def get(db: Database, service_id: str) -> WorkingCopy | None:
     """The working copy of ``service_id``, or None."""
-    row = next(db["working_copies"].rows_where("service_id = ?", [service_id]), None)
+    row = db.execute(select(_table).where(_table.c.service_id == service_id)).mappings().first()
     return _to_copy(row) if row else None
 
 
 def for_org(db: Database, org_id: int, *, archived: bool = False) -> list[WorkingCopy]:
     """The organisation's services, most recently changed first."""
-    condition = "org_id = ? AND archived_at IS " + ("NOT NULL" if archived else "NULL")
-    return [_to_copy(row) for row in db["working_copies"].rows_where(condition, [org_id],
-                                                                      order_by="updated_at DESC")]
+    condition = _table.c.archived_at.is_not(None) if archived else _table.c.archived_at.is_(None)
+    rows = db.execute(select(_table).where(_table.c.org_id == org_id, condition)
+                      .order_by(_table.c.updated_at.desc())).mappings()
+    return [_to_copy(row) for row in rows]
 
 
 def id_taken(db: Database, service_id: str) -> bool:
     """Whether a working copy or a published service already uses ``service_id``."""
     if get(db, service_id) is not None:
         return True
-    return db.execute("SELECT 1 FROM published_services WHERE service_id = ? LIMIT 1",
-                      [service_id]).fetchone() is not None
+    return db.execute(select(exists().where(published_services.c.service_id == service_id))).scalar()
 
 
 def free_id(db: Database, base: str) -> str:
@@ -97,26 +105,29 @@ def free_id(db: Database, base: str) -> str:
 
 
 def create(db: Database, org_id: int, service_id: str, yaml_text: str, *, user_id: int | None = None,
-           now: dt.datetime | None = None) -> WorkingCopy:
-    """A new working copy at revision 1 (raises IdTaken)."""
+           now: dt.datetime | None = None, claim_published: bool = False) -> WorkingCopy:
+    """A new working copy at revision 1 (raises IdTaken).
+
+    ``claim_published``: a service published without a working copy (by ``tremplin run``'s
+    examples) may get one (``tremplin publish`` deploying it for an organisation).
+    """
     stamp = iso(now)
     row = {"service_id": service_id, "org_id": org_id, "yaml": yaml_text, "revision": 1, "created_at": stamp,
            "updated_at": stamp, "updated_by": user_id, "archived_at": None}
-    with transaction(db):
-        if id_taken(db, service_id):
+    with atomic(db):
+        if get(db, service_id) is not None or (id_taken(db, service_id) and not claim_published):
             raise IdTaken(service_id)
-        db["working_copies"].insert(row)
+        db.execute(_table.insert(), row)
     return _to_copy(row)
 
 
 def save(db: Database, service_id: str, yaml_text: str, expected_revision: int, *,
          user_id: int | None = None, now: dt.datetime | None = None) -> WorkingCopy:
     """Store a new text if nobody saved since ``expected_revision``; else raise Conflict."""
-    with transaction(db):
+    with atomic(db):
         cursor = db.execute(
-            "UPDATE working_copies SET yaml = ?, revision = revision + 1, updated_at = ?, updated_by = ?"
-            " WHERE service_id = ? AND revision = ?",
-            [yaml_text, iso(now), user_id, service_id, expected_revision])
+            update(_table).where(_table.c.service_id == service_id, _table.c.revision == expected_revision)
+            .values(yaml=yaml_text, revision=_table.c.revision + 1, updated_at=iso(now), updated_by=user_id))
         current = get(db, service_id)
     if cursor.rowcount != 1:
         if current is None:
@@ -127,22 +138,25 @@ def save(db: Database, service_id: str, yaml_text: str, expected_revision: int, 
 
 def set_archived(db: Database, service_id: str, archived: bool, *, now: dt.datetime | None = None) -> None:
     """Archive a service (hidden from the list, nothing deleted) or bring it back."""
-    db["working_copies"].update(service_id, {"archived_at": iso(now) if archived else None})
+    db.execute(update(_table).where(_table.c.service_id == service_id)
+               .values(archived_at=iso(now) if archived else None))
 
 
 def keep_undo(db: Database, service_id: str, user_id: int, token: str, *, now: dt.datetime | None = None) -> None:
     """Keep ``token`` as the person's last « Annuler » on the service (replacing any other)."""
-    db.execute("INSERT OR REPLACE INTO undo_tokens (service_id, user_id, token, created_at) VALUES (?, ?, ?, ?)",
-               [service_id, user_id, token, iso(now)])
+    insert_or_replace(db, undo_tokens, {"service_id": service_id, "user_id": user_id, "token": token,
+                                        "created_at": iso(now)})
 
 
 def kept_undo(db: Database, service_id: str, user_id: int) -> str | None:
     """The person's last « Annuler » on the service, if they have one."""
-    row = db.execute("SELECT token FROM undo_tokens WHERE service_id = ? AND user_id = ?",
-                     [service_id, user_id]).fetchone()
-    return row[0] if row else None
+    return db.execute(select(undo_tokens.c.token).where(_undo_of(service_id, user_id))).scalar()
 
 
 def forget_undo(db: Database, service_id: str, user_id: int) -> None:
     """Forget the person's last « Annuler » on the service (they did something else since)."""
-    db.execute("DELETE FROM undo_tokens WHERE service_id = ? AND user_id = ?", [service_id, user_id])
+    db.execute(delete(undo_tokens).where(_undo_of(service_id, user_id)))
+
+
+def _undo_of(service_id: str, user_id: int) -> Any:
+    return (undo_tokens.c.service_id == service_id) & (undo_tokens.c.user_id == user_id)

@@ -21,7 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import MultipleFileField
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
@@ -63,10 +63,11 @@ class NewServiceForm(FlaskForm):
 
     source = RadioField(_l("Comment commencer ?"), default="vide", choices=[
         SelectChoice("vide", _l("Un service vide")), SelectChoice("modele", _l("À partir d’un modèle")),
-        SelectChoice("import", _l("En important un fichier : un service (YAML) ou un XLSForm d’ODK ou de KoboToolbox"))])
+        SelectChoice("import", _l("En important un fichier : un service (YAML), un XLSForm d’ODK ou de KoboToolbox, "
+                                  "ou des aides d’Aides Jeunes"))])
     title = StringField(_l("Titre du service"), validators=[Optional(), Length(max=120)])
     template = SelectField(_l("Modèle"), validators=[Optional()])
-    upload = FileField(_l("Fichier à importer"))
+    upload = MultipleFileField(_l("Fichier à importer"))
     text = TextAreaField(_l("Ou collez le contenu du fichier"), validators=[Optional()])
 
 
@@ -119,26 +120,35 @@ def _source_text(form: NewServiceForm) -> tuple[str | None, list, list | None]:
     if form.source.data == "modele" and form.template.data in templates():
         return (EXAMPLES / f"{form.template.data}.yaml").read_text(encoding="utf-8"), [], None
     if form.source.data == "import":
-        raw = form.upload.data.read() if form.upload.data else (form.text.data or "").encode("utf-8")
-        name = Path(getattr(form.upload.data, "filename", None) or "service.yaml").name
-        source = Source(name, raw)
+        sources = _uploaded(form)
+        source = sources[0]
         if any(module.recognises(source) for module in interop.IMPORTERS.values()):
-            return _imported(source)
+            return _imported(sources)
+        if len(sources) > 1:
+            return None, [_("Plusieurs fichiers ne s’importent ensemble que si ce sont des aides d’Aides Jeunes.")], None
         try:
-            text = raw.decode("utf-8")
+            text = source.content.decode("utf-8")
         except UnicodeDecodeError:
             return None, [_("Le fichier n’est pas en UTF-8 : enregistrez-le en UTF-8.")], None
-        return text, [problem.format() for problem in check_service_text(text, name)], None
+        return text, [problem.format() for problem in check_service_text(text, source.name)], None
     title = (form.title.data or "").strip() or new_service_title(str(get_locale() or "fr"))
     return BLANK_SERVICE.format(id="service", title=json.dumps(title, ensure_ascii=False)), [], None
 
 
-def _imported(source: Source) -> tuple[str | None, list, list | None]:
-    """A file from another tool (an XLSForm workbook…) imported, with its notes in the
-    studio's language."""
+def _uploaded(form: NewServiceForm) -> list[Source]:
+    """The files sent (one or several), else the pasted text as ``service.yaml``."""
+    files = [upload for upload in form.upload.data or [] if getattr(upload, "filename", None)]
+    if not files:
+        return [Source("service.yaml", (form.text.data or "").encode("utf-8"))]
+    return [Source(Path(upload.filename).name, upload.read()) for upload in files]
+
+
+def _imported(sources: list[Source]) -> tuple[str | None, list, list | None]:
+    """Files from another tool (an XLSForm workbook, Aides Jeunes benefits…) imported,
+    with their notes in the studio's language."""
     lang = "en" if str(get_locale()) == "en" else "fr"
     try:
-        result = interop.import_files([source])
+        result = interop.import_files(sources)
     except ImportFailed as error:
         return None, [note.format(lang) for note in error.notes], None
     return result.text, [], [note.format(lang) for note in result.notes]

@@ -7,7 +7,7 @@ enhances the forms, swapping what changed instead of reloading the page. The vie
 grouped by what they edit, each module registering its routes on :data:`bp`:
 :mod:`~.steps` (the page, steps, undo), :mod:`~.blocks`, :mod:`~.conditions`,
 :mod:`~.outcomes`, :mod:`~.personas` and :mod:`~.persona_form`, :mod:`~.service` (the
-service's own texts and settings).
+service's own texts and settings), :mod:`~.demarche` (which answers prefill a démarche).
 
 The live preview (:mod:`~.preview`) has a blueprint of its own, :data:`preview_bp`: its
 pages are the mini-site's, shown in a frame of the editor, with the mini-site's
@@ -47,6 +47,7 @@ def vary_on_htmx(response):
 from builder.studio.editor import (  # noqa: E402,F401
     blocks,
     conditions,
+    demarche,
     outcomes,
     persona_form,
     personas,

@@ -82,15 +82,18 @@ def show_links(links: Any) -> str:
 
 
 def read_links(posted: str, current: Any) -> list | None:
-    """The links typed in the textarea (the current ones, exactly, when it is unchanged)."""
+    """The links typed in the textarea (the current ones, exactly, when it is unchanged);
+    a link whose address is kept keeps what the textarea does not show (its démarche)."""
     if _lines(posted) == _lines(show_links(current)):
         return current if current else None
+    kept = {link.get("url"): link for link in current if isinstance(link, dict)} if isinstance(current, list) else {}
     links = []
     for number, line in enumerate(_lines(posted), start=1):
         label, bar, url = line.rpartition("|")
         if not bar or not label.strip() or not url.strip():
             raise Problem("editing.link_line", ("links",), number=number)
-        links.append({"label": label.strip(), "url": url.strip()})
+        extra = {key: value for key, value in kept.get(url.strip(), {}).items() if key not in ("label", "url")}
+        links.append({"label": label.strip(), "url": url.strip(), **extra})
     return links or None
 
 

@@ -97,3 +97,31 @@ def test_a_hand_off_names_questions_of_the_service_and_a_plain_parameter(handoff
         load_service_text(text, "soutien.yaml")
     line = text.splitlines().index(next(line for line in text.splitlines() if "appointment_handoff" in line)) + 1
     assert f"soutien.yaml:{line}: " in error.value.format() and message in error.value.format()
+
+
+def offers_contact_service(app, contact_org: str) -> bool:
+    """Whether the simulator's result page offers « Être rappelé·e » through the contact
+    service, when that service belongs to ``contact_org`` and the simulator to « Mission »."""
+    from builder.storage import accounts, workspace
+    simulator = (EXAMPLES / "aides-jeunes.yaml").read_text(encoding="utf-8") + \
+        "settings:\n  contact_service: rappel-benevole\n"
+    contact = (EXAMPLES / "rappel-benevole.yaml").read_text(encoding="utf-8")
+    with app.app_context():
+        db = get_db()
+        owner = accounts.create_user(db, "awa@example.org", "Awa", "une phrase assez longue")
+        orgs = {name: accounts.create_organisation(db, name, owner.id) for name in ("Mission", "Ailleurs")}
+        for service_id, text, org in (("aides-jeunes", simulator, "Mission"), ("rappel-benevole", contact, contact_org)):
+            workspace.create(db, orgs[org].id, service_id, text)
+            published.publish(db, service_id, text)
+    person = app.test_client()
+    drive(person, load_service_text(simulator, "aides-jeunes.yaml"), {"date_naissance": "10/05/2009", "statut": "lyceen"})
+    page = person.get("/s/aides-jeunes/resultat").get_data(as_text=True)
+    return 'action="/s/rappel-benevole/' in page
+
+
+def test_the_result_hands_over_to_the_contact_service_of_its_own_organisation(app_factory):
+    assert offers_contact_service(app_factory(), "Mission")
+
+
+def test_the_answers_never_go_to_another_organisation_s_service(app_factory):
+    assert not offers_contact_service(app_factory(), "Ailleurs")

@@ -108,6 +108,14 @@ def _pool(app: Flask) -> ConnectionPool:
     return pool
 
 
+def close_connections(app: Flask) -> None:
+    """Close the idle connections ``app`` keeps for its next requests (when it is done
+    with: the tests close each application's before ending its database)."""
+    pool = app.extensions.get(_POOL)
+    if pool is not None:
+        pool.close()
+
+
 def close_db(exception: BaseException | None = None) -> None:
     """Give the connection of the current context back to the pool, if one was borrowed."""
     db = g.pop("db", None)

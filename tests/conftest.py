@@ -19,7 +19,8 @@ import pytest
 
 import pgserver
 from builder.app import create_app
-from builder.db import get_db
+from builder.db import close_connections, get_db
+from builder.storage.database import close_idle_connections
 from mailserver import free_port, smtp_server
 from seeding import owner_and_reader
 
@@ -62,6 +63,8 @@ def app_factory(tmp_path, monkeypatch, database_url):
             monkeypatch.delenv(name)
     database = {"DATABASE_URL": database_url, "SECRET_KEY": "test secret"} if database_url else {}
 
+    made = []
+
     def make(**config):
         settings = {
             "TESTING": True,
@@ -70,9 +73,14 @@ def app_factory(tmp_path, monkeypatch, database_url):
             **database,
             **config,
         }
-        return create_app(settings)
+        made.append(create_app(settings))
+        return made[-1]
 
-    return make
+    yield make
+    if database_url:  # the test's connections end with it: PostgreSQL accepts only so many
+        for app in made:
+            close_connections(app)
+        close_idle_connections()
 
 
 @pytest.fixture

@@ -114,6 +114,8 @@ def test_the_upgraded_database_works_as_a_new_one(app_factory, engine, database_
         assert org.time_zone is None
         workspace.keep_undo(db, "rappel-benevole", awa.id, "jeton")
         assert workspace.kept_undo(db, "rappel-benevole", awa.id) == "jeton"
+        workspace.save_org_block(db, org.id, "contact", "Contact", "- type: email\n", user_id=awa.id)  # revision 0004
+        assert [block.title for block in workspace.org_blocks(db, org.id)] == ["Contact"]
 
 
 def test_a_database_that_had_sessions_time_zones_and_undo_keeps_them(app_factory, engine, tmp_path):

@@ -17,7 +17,9 @@ from flask_babel import force_locale
 
 from builder import mail, security
 from builder.db import get_db
+from builder.editing import checklist
 from builder.site import assisted, bp, journey, state
+from builder.site.places import MiniSite
 from builder.site.summary import email_answer, summary_rows
 from builder.storage import as_utc, submissions
 
@@ -34,14 +36,6 @@ def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
     return hashlib.sha256(f"{g.service.id}\n{draft_code}\n{canonical}".encode()).hexdigest()
 
 
-def _recipients() -> list[str]:
-    submission_settings = g.service.data.get("submission") or {}
-    notify = list(submission_settings.get("notify") or [])
-    organisation = g.service.data.get("organisation") or {}
-    fallback = organisation.get("email") or (g.service.data.get("help") or {}).get("email")
-    return notify or ([fallback] if fallback else [])
-
-
 def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None):
     """The hook that puts the mails in the outbox, in the submission's own transaction.
 
@@ -49,7 +43,7 @@ def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | 
     the person's copy in the language they used.
     """
     title = g.service.text("title", g.lang)
-    recipients = _recipients()
+    recipients = checklist.recipients(g.service.data)  # the same list the studio shows
 
     def queue(db, submission) -> None:
         if recipients:
@@ -137,5 +131,8 @@ def confirmation(reference: str) -> ResponseReturnValue:
         abort(404)
     evaluation = state.evaluation_of(g.service, submission.answers, g.lang)
     lines = [(row.label, row.text or "—") for row in summary_rows(g.service, evaluation, submission.answers, g.lang)]
+    # what to ask for next, its links carrying the reference (builder.site.handoff)
+    outcomes = [outcome for outcome in g.service.outcomes if evaluation.outcomes[outcome.id] == "yes"]
     return render_template("site/confirmation.html", reference=reference, lines=lines,
-                           confirmation=_confirmation_text())
+                           confirmation=_confirmation_text(), outcomes=outcomes,
+                           link_url=MiniSite(g.service, g.lang, None).link_url)

@@ -1,7 +1,7 @@
 """Who filled in a submission for someone else: the ``submission_intermediaries`` table.
 
 Revision ID: 0007
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-03
 
 One row per submission filled in by an intermediary (« mode accompagnant »): their name
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -23,7 +23,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any, Iterable, Mapping
 
 from flask import Flask, Response, after_this_request, current_app, g, request
-from flask_babel import format_datetime, gettext
+from flask_babel import format_datetime, get_locale, gettext
 
 from builder.db import Database, get_db, transaction
 from builder.storage import as_utc, outbox, turns
@@ -35,6 +35,7 @@ from builder.storage.outbox import (  # noqa: F401
     outbox_counts,
     pending_mails,
 )
+from builder.storage.intermediaries import agreement_label
 from builder.storage.submissions import Submission
 
 DEFAULTS = {
@@ -115,8 +116,19 @@ def submission_notice(
                       reference=submission.reference, title=service_title)
     intro = gettext("Une nouvelle demande a été envoyée avec le service « %(title)s ».",
                     title=service_title)
-    body = "\n\n".join([gettext("Bonjour,"), intro, _summary(submission, lines)])
+    body = "\n\n".join([gettext("Bonjour,"), intro, *_intermediary_note(submission), _summary(submission, lines)])
     return build_message(to, subject, body, reply_to=reply_to)
+
+
+def _intermediary_note(submission: Submission) -> list[str]:
+    """Who filled the submission in for someone else, and with what agreement (else nothing)."""
+    intermediary = submission.intermediary
+    if intermediary is None:
+        return []
+    return [gettext("Demande remplie pour une autre personne par %(name)s (%(structure)s). "
+                    "Accord de la personne : %(agreement)s.", name=intermediary.name,
+                    structure=intermediary.structure,
+                    agreement=agreement_label(intermediary.agreement, str(get_locale() or "fr")))]
 
 
 def submission_copy(

@@ -5,12 +5,15 @@
     {"service": {"id", "title", "version", "questions": [{"id", "label", "type"}, …]},
      "exported_at": "2026-09-01T14:05:00+02:00",
      "submissions": [{"reference", "submitted_at", "service_version", "lang",
-                      "answers": {id: value, …}, "outcomes": {id: "yes"|"no"|"unknown"}}]}
+                      "answers": {id: value, …}, "outcomes": {id: "yes"|"no"|"unknown"},
+                      "intermediary": null | {"name", "structure", "person", "agreement"}}]}
 
 Answers are formatted by each block type's ``format_json`` (a date is
 ``"2006-07-14"``, a number a number, a yes/no a boolean); every question of the
 service appears (``null`` when unanswered), then the ids it no longer asks, as stored.
-``outcomes`` is empty for a submission that stored none. UTF-8, accents kept as is.
+``outcomes`` is empty for a submission that stored none. ``intermediary`` is who filled
+it in for someone else (``agreement``: ``present``, ``mandate`` or ``paper``), null when
+the person sent it. UTF-8, accents kept as is.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import json
 from typing import Any, Iterable
 
 from builder.format.model import Service
-from exports.table import AnswerColumn, OutcomeColumn, Record, Table, build_table
+from exports.table import INTERMEDIARY_FIELDS, AnswerColumn, OutcomeColumn, Record, Table, build_table
 
 media_type = "application/json"
 extension = "json"
@@ -71,4 +74,12 @@ def _submission(table: Table, record: Record) -> dict[str, Any]:
                     for column in table.columns_of(AnswerColumn)},
         "outcomes": {column.key: column.value(record) for column in outcomes
                      if column.key in record.outcomes},
+        "intermediary": _intermediary(getattr(submission, "intermediary", None)),
     }
+
+
+def _intermediary(intermediary: Any) -> dict[str, Any] | None:
+    """Who filled it in for someone else (the agreement as a code), or None."""
+    if intermediary is None:
+        return None
+    return {key: getattr(intermediary, key) for key in INTERMEDIARY_FIELDS}

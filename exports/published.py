@@ -44,7 +44,7 @@ def export_service(db: Database, service: Service, format_name: str, lang: str |
     are passed on to the format (see :func:`exports.table.build_table`).
     """
     module = exporter(format_name)
-    rows = list(submissions.list_for_service(db, service.id))
+    rows = submissions.with_intermediaries(db, submissions.list_for_service(db, service.id))
     content = module.export(service, rows, lang or service.default_language,
                             version=version, history=history)
     today = dt.datetime.now(TIMEZONE).date()

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 from sqlite_utils import Database
 
 from builder.format.model import Service
-from exports.table import Column, OutcomeColumn, build_table
+from exports.table import Column, IntermediaryColumn, OutcomeColumn, build_table
 
 media_type = "application/vnd.sqlite3"
 extension = "sqlite"
@@ -52,7 +52,10 @@ def export(
 
 
 def column_name(column: Column) -> str:
-    """The SQL name of a column: its key (an outcome's is prefixed, so it never meets a question's)."""
+    """The SQL name of a column: its key (an outcome's and an intermediary's are prefixed,
+    so they never meet a question's)."""
+    if isinstance(column, IntermediaryColumn):
+        return f"intermediary_{column.key}"
     return f"outcome_{column.key}" if isinstance(column, OutcomeColumn) else column.key
 
 

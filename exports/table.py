@@ -4,6 +4,9 @@ Columns, in this order:
 
 1. the submission's reference;
 2. when it was sent, in Paris time (:data:`TIMEZONE`, the studio's own time zone);
+   then, when one submission at least was filled in by an intermediary for someone else
+   (:mod:`builder.storage.intermediaries`), who filled it in, their structure, for whom,
+   and the person's agreement (:class:`IntermediaryColumn`);
 3. one column per question of the service, in the order of the file, headed by the
    question's label in the export language (followed by ``(id)`` when two headers
    would otherwise read the same);
@@ -33,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 from builder.format.model import Block, Service, localize
 from builder.messages import Problem, register, render
+from builder.storage.intermediaries import agreement_label
 from builder.storage import as_utc
 
 TIMEZONE = ZoneInfo("Europe/Paris")  # as BABEL_DEFAULT_TIMEZONE in builder.app
@@ -41,7 +45,12 @@ OUTCOME_WORDS = {"yes": "oui", "no": "non"}  # any other stored status reads "?"
 register({
     "exports.reference": ("Référence", "Reference"),
     "exports.submitted_at": ("Date d'envoi (heure de Paris)", "Submitted at (Paris time)"),
+    "exports.intermediary.name": ("Remplie par", "Filled in by"),
+    "exports.intermediary.structure": ("Structure de l'intermédiaire", "Intermediary's organisation"),
+    "exports.intermediary.person": ("Pour la personne", "For the person"),
+    "exports.intermediary.agreement": ("Accord de la personne", "Person's agreement"),
 })
+INTERMEDIARY_FIELDS = ("name", "structure", "person", "agreement")
 
 
 @dataclass(frozen=True)
@@ -166,6 +175,24 @@ class AnswerColumn(Column):
         return self.block.type.format_json(self.block.params, value)
 
 
+@dataclass
+class IntermediaryColumn(Column):
+    """Who filled the submission in for someone else, for whom, and with what agreement."""
+
+    lang: str = "fr"
+
+    def value(self, record: Record) -> str | None:
+        """The field ``key`` of the submission's intermediary; None when the person sent it."""
+        intermediary = getattr(record.submission, "intermediary", None)
+        return getattr(intermediary, self.key) if intermediary else None
+
+    def csv(self, value: str | None) -> str:
+        """The text; the agreement in words."""
+        if value is not None and self.key == "agreement":
+            return agreement_label(value, self.lang)
+        return plain_text(value)
+
+
 class OutcomeColumn(Column):
     """Whether an outcome applied, as stored with the submission."""
 
@@ -231,6 +258,7 @@ def build_table(
     columns: list[Column] = [
         ReferenceColumn("reference", render("exports.reference", lang)),
         SubmittedAtColumn("submitted_at", render("exports.submitted_at", lang)),
+        *_intermediary_columns(records, lang),
         *(_answer_column(block, service, lang) for block in questions.values()),
         *_outcome_columns(service, records, lang),
         *(_answer_column(*former[key], lang, current=False) if key in former
@@ -275,6 +303,14 @@ def typed_answer(block: Block | None, raw: Any, today: dt.date) -> Any:
 def _answer_column(block: Block, service: Service, lang: str, current: bool = True) -> AnswerColumn:
     label = block.text("label", lang, service.languages) or block.id
     return AnswerColumn(block.id, label, block, current)
+
+
+def _intermediary_columns(records: list[Record], lang: str) -> list[Column]:
+    """Who filled them in for someone, when one of the submissions was (else no column)."""
+    if not any(getattr(record.submission, "intermediary", None) for record in records):
+        return []
+    return [IntermediaryColumn(key, render(f"exports.intermediary.{key}", lang), lang)
+            for key in INTERMEDIARY_FIELDS]
 
 
 def _outcome_columns(service: Service, records: list[Record], lang: str) -> list[Column]:

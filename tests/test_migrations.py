@@ -176,3 +176,18 @@ def tremplin(arguments: list[str], database_url: str | None = None, **environmen
     env.update(environment)
     return subprocess.run([sys.executable, "-m", "builder.cli", *arguments], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
+
+
+def test_an_upgraded_database_records_who_filled_a_submission_in(app_factory, engine, database_url, tmp_path):
+    """Revision 0006: submissions filled in for someone else keep their intermediary."""
+    from builder.storage.intermediaries import PAPER, Intermediary
+
+    old_database(engine, tmp_path / "instance", database_url)
+    app = app_factory()
+    with app.app_context():
+        db = get_db()
+        sent = submissions.record(db, "rappel-benevole", {"prenom": "Inès"}, "paper-key",
+                                  intermediary=Intermediary("Awa Diop", "Mission locale", PAPER))
+        found = submissions.with_intermediaries(db, submissions.list_for_service(db, "rappel-benevole"))
+        assert [s.intermediary for s in found if s.intermediary] == [sent.intermediary]
+        assert sent.intermediary.agreement == PAPER

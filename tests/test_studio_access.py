@@ -9,7 +9,9 @@ anything else, so that whatever the rest of the URL says,
 - someone not signed in is sent to the sign-in page (every ``orgs``/``studio*`` route
   but an invitation link, which explains itself first: :data:`EXPLAINED_SIGNED_OUT`);
 - a signed-in outsider gets 403 (404 when the organisation does not exist);
-- a reader gets 403 on every POST (a POST changes something).
+- a reader gets 403 on every POST (a POST changes something);
+- a helper (« accompagnant ») gets 403 on every POST but those that start filling in a
+  service for someone (:data:`HELPER_POSTS`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from builder.serving import EXAMPLES
 from builder.storage import services as published, workspace
 from builder.storage import submissions
 from builder.storage import accounts
-from builder.storage.accounts import EDITOR, OWNER, READER
+from builder.storage.accounts import EDITOR, HELPER, OWNER, READER
 from builder.studio.access import login_required
 
 STUDIO_PREFIXES = ("auth.", "orgs.", "studio")
@@ -32,6 +34,8 @@ CHECKED_METHODS = ("GET", "POST")
 PASSWORD = "une phrase assez longue"
 # Opened signed out, these say what they are before asking to sign in (their POST does not).
 EXPLAINED_SIGNED_OUT = ("orgs.accept_invitation",)
+# What a helper may post: starting a journey for someone else (builder.studio.assisting).
+HELPER_POSTS = ("studio_assist.start", "studio_assist.paper")
 
 
 def studio_rules(app):
@@ -62,16 +66,17 @@ def sign_in(client, user):
 
 
 class World:
-    """An organisation with an owner, an editor and a reader, and an outsider with their own."""
+    """An organisation with an owner, an editor, a helper and a reader, and an outsider with their own."""
 
     def __init__(self, app):
         with app.app_context():
             db = get_db()
             people = {name: accounts.create_user(db, f"{name}@example.org", name.title(), PASSWORD)
-                      for name in ("olga", "eddie", "rita", "oscar")}
+                      for name in ("olga", "eddie", "hana", "rita", "oscar")}
             self.org = accounts.create_organisation(db, "Mission locale", people["olga"].id)
             accounts.add_member(db, self.org.id, people["eddie"].id, EDITOR)
             accounts.add_member(db, self.org.id, people["rita"].id, READER)
+            accounts.add_member(db, self.org.id, people["hana"].id, HELPER)
             accounts.create_organisation(db, "Club d’Oscar", people["oscar"].id)
             self.invitation_token, invitation = accounts.create_invitation(db, self.org.id, OWNER,
                                                                            created_by=people["olga"].id)
@@ -174,6 +179,19 @@ def test_a_reader_can_look_but_not_change(app, client, world):
                 lambda response: response.status_code == 403, checked=("POST",)) == []
     assert world.state(app) == before
     assert client.get(f"/studio/o/{world.org.slug}/membres").status_code == 200
+
+
+def test_a_helper_fills_in_for_people_but_changes_nothing_else(app, client, world):
+    before = world.state(app)
+    sign_in(client, world.people["hana"])
+    rules = [rule for rule in org_rules(app) if rule.endpoint not in HELPER_POSTS]
+    assert walk(app, client, rules, world.samples,
+                lambda response: response.status_code == 403, checked=("POST",)) == []
+    assert world.state(app) == before
+    assistants = [rule for rule in org_rules(app) if rule.endpoint in HELPER_POSTS]
+    assert len(assistants) == len(HELPER_POSTS)
+    assert walk(app, client, assistants, world.samples,
+                lambda response: response.status_code == 200, checked=("GET",)) == []
 
 
 def test_an_editor_does_not_manage_members(app, client, world):

@@ -14,7 +14,8 @@ Answering a step:
   person goes on to the next page (:func:`next_url`).
 
 A step page as first shown (none of its questions answered) is the same for everyone who
-reaches it the same way: it is rendered once and shared (:mod:`builder.site.shared_pages`).
+reaches it the same way: it is rendered once and shared (:mod:`builder.site.shared_pages`),
+except for an intermediary filling it in for someone (:mod:`builder.site.assisted`).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def show_step(place: Place, step: Step, answers: dict[str, Any], evaluation: Eva
         form = step_form(place.service, blocks, answers, place.lang, today)
         return render_step(place, step, blocks, form, answers, evaluation, **extra)
 
-    if any(answers.get(block.id) is not None for block in blocks if block.is_question):
-        return render()  # the person's own answers are on it
+    if place.assisted or any(answers.get(block.id) is not None for block in blocks if block.is_question):
+        return render()  # the person's own answers, or the intermediary's banner, are on it
     key = (step.id, place.lang, tuple(block.id for block in blocks),
            back_url(place, step, evaluation, answers), request.script_root)
     return shared_page(place.service, key, render, day=today)

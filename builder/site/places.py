@@ -15,8 +15,9 @@ from flask import url_for
 
 from builder.format.model import Service
 from builder.rules.engine import Evaluation
-from builder.site import state
+from builder.site import assisted, state
 from builder.storage.drafts import Draft
+from builder.storage.intermediaries import Intermediary
 
 
 class Place:
@@ -24,6 +25,7 @@ class Place:
 
     name = ""
     sends = False  # whether « Envoyer » really sends (the person's copy is offered then)
+    assisted: Intermediary | None = None  # who fills it in for someone else: pages are not shared then
 
     def __init__(self, service: Service, lang: str):
         self.service, self.lang = service, lang
@@ -58,6 +60,7 @@ class MiniSite(Place):
     def __init__(self, service: Service, lang: str, draft: Draft | None):
         super().__init__(service, lang)
         self.draft = draft
+        self.assisted = assisted.current(service.id)
 
     def url_for(self, endpoint: str, **values: Any) -> str:
         """Flask's ``url_for`` (the service's id is added by the blueprint)."""

@@ -18,7 +18,7 @@ from flask_babel import force_locale
 from builder import mail, security
 from builder.db import get_db
 from builder.editing import checklist
-from builder.site import bp, journey, state
+from builder.site import assisted, bp, journey, state
 from builder.site.places import MiniSite
 from builder.site.summary import email_answer, summary_rows
 from builder.storage import as_utc, submissions
@@ -83,6 +83,9 @@ def send() -> ResponseReturnValue:
     evaluation = state.evaluation_of(g.service, answers, g.lang)
     if journey.next_step(g.service, evaluation, answers) is not None:
         return redirect(url_for("site.check"))
+    intermediary = assisted.current(g.service.id)
+    if intermediary is not None and not assisted.may_send(g.service.id, intermediary):
+        abort(403)  # the studio session that started the mode ended, or lost the role
     sent = submitted_answers(evaluation, answers)
     key = idempotency_key(draft.code, sent)
     if submissions.get_by_key(get_db(), key) is None:
@@ -93,7 +96,7 @@ def send() -> ResponseReturnValue:
                        person if request.form.get("copie") else None)
     submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
                                     lang=g.lang, within=queue, outcomes=evaluation.outcomes,
-                                    duration_seconds=journey_seconds(draft))
+                                    duration_seconds=journey_seconds(draft), intermediary=intermediary)
     if submission.created:
         state.record(g.service, None, "submit")
     mail.deliver_after_response()

@@ -11,7 +11,7 @@ from werkzeug.exceptions import NotFound
 
 from builder.db import get_db
 from builder.format.model import Service, Step
-from builder.site import bp, context, flow, journey, state
+from builder.site import assisted, bp, context, flow, journey, state
 from builder.site.catalog import get_live_service
 from builder.site.forms import posted_answers
 from builder.site.places import MiniSite
@@ -37,10 +37,12 @@ def add_service_id(endpoint: str, values: dict[str, Any]) -> None:
 
 @bp.context_processor
 def service_context() -> dict[str, Any]:
-    """What every mini-site page shows: the service, its help box, its languages."""
+    """What every mini-site page shows: the service, its help box, its languages, and the
+    intermediary filling it in for someone, if any."""
     if g.get("service") is None:  # an error page before the service was found
         return {}
-    return context.page_context(g.service, g.lang, url_for("site.start"))
+    return {**context.page_context(g.service, g.lang, url_for("site.start")),
+            "assisted": assisted.current(g.service.id)}
 
 
 # a global too: macros imported without context need it

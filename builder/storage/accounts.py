@@ -4,8 +4,9 @@ password resets.
 - A user signs in with an e-mail address, unique whatever its case (it is stored in
   lower case), and a password kept only as a Werkzeug hash (scrypt).
 - An organisation (an association) has a slug for its URLs and members, each with one
-  role of :data:`ROLES`, from the least to the most: a reader reads, an editor also
-  changes the services, an owner also manages the members. An organisation always
+  role of :data:`ROLES`, from the least to the most: a reader reads, a helper
+  (« accompagnant ») also fills in requests for people (:mod:`builder.site.assisted`),
+  an editor also changes the services, an owner also manages the members. An organisation always
   keeps at least one owner (:class:`LastOwner`).
 - Sessions are signed cookies; each carries the account's *session generation* at
   sign-in. Ending an account's sessions (:func:`end_sessions`: signing out, « Se
@@ -38,8 +39,8 @@ from builder import slugs
 from builder.storage import as_utc, iso, parse_iso
 from builder.storage.database import Database, Prepared, atomic, metadata
 
-READER, EDITOR, OWNER = "reader", "editor", "owner"
-ROLES = (READER, EDITOR, OWNER)  # least to most: each role may do what those before it do
+READER, HELPER, EDITOR, OWNER = "reader", "helper", "editor", "owner"
+ROLES = (READER, HELPER, EDITOR, OWNER)  # least to most: each role may do what those before it do
 INVITATION_TTL = dt.timedelta(days=7)
 RESET_TTL = dt.timedelta(hours=1)
 _SLUG_MAX = 40
@@ -309,7 +310,7 @@ def _first_organisation(db: Database, where: Any) -> Organisation | None:
 # -- Members and roles -------------------------------------------------------------------
 
 def role_rank(role: str | None) -> int:
-    """0 for a reader up to 2 for an owner; -1 for no role at all."""
+    """0 for a reader up to 3 for an owner; -1 for no role at all."""
     return ROLES.index(role) if role in ROLES else -1
 
 
@@ -320,8 +321,9 @@ def role_of(db: Database, user_id: int, org_id: int) -> str | None:
 
 
 def members(db: Database, org_id: int) -> list[Member]:
-    """The members of ``org_id``: owners first, then editors, then readers, by name."""
-    rank = case({OWNER: 0, EDITOR: 1}, value=memberships.c.role, else_=2)
+    """The members of ``org_id``, the highest roles first (owners, editors, helpers,
+    readers), then by name."""
+    rank = case({role: -index for index, role in enumerate(ROLES)}, value=memberships.c.role, else_=1)
     rows = db.execute(
         select(*_USER_COLUMNS, memberships.c.role).join(users, users.c.id == memberships.c.user_id)
         .where(memberships.c.org_id == org_id).order_by(rank, func.lower(users.c.name), users.c.id)).mappings()

@@ -31,6 +31,7 @@ from builder.storage import (  # noqa: F401  (each defines its tables on the met
     drafts,
     events,
     feedback,
+    intermediaries,
     outbox,
     ratelimit,
     services,

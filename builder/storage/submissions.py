@@ -7,7 +7,9 @@ durable (see :mod:`builder.db`) before the caller shows the confirmation.
 
 The studio searches them (:func:`search`) and deletes them (:func:`delete`,
 :func:`delete_all`, and :mod:`builder.storage.retention` through
-:func:`delete_sent_before`): a deleted submission takes its outbox mails with it.
+:func:`delete_sent_before`): a deleted submission takes its outbox mails with it, and
+the record of who filled it in for someone (:mod:`builder.storage.intermediaries`),
+which :func:`with_intermediaries` adds to submissions read here.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ import json
 import logging
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from sqlalchemy import Column, Index, Integer, Table, Text, and_, bindparam, func, select
 from sqlalchemy import delete as delete_rows
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from builder.storage import group_commit, iso, parse_iso
+from builder.storage import group_commit, intermediaries, iso, parse_iso
 from builder.storage.codes import new_reference
 from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
+from builder.storage.intermediaries import Intermediary
 from builder.storage.outbox import outbox
 from builder.storage.upsert import insert_unless_exists
 
@@ -71,6 +74,7 @@ class Submission:
     created: bool = True
     outcomes: dict[str, str] = field(default_factory=dict)  # outcome id -> yes / no / unknown
     duration_seconds: int | None = None  # from the draft's creation to sending; None if unknown
+    intermediary: Intermediary | None = None  # who filled it in for someone (see with_intermediaries)
 
 
 Hook = Callable[[Database, Submission], None]
@@ -93,6 +97,7 @@ def record(
     within: Hook | None = None,
     outcomes: Mapping[str, str] | None = None,
     duration_seconds: int | None = None,
+    intermediary: Intermediary | None = None,
 ) -> Submission:
     """Record a submission once per ``idempotency_key`` and return it once committed.
 
@@ -101,6 +106,8 @@ def record(
     only if the submission does. If it fails, the error is logged and the submission is
     kept all the same: losing what a person sent is worse than losing a mail.
     ``duration_seconds`` is how long the journey took (for the studio's median time).
+    ``intermediary`` is who filled it in for someone, recorded with it (not in the hook:
+    it must not be lost when a mail fails).
 
     Threads of one process recording at the same time share one commit
     (:mod:`builder.storage.group_commit`): ``within`` may run in another thread, in this
@@ -119,12 +126,12 @@ def record(
     }
     for _ in range(_ATTEMPTS - 1):
         try:
-            return _write(db, row, within)
+            return _write(db, row, within, intermediary)
         except DBAPIError as error:  # this writer's savepoint was undone: nothing of it is left
             if not _worth_another_try(error):
                 raise
             logger.info("submission written again after %s", error.orig)
-    return _write(db, row, within)
+    return _write(db, row, within, intermediary)
 
 
 def _worth_another_try(error: DBAPIError) -> bool:
@@ -135,7 +142,8 @@ def _worth_another_try(error: DBAPIError) -> bool:
     return getattr(error.orig, "sqlstate", None) in _TRANSIENT
 
 
-def _write(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:
+def _write(db: Database, row: dict[str, Any], within: Hook | None,
+           intermediary: Intermediary | None = None) -> Submission:
     """One try: a fresh reference, the row inserted unless its key is already there.
 
     A reference is drawn among 31⁶ and almost never taken; when it is, or when another
@@ -143,15 +151,19 @@ def _write(db: Database, row: dict[str, Any], within: Hook | None) -> Submission
     and :func:`record` tries again (and then finds the key's submission).
     """
     row = {**row, "reference": new_reference()}
-    return group_commit.write(db, functools.partial(_record_row, row=row, within=within))
+    return group_commit.write(db, functools.partial(_record_row, row=row, within=within,
+                                                    intermediary=intermediary))
 
 
-def _record_row(db: Database, row: dict[str, Any], within: Hook | None) -> Submission:
+def _record_row(db: Database, row: dict[str, Any], within: Hook | None,
+                intermediary: Intermediary | None = None) -> Submission:
     """Inside the write transaction: the submission with this key, inserted if new."""
     inserted = _INSERT[db.dialect].run(db, **row).fetchone()
     if inserted is None:  # sent before: the key's submission, as it was recorded
         return get_by_key(db, row["idempotency_key"])
-    submission = _to_submission({**row, "id": inserted[0]})
+    submission = replace(_to_submission({**row, "id": inserted[0]}), intermediary=intermediary)
+    if intermediary is not None:
+        intermediaries.insert(db, submission.id, intermediary)
     if within is not None:
         _run_hook(db, within, submission)
     return submission
@@ -273,10 +285,21 @@ def delete_sent_before(db: Database, service_id: str, moment: dt.datetime) -> in
 
 
 def _delete_where(db: Database, where: Any) -> int:
-    """Delete matching submissions with their outbox mails, sent or not, in one transaction."""
+    """Delete matching submissions with their outbox mails, sent or not, and who filled
+    them in, in one transaction."""
     with transaction(db):
-        db.execute(delete_rows(outbox).where(outbox.c.submission_id.in_(select(_table.c.id).where(where))))
+        ids = select(_table.c.id).where(where)
+        for table in (outbox, intermediaries.intermediaries):
+            db.execute(delete_rows(table).where(table.c.submission_id.in_(ids)))
         return db.execute(delete_rows(_table).where(where)).rowcount
+
+
+def with_intermediaries(db: Database, found: Iterable[Submission]) -> list[Submission]:
+    """``found`` with, on each filled in for someone, who did it (one query per 500)."""
+    found = list(found)
+    known = intermediaries.for_submissions(db, [submission.id for submission in found])
+    return [replace(submission, intermediary=known[submission.id]) if submission.id in known else submission
+            for submission in found]
 
 
 def service_ids(db: Database) -> list[str]:

@@ -25,23 +25,26 @@ from flask_babel import lazy_gettext
 
 from builder.db import get_db
 from builder.storage import accounts
-from builder.storage.accounts import EDITOR, OWNER, READER, Organisation, User
+from builder.storage.accounts import EDITOR, HELPER, OWNER, READER, Organisation, User
 
 # Roles from the least to the most: each may do what those before it may.
 ROLE_ORDER = accounts.ROLES
 ROLE_LABELS = {
     READER: lazy_gettext("Lecture"),
+    HELPER: lazy_gettext("Accompagnement"),
     EDITOR: lazy_gettext("Édition"),
     OWNER: lazy_gettext("Propriétaire"),
 }
 ROLE_DESCRIPTIONS = {
     READER: lazy_gettext("consulte les services et les réponses"),
+    HELPER: lazy_gettext("consulte, et remplit des demandes pour d’autres personnes, sans modifier les services"),
     EDITOR: lazy_gettext("consulte et modifie les services"),
     OWNER: lazy_gettext("modifie les services et gère les membres"),
 }
 # What a role lets someone do, after « vous pourrez » (for the person invited).
 ROLE_ABILITIES = {
     READER: lazy_gettext("consulter les services et les réponses"),
+    HELPER: lazy_gettext("consulter, et remplir des demandes pour d’autres personnes, sans modifier les services"),
     EDITOR: lazy_gettext("consulter et modifier les services"),
     OWNER: lazy_gettext("modifier les services et gérer les membres"),
 }

@@ -119,9 +119,9 @@ class ChangePasswordForm(NewPasswordForm):
 
 @bp.app_context_processor
 def account_context() -> dict:
-    """``current_user()`` and ``role_label(role)`` for every template."""
+    """``current_user()``, ``role_label(role)`` and ``role_at_least(role, "editor")`` for every template."""
     return {"current_user": access.current_user,
-            "role_label": lambda role: access.ROLE_LABELS.get(role, role)}
+            "role_label": lambda role: access.ROLE_LABELS.get(role, role), "role_at_least": access.has_role}
 
 
 # -- Views -------------------------------------------------------------------------------

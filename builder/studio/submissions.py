@@ -1,7 +1,9 @@
 """The submissions a service received: a table with a search, each submission in full,
 exports (CSV, XLSX, JSON) and deletion.
 
-Every member of the organisation may read and export the submissions; deleting them
+Every member of the organisation may read and export the submissions, and see who filled
+one in for someone else; members from « accompagnant » up may start doing so here
+(:mod:`builder.studio.assisting`); deleting them
 (one, or all at once) is for editors and owners, after a confirmation, because it
 cannot be undone. A submission is shown with the questions of the published version it
 answered, each answer written by its block type. Pages and downloads holding personal
@@ -34,7 +36,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, ValidationError
 from wtforms.validators import DataRequired
@@ -42,11 +44,13 @@ from wtforms.validators import DataRequired
 from builder.db import get_db
 from builder.format.loader import ServiceFileError
 from builder.format.model import Block, Service, localize
-from builder.storage import as_utc, retention, submissions
-from builder.storage.accounts import EDITOR
+from builder.storage import as_utc, retention, services, submissions
+from builder.storage.accounts import EDITOR, HELPER
+from builder.storage.intermediaries import agreement_label
 from builder.storage.submissions import Submission
-from builder.studio.access import login_required
+from builder.studio.access import has_role, login_required
 from builder.studio.common import (
+    compile_text,
     display_language,
     published_service,
     require_service,
@@ -173,12 +177,22 @@ def index(org_slug: str, service_id: str):
     lang = display_language(service)
     questions = [question_label(service, key, lang) for key in list(service.questions)[:TABLE_QUESTIONS]] \
         if service else []
-    rows = [(submission, table_cells(service, submission, lang)) for submission in page.submissions]
+    shown = submissions.with_intermediaries(get_db(), page.submissions)
+    rows = [(submission, table_cells(service, submission, lang)) for submission in shown]
     return render_template("studio/submissions/index.html", copy=found.copy, org=found.access.org,
                            role=found.access.role, title=service_title(found.copy.yaml, service_id),
                            page=page, query=query, rows=rows, questions=questions, formats=list(EXPORTERS),
-                           published=compiled is not None,
+                           published=compiled is not None, can_assist=_can_assist(found, service_id),
                            total=submissions.count_for_service(get_db(), service_id))
+
+
+def _can_assist(found, service_id: str) -> bool:
+    """Whether the member may fill the service in for someone now (it is online and keeps answers)."""
+    if not has_role(found.access.role, HELPER):
+        return False
+    live = services.get_published(get_db(), service_id)
+    compiled = compile_text(live.yaml) if live else None
+    return compiled is not None and "submission" in compiled.data
 
 
 def _submission_or_404(service_id: str, reference: str) -> Submission:
@@ -193,14 +207,22 @@ def _submission_or_404(service_id: str, reference: str) -> Submission:
 def detail(org_slug: str, service_id: str, reference: str):
     """One submission in full: each answer with its question, and the outcomes stored."""
     found = require_service(org_slug, service_id)
-    submission = _submission_or_404(service_id, reference)
+    submission = submissions.with_intermediaries(get_db(), [_submission_or_404(service_id, reference)])[0]
     compiled = published_service(service_id, submission.service_version) or published_service(service_id)
     service = compiled[0] if compiled else None
     lang = display_language(service)
     return render_template("studio/submissions/detail.html", copy=found.copy, org=found.access.org,
                            role=found.access.role, submission=submission,
                            answers=answer_rows(service, submission, lang),
-                           outcomes=outcome_rows(service, submission, lang))
+                           outcomes=outcome_rows(service, submission, lang),
+                           agreement=_agreement(submission))
+
+
+def _agreement(submission: Submission) -> str | None:
+    """The person's agreement in words, in the studio's language (None: the person sent it)."""
+    if submission.intermediary is None:
+        return None
+    return agreement_label(submission.intermediary.agreement, str(get_locale() or "fr"))
 
 
 @bp.get("/export/<format_name>")

@@ -47,6 +47,7 @@ from builder.editing.row_patterns import (
 from builder.format.model import localize
 from builder.messages import Problem, register
 from builder.rules.requirements import computed_label, is_age
+from builder.rules.vocabulary import phrase
 
 __all__ = ["Operator", "Row", "Subject", "OPERATORS", "operators_for", "operators_for_kind",
            "subjects", "make_row", "rows_to_condition", "condition_to_rows", "row_expression",
@@ -169,7 +170,7 @@ def computed_subject(name: str, source: Any, known: Mapping[str, Subject]) -> Su
     """A computed value as rows test it: « Âge » in years for an age, else its name in words."""
     root = parse_root(source)
     if root is not None and is_age(root):
-        return Subject(name, "Âge", "number", unit="ans", computed=True)
+        return Subject(name, phrase("age", "fr"), "number", unit="ans", computed=True)
     return Subject(name, computed_label(name, root) if root is not None else name,
                    _computed_kind(source, known), computed=True)
 

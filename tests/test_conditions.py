@@ -140,7 +140,7 @@ def test_render_explanation_reads_like_a_person_would_say_it():
         "  âge : 19 — il faut : plus de 25 ✗",
         "Il suffit d'une de ces conditions ?",
         "  vous habitez ici : False — il faut : True ✗",
-        "  adresse : pas encore répondu — adresse renseigné ?",
+        "  adresse : pas encore répondu — adresse a une réponse ?",
     ]
 
 

@@ -72,7 +72,7 @@ def row_summary(row: Row, subject: Subject, lang: str = "fr") -> str:
     """One row: « « Votre situation » : Étudiant », « Âge : 18 ans ou plus »,
     « « Votre téléphone » a une réponse »."""
     if row.operator in ("answered", "not_answered"):
-        return f"{_subject_words(row, subject, lang)} {phrase(_STATES[row.operator], lang)}"
+        return said(_STATES[row.operator], lang, _subject_words(row, subject, lang))
     if row.operator in _STATES:
         return labelled(_subject_words(row, subject, lang), phrase(_STATES[row.operator], lang), lang)
     return labelled(_subject_words(row, subject, lang), _value_words(row, subject, lang), lang)

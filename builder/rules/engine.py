@@ -18,8 +18,9 @@ from typing import Any, Callable, Mapping
 
 from builder.format.model import Block, Service
 from builder.messages import Problem, register, render
-from builder.rules.requirements import computed_label, is_age, years_text
+from builder.rules.requirements import computed_label, is_age
 from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
+from builder.rules.vocabulary import years_text
 
 STATUS = {True: "yes", False: "no"}
 _ABSENT = object()

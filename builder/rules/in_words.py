@@ -312,7 +312,7 @@ class Subject:
         if self.kind == "question":
             return words[{"true": "answered", "false": "unanswered"}.get(op, op)].format(self.name)
         if op in ("answered", "unanswered"):
-            return f"{self.said(writer)} {phrase(op, writer.lang)}"
+            return said(op, writer.lang, self.said(writer))
         return words[f"{op}_value"].format(self.said(writer))
 
     def _amounts(self, test: Test, writer: _Writer, with_unit: bool) -> str:

@@ -13,7 +13,7 @@ from builder.format.loader import load_service_text
 from builder.rules.conditions import parse_condition
 from builder.rules.engine import evaluate
 from builder.rules.in_words import glossary_of, if_clause
-from builder.rules.vocabulary import format_date, joined, with_unit
+from builder.rules.vocabulary import format_date, format_number, joined, with_unit
 
 CONDITIONS = {
     "choices": 'statut in ["apprenti", "etudiant", "salarie"]',
@@ -21,6 +21,7 @@ CONDITIONS = {
     "ticked": '"autre" in matieres',
     "age_range": "age >= 11 and age <= 17",
     "one_year": "age >= 1",
+    "amount": "revenus <= 2000",
 }
 SERVICE = """\
 tremplin: 1
@@ -34,9 +35,10 @@ steps:
       - {type: date, id: date_naissance, label: Votre date de naissance}
       - {type: choice, id: statut, label: Votre situation, options: [{value: apprenti, label: Apprentissage}, {value: etudiant, label: Études}, {value: salarie, label: Emploi}]}
       - {type: choices, id: matieres, label: Vos matières, options: [{value: maths, label: Maths}, {value: autre, label: Autre}]}
+      - {type: number, id: revenus, label: Vos revenus, unit: €}
 outcomes:
 """ + "".join(f"  - {{id: {name}, title: {name}, when: '{condition}'}}\n" for name, condition in CONDITIONS.items())
-ANSWERS = {"date_naissance": dt.date(2011, 3, 2), "statut": "etudiant", "matieres": ["autre"]}
+ANSWERS = {"date_naissance": dt.date(2011, 3, 2), "statut": "etudiant", "matieres": ["autre"], "revenus": 900}
 
 SAID = {  # (the site's « il faut : … », the studio's summary, the paper's « si … »)
     "choices": ("il faut : Apprentissage, Études ou Emploi",
@@ -50,6 +52,8 @@ SAID = {  # (the site's « il faut : … », the studio's summary, the paper's �
     "age_range": ("il faut : entre 11 et 17\xa0ans", "Âge : entre 11 et 17\xa0ans",
                   "si vous avez entre 11 et 17\xa0ans"),
     "one_year": ("il faut : 1\xa0an ou plus", "Âge : 1\xa0an ou plus", "si vous avez 1\xa0an ou plus"),
+    "amount": ("il faut : 2\xa0000\xa0€ ou moins", "« Vos revenus » : 2\xa0000\xa0€ ou moins",
+               "si vous avez répondu 2\xa0000\xa0€ ou moins à « Vos revenus »"),
 }
 
 
@@ -73,5 +77,6 @@ def test_units_lists_and_dates_read_as_people_write_them():
     assert [with_unit("1", "years", "en"), with_unit("0", "years", "en")] == ["1\xa0year", "0\xa0years"]
     assert with_unit("2\xa0000", "€") == "2\xa0000\xa0€"
     assert joined(["A", "B", "C"], "or") == "A, B ou C" and joined(["A", "B"], "nor", "en") == "A nor B"
+    assert [format_number(1500.5), format_number(1500.5, "en"), format_number(18.0)] == ["1\xa0500,5", "1,500.5", "18"]
     assert format_date(dt.date(2026, 7, 14)) == "14/07/2026"
     assert format_date(dt.date(2026, 7, 4), "en") == "4 July 2026"

@@ -113,11 +113,12 @@ def conjunction(how: str, lang: str = "fr") -> str:
 
 
 def format_number(value: int | float, lang: str = "fr") -> str:
-    """A number as people write it: ``2,5`` in French, ``18`` rather than ``18.0``."""
+    """A number as people write it: ``1 500,5`` in French (no-break space, decimal
+    comma), ``1,500.5`` in English; ``18`` rather than ``18.0``."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         value = int(value)
-    text = repr(value)
-    return text.replace(".", ",") if lang == "fr" else text
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+    return text.replace(",", "\u00a0").replace(".", ",") if _index(lang) == 0 else text
 
 
 def format_date(day: dt.date, lang: str = "fr") -> str:

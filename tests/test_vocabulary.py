@@ -22,6 +22,7 @@ CONDITIONS = {
     "age_range": "age >= 11 and age <= 17",
     "one_year": "age >= 1",
     "amount": "revenus <= 2000",
+    "date": 'rendez_vous < "2026-09-01"',
 }
 SERVICE = """\
 tremplin: 1
@@ -36,9 +37,11 @@ steps:
       - {type: choice, id: statut, label: Votre situation, options: [{value: apprenti, label: Apprentissage}, {value: etudiant, label: Études}, {value: salarie, label: Emploi}]}
       - {type: choices, id: matieres, label: Vos matières, options: [{value: maths, label: Maths}, {value: autre, label: Autre}]}
       - {type: number, id: revenus, label: Vos revenus, unit: €}
+      - {type: date, id: rendez_vous, label: Le jour du rendez-vous}
 outcomes:
 """ + "".join(f"  - {{id: {name}, title: {name}, when: '{condition}'}}\n" for name, condition in CONDITIONS.items())
-ANSWERS = {"date_naissance": dt.date(2011, 3, 2), "statut": "etudiant", "matieres": ["autre"], "revenus": 900}
+ANSWERS = {"date_naissance": dt.date(2011, 3, 2), "statut": "etudiant", "matieres": ["autre"], "revenus": 900,
+           "rendez_vous": dt.date(2026, 8, 1)}
 
 SAID = {  # (the site's « il faut : … », the studio's summary, the paper's « si … »)
     "choices": ("il faut : Apprentissage, Études ou Emploi",
@@ -54,6 +57,8 @@ SAID = {  # (the site's « il faut : … », the studio's summary, the paper's �
     "one_year": ("il faut : 1\xa0an ou plus", "Âge : 1\xa0an ou plus", "si vous avez 1\xa0an ou plus"),
     "amount": ("il faut : 2\xa0000\xa0€ ou moins", "« Vos revenus » : 2\xa0000\xa0€ ou moins",
                "si vous avez répondu 2\xa0000\xa0€ ou moins à « Vos revenus »"),
+    "date": ("il faut : avant le 01/09/2026", "« Le jour du rendez-vous » : avant le 01/09/2026",
+             "si vous avez répondu une date avant le 01/09/2026 à « Le jour du rendez-vous »"),
 }
 
 
@@ -71,6 +76,23 @@ def test_the_site_the_studio_and_the_paper_say_a_condition_with_the_same_words(s
     assert if_clause(parse_condition(CONDITIONS[name]), glossary_of(service)) == paper
 
 
+SAID_EN = {
+    "none_of": ("needed: neither Apprentissage nor Études", "“Votre situation”: neither Apprentissage nor Études",
+                "if you answered neither “Apprentissage” nor “Études” to “Votre situation”"),
+    "ticked": ("needed: Autre ticked", "“Vos matières”: Autre ticked", "if you ticked “Autre” for “Vos matières”"),
+    "one_year": ("needed: 1\xa0year or more", "Age: 1\xa0year or more", "if you are 1\xa0year old or more"),
+}
+
+
+@pytest.mark.parametrize("name", SAID_EN)
+def test_in_english_too(service, name):
+    site, studio, paper = SAID_EN[name]
+    line, = evaluate(service, ANSWERS, today=dt.date(2026, 11, 1), lang="en").explanation(name)
+    assert line.split(" — ")[1][:-2] == site
+    assert condition_summary(CONDITIONS[name], subjects(yaml.safe_load(SERVICE)), "en") == studio
+    assert if_clause(parse_condition(CONDITIONS[name]), glossary_of(service, "en"), "en") == paper
+
+
 def test_units_lists_and_dates_read_as_people_write_them():
     assert [with_unit("1", "years"), with_unit("0", "years"), with_unit("2", "years")] == \
         ["1\xa0an", "0\xa0an", "2\xa0ans"]
@@ -79,4 +101,3 @@ def test_units_lists_and_dates_read_as_people_write_them():
     assert joined(["A", "B", "C"], "or") == "A, B ou C" and joined(["A", "B"], "nor", "en") == "A nor B"
     assert [format_number(1500.5), format_number(1500.5, "en"), format_number(18.0)] == ["1\xa0500,5", "1,500.5", "18"]
     assert format_date(dt.date(2026, 7, 14)) == "14/07/2026"
-    assert format_date(dt.date(2026, 7, 4), "en") == "4 July 2026"

@@ -20,6 +20,7 @@ from builder.messages import Problem, Problems
 from builder.rules.conditions import parse_condition
 from builder.rules.vocabulary import (
     conjunction,
+    date_compared,
     format_date,
     format_number,
     joined,
@@ -34,7 +35,7 @@ from builder.rules.vocabulary import (
 # The rows' operators as the vocabulary names them.
 _PHRASE_OF = {"eq": "==", "ne": "!=", "in": "in", "not_in": "not in", "contains": "contains",
               "lacks": "lacks", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "between": "between",
-              "before": "before", "after": "after", "age_ge": ">=", "age_lt": "<",
+              "before": "<", "after": ">", "age_ge": ">=", "age_lt": "<",
               "age_between": "between"}
 _AGE_OPERATORS = frozenset({"age_ge", "age_lt", "age_between"})
 _STATES = {"yes": "yes", "no": "no", "answered": "answered", "not_answered": "unanswered"}
@@ -98,7 +99,7 @@ def _value_words(row: Row, subject: Subject, lang: str) -> str:
     """What the row asks of the answer: « Étudiant ou Autre », « entre 11 et 17 ans »."""
     value, labels, key = row.value, dict(subject.options), _PHRASE_OF[row.operator]
     if row.operator in ("before", "after"):
-        return said(key, lang, said("on", lang, format_date(dt.date.fromisoformat(value), lang)))
+        return date_compared(key, lang, format_date(dt.date.fromisoformat(value)))
     if row.operator in ("in", "not_in"):
         return said(key, lang, joined((labels.get(v, v) for v in value), "or" if key == "in" else "nor", lang))
     unit = "years" if row.operator in _AGE_OPERATORS or _is_age(subject) else subject.unit

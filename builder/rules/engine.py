@@ -20,7 +20,7 @@ from builder.format.model import Block, Service
 from builder.messages import Problem, register, render
 from builder.rules.requirements import computed_label, is_age
 from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
-from builder.rules.vocabulary import years_text
+from builder.rules.vocabulary import format_date, years_text
 
 STATUS = {True: "yes", False: "no"}
 _ABSENT = object()
@@ -254,7 +254,7 @@ class Evaluation:
         if isinstance(value, bool):
             return render("value_yes" if value else "value_no", self.lang)
         if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y")
+            return format_date(value)
         return str(value)
 
     def to_json(self) -> dict[str, Any]:

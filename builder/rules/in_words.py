@@ -30,6 +30,7 @@ from builder.rules import nodes
 from builder.rules.clauses import Group, Test, clauses
 from builder.rules.in_words_phrases import phrases
 from builder.rules.vocabulary import (
+    date_compared,
     format_number,
     joined,
     phrase,
@@ -39,9 +40,8 @@ from builder.rules.vocabulary import (
     yes_no,
 )
 
-# Comparisons of a date, said with « avant » and « après »; « une date » before the first two.
-_DATED = {"<": "before", "<=": "on_or_before", ">": "after", ">=": "on_or_after", "between": "between"}
-_A_DATE = ("<", ">", "between")
+_COMPARED = ("<", "<=", ">", ">=", "between")
+_A_DATE = ("<", ">", "between")  # « une date avant le … », but « le … ou avant »
 
 
 @dataclass(frozen=True)
@@ -317,30 +317,18 @@ class Subject:
 
     def _amounts(self, test: Test, writer: _Writer, with_unit: bool) -> str:
         """The value side of a comparison: « moins de 18 ans », « une date avant le … »."""
-        unit = self._unit(writer.lang) if with_unit else (lambda text: text)
+        unit, lang = self._unit(writer.lang) if with_unit else (lambda text: text), writer.lang
         dated = self.question is not None and self.question.kind == "date" and self._plain_values(test)
-        if test.op == "between":
-            low, high = (self._dated(item, writer, dated) for item in test.value)
-            return unit(self._compared("between", dated, writer, low, high))
         if test.op in ("in", "not in"):
-            items = [self._dated_text(text, dated, writer.lang) for text in writer.values(test.value, self)]
-            return unit(joined(items, "or" if test.op == "in" else "nor", writer.lang))
-        value = unit(self._dated(test.value, writer, dated))
-        return self._compared(test.op, dated, writer, value) if test.op in _DATED else value
-
-    @staticmethod
-    def _compared(op: str, dated: bool, writer: _Writer, *values: str) -> str:
-        """« 18 ans ou plus », « entre 16 et 25 »; for a date « le … ou avant », « une date après le … »."""
-        text = said(_DATED[op] if dated else op, writer.lang, *values)
-        return writer.words["a_date"].format(text) if dated and op in _A_DATE else text
-
-    def _dated(self, node: nodes.Node, writer: _Writer, dated: bool) -> str:
-        text = writer.value(node, self)
-        return self._dated_text(text, dated, writer.lang) if node.constant is not nodes.NOT_CONSTANT else text
-
-    @staticmethod
-    def _dated_text(text: str, dated: bool, lang: str) -> str:
-        return said("on", lang, text) if dated else text
+            items = [date_compared("==", lang, text) if dated else text for text in writer.values(test.value, self)]
+            return unit(joined(items, "or" if test.op == "in" else "nor", lang))
+        values = [writer.value(item, self) for item in (test.value if test.op == "between" else (test.value,))]
+        if dated:
+            text = date_compared(test.op if test.op in _COMPARED else "==", lang, *values)
+            return writer.words["a_date"].format(text) if test.op in _A_DATE else text
+        if test.op == "between":
+            return unit(said("between", lang, *values))
+        return said(test.op, lang, unit(values[0])) if test.op in _COMPARED else unit(values[0])
 
     def _unit(self, lang: str) -> Callable[[str], str]:
         """Adds « ans » to an age, « réponses » to a count (« 1 an », « 1 réponse »)."""

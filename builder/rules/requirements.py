@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from builder.rules import nodes
 from builder.rules.values import UNKNOWN, as_date, whole_years
-from builder.rules.vocabulary import joined, phrase, said, years_text
+from builder.rules.vocabulary import date_compared, is_iso_date, joined, phrase, said, years_text
 
 FormatValue = Callable[[str, Any], str]
 # ("name", id) for a question or a computed value; ("age", id) for the age a date gives.
@@ -156,6 +156,8 @@ def _comparison(node: nodes.Compare, format_value: FormatValue, lang: str) -> st
         return said(op, lang, joined(items, "or" if op == "in" else "nor", lang))
     if op not in _COMPARISONS:
         return None
+    if is_iso_date(constant):  # a date question: « avant le 01/09/2026 », never « moins de »
+        return date_compared(op, lang, _shown(subject, dt.date.fromisoformat(constant), format_value, lang))
     return said(op, lang, _shown(subject, constant, format_value, lang))
 
 
@@ -169,6 +171,9 @@ def _between(node: nodes.Chain, format_value: FormatValue, lang: str) -> str | N
         low, high = high, low
     if nodes.NOT_CONSTANT in (low.constant, high.constant):
         return None
+    if is_iso_date(low.constant) and is_iso_date(high.constant):
+        shown = (_shown(_subject(middle), dt.date.fromisoformat(end.constant), format_value, lang) for end in (low, high))
+        return date_compared("between", lang, *shown)
     return _between_text(_subject(middle), low.constant, high.constant, format_value, lang)
 
 

@@ -7,7 +7,7 @@ mini-site's « Pourquoi ? » (« Votre âge : 15 ans — il faut : entre 11 et 1
 (« si vous avez entre 16 et 25 ans », :mod:`builder.rules.in_words`). The words they share
 live here, once: what each comparison reads as (« moins de … », « … ou plus », « entre …
 et … », « … cochée »), yes and no, quotes, units with their singular (« 1 an »,
-« 15 ans »), numbers (``2,5``), dates (14/07/2026) and how a list is joined (« A, B ou
+« 15 ans »), numbers (``2 000``, ``2,5``), dates (14/07/2026) and how a list is joined (« A, B ou
 C », « ni A, ni B »). A language without its own words gets the French ones.
 """
 
@@ -61,10 +61,10 @@ _UNITS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "years_old": (("an", "ans"), ("year old", "years old")),
     "answers": (("réponse", "réponses"), ("answer", "answers")),
 }
+# Comparisons of dates, said with « avant » and « après » rather than « moins de ».
+_DATE_PHRASES = {"<": "before", "<=": "on_or_before", ">": "after", ">=": "on_or_after"}
 # The numbers written with a singular unit: « 0 an », « 1 an »; “1 year”.
 _SINGULAR = (("0", "1"), ("1",))
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
 
 
 def _index(lang: str) -> int:
@@ -107,6 +107,21 @@ def joined(items: Iterable[str], how: str, lang: str = "fr") -> str:
     return between.join(items[:-1]) + last + items[-1]
 
 
+def date_compared(op: str, lang: str = "fr", *dates: str) -> str:
+    """A comparison of dates already written: « avant le 01/09/2026 », « le 01/09/2026 ou
+    après », « entre le … et le … », « le … » for ``==``; « aujourd'hui » stays as it is."""
+    days = [date if date == phrase("today", lang) else said("on", lang, date) for date in dates]
+    return said(_DATE_PHRASES.get(op, op), lang, *days)
+
+
+def is_iso_date(value: Any) -> bool:
+    """Whether a constant is a date as format 1 writes one (``"2026-09-01"``)."""
+    try:
+        return isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
+
+
 def conjunction(how: str, lang: str = "fr") -> str:
     """The word before the last item of a list, spaces around: « et », « ou », « , ni »."""
     return _JOINS[how][_index(lang)][1]
@@ -121,11 +136,10 @@ def format_number(value: int | float, lang: str = "fr") -> str:
     return text.replace(",", "\u00a0").replace(".", ",") if _index(lang) == 0 else text
 
 
-def format_date(day: dt.date, lang: str = "fr") -> str:
-    """A date as people write it: 14/07/2026 in French, “14 July 2026” in English."""
-    if _index(lang) == 0:
-        return day.strftime("%d/%m/%Y")
-    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+def format_date(day: dt.date) -> str:
+    """A date as people write it, and as they type it in a date question: 14/07/2026
+    (in English too: the form asks for the day first)."""
+    return day.strftime("%d/%m/%Y")
 
 
 def with_unit(number: str, unit: str, lang: str = "fr") -> str:

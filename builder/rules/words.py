@@ -79,7 +79,7 @@ def default_format_value(name: str, value: Any, lang: str = "fr") -> str:
     if isinstance(value, (int, float)):
         return format_number(value, lang)
     if isinstance(value, dt.date):
-        return format_date(value, lang)
+        return format_date(value)
     if isinstance(value, (list, tuple)):
         return ", ".join(default_format_value(name, item, lang) for item in value)
     return str(value)

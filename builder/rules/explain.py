@@ -27,7 +27,7 @@ def render_explanation(check: Any, labels: Mapping[str, str] | None = None,
 
     ``format_value(name, value)`` formats every value shown (option labels, dates…),
     UNKNOWN and EMPTY included; without it, :func:`default_format_value` is used
-    (« pas encore répondu », « vide », 02/03/2007…).
+    (« pas encore répondu », « sans réponse », 02/03/2007…).
     """
     labels = labels or {}
     lines: list[str] = []

@@ -14,7 +14,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
-from builder.rules.vocabulary import format_date, format_number, phrase, quoted
+from builder.rules.vocabulary import format_date, format_number, phrase, quoted, yes_no
 
 FormatValue = Callable[[str, Any], str]
 
@@ -29,8 +29,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "true": "oui", "false": "non", "all": "toutes ces conditions",
         "any": "au moins une de ces conditions", "not_group": "pas : {0}",
         "all_header": "Il faut tout ceci", "any_header": "Il suffit d'une de ces conditions",
-        "unknown": "pas encore répondu", "empty": "vide",
-        "out_of_bounds": "nombre trop grand pour être calculé",
+        "unknown": "pas encore répondu", "empty": "sans réponse",
+        "out_of_bounds": "nombre trop grand pour être calculé (plus de 15 chiffres)",
     },
     "en": {
         "==": "=", "!=": "≠", "<": "<", "<=": "≤", ">": ">", ">=": "≥",
@@ -42,8 +42,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "true": "yes", "false": "no", "all": "all of these conditions",
         "any": "at least one of these conditions", "not_group": "not: {0}",
         "all_header": "All of these are needed", "any_header": "One of these is enough",
-        "unknown": "not answered yet", "empty": "empty",
-        "out_of_bounds": "a number too large to compute",
+        "unknown": "not answered yet", "empty": "no answer",
+        "out_of_bounds": "a number too large to compute (more than 15 digits)",
     },
 }
 
@@ -67,7 +67,7 @@ def format_constant(value: Any, lang: str = "fr") -> str:
 
 
 def default_format_value(name: str, value: Any, lang: str = "fr") -> str:
-    """An answer for a person: dates as 02/03/2007 in French, oui/non, « vide »…"""
+    """An answer for a person: dates as 02/03/2007, « Oui » / « Non », « sans réponse »…"""
     if value is UNKNOWN:
         return word("unknown", lang)
     if value is EMPTY or value is None:
@@ -75,7 +75,7 @@ def default_format_value(name: str, value: Any, lang: str = "fr") -> str:
     if value is OUT_OF_BOUNDS:
         return word("out_of_bounds", lang)
     if isinstance(value, bool):
-        return word("true" if value else "false", lang)
+        return yes_no(value, lang)
     if isinstance(value, (int, float)):
         return format_number(value, lang)
     if isinstance(value, dt.date):

@@ -13,7 +13,7 @@ from builder.format.loader import load_service_text
 from builder.rules.conditions import parse_condition
 from builder.rules.engine import evaluate
 from builder.rules.in_words import glossary_of, if_clause
-from builder.rules.vocabulary import format_date, format_number, joined, with_unit
+from builder.rules.vocabulary import between, format_date, format_number, joined, with_unit
 
 CONDITIONS = {
     "choices": 'statut in ["apprenti", "etudiant", "salarie"]',
@@ -98,6 +98,8 @@ def test_units_lists_and_dates_read_as_people_write_them():
         ["1\xa0an", "0\xa0an", "2\xa0ans"]
     assert [with_unit("1", "years", "en"), with_unit("0", "years", "en")] == ["1\xa0year", "0\xa0years"]
     assert with_unit("2\xa0000", "€") == "2\xa0000\xa0€"
+    assert between("1\xa0500\xa0€", "2\xa0000\xa0€") == "entre 1\xa0500 et 2\xa0000\xa0€"
+    assert between("1\xa0500", "2\xa0000", "en") == "between 1\xa0500 and 2\xa0000"
     assert joined(["A", "B", "C"], "or") == "A, B ou C" and joined(["A", "B"], "nor", "en") == "A nor B"
     assert [format_number(1500.5), format_number(1500.5, "en"), format_number(18.0)] == ["1\xa0500,5", "1,500.5", "18"]
     assert format_date(dt.date(2026, 7, 14)) == "14/07/2026"

@@ -19,6 +19,7 @@ from builder.editing.conditions import Row, Subject, condition_to_rows
 from builder.messages import Problem, Problems
 from builder.rules.conditions import parse_condition
 from builder.rules.vocabulary import (
+    between,
     conjunction,
     date_compared,
     format_date,
@@ -104,7 +105,7 @@ def _value_words(row: Row, subject: Subject, lang: str) -> str:
         return said(key, lang, joined((labels.get(v, v) for v in value), "or" if key == "in" else "nor", lang))
     unit = "years" if row.operator in _AGE_OPERATORS or _is_age(subject) else subject.unit
     if isinstance(value, tuple):
-        return said(key, lang, format_number(value[0], lang), with_unit(format_number(value[1], lang), unit, lang))
+        return between(*(with_unit(format_number(end, lang), unit, lang) for end in value), lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return said(key, lang, with_unit(format_number(value, lang), unit, lang))
     return said(key, lang, labels.get(value, value) if isinstance(value, str) else yes_no(bool(value), lang))

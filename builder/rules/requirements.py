@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from builder.rules import nodes
 from builder.rules.values import UNKNOWN, as_date, whole_years
-from builder.rules.vocabulary import date_compared, is_iso_date, joined, phrase, said, years_text
+from builder.rules.vocabulary import between, date_compared, is_iso_date, joined, phrase, said, years_text
 
 FormatValue = Callable[[str, Any], str]
 # ("name", id) for a question or a computed value; ("age", id) for the age a date gives.
@@ -179,19 +179,7 @@ def _between(node: nodes.Chain, format_value: FormatValue, lang: str) -> str | N
 
 def _between_text(subject: Subject, low: Any, high: Any, format_value: FormatValue, lang: str) -> str:
     """« entre 16 et 25 ans »: a unit both ends share is written once, at the end."""
-    first, last = _shown(subject, low, format_value, lang), _shown(subject, high, format_value, lang)
-    unit = _shared_unit(first, last)
-    if unit:
-        first = first[: -len(unit)]
-    return said("between", lang, first, last)
-
-
-def _shared_unit(first: str, last: str) -> str:
-    """The unit two formatted numbers end with (« \u00a0ans »), or ""."""
-    head, space, unit = first.rpartition("\u00a0")
-    if space and head and unit and not unit[0].isdigit() and last.endswith(space + unit):
-        return space + unit
-    return ""
+    return between(_shown(subject, low, format_value, lang), _shown(subject, high, format_value, lang), lang)
 
 
 def _shown(subject: Subject, value: Any, format_value: FormatValue, lang: str) -> str:

@@ -107,6 +107,15 @@ def joined(items: Iterable[str], how: str, lang: str = "fr") -> str:
     return between.join(items[:-1]) + last + items[-1]
 
 
+def between(first: str, last: str, lang: str = "fr") -> str:
+    """« entre 16 et 25 ans » from « 16 ans » and « 25 ans »: a unit both ends share is
+    written once, at the end."""
+    head, space, unit = first.rpartition("\u00a0")
+    if space and head and unit and not unit[0].isdigit() and last.endswith(space + unit):
+        first = head
+    return said("between", lang, first, last)
+
+
 def date_compared(op: str, lang: str = "fr", *dates: str) -> str:
     """A comparison of dates already written: « avant le 01/09/2026 », « le 01/09/2026 ou
     après », « entre le … et le … », « le … » for ``==``; « aujourd'hui » stays as it is."""

@@ -140,7 +140,7 @@ def test_render_explanation_reads_like_a_person_would_say_it():
         "  âge : 19 — il faut : plus de 25 ✗",
         "Il suffit d'une de ces conditions ?",
         "  vous habitez ici : False — il faut : True ✗",
-        "  adresse : pas encore répondu — adresse renseigné ?",
+        "  adresse : pas encore répondu — adresse a une réponse ?",
     ]
 
 
@@ -150,7 +150,7 @@ def test_render_explanation_formats_values_by_default():
     assert render_explanation(condition.explain(env), {"born": "date de naissance"}) == [
         "Il suffit d'une de ces conditions ✓",
         "  date de naissance : 02/03/2007 — date de naissance < « 2008-01-01 » ✓",
-        "  x : vide — x > 2,5 ✗",
+        "  x : sans réponse — x > 2,5 ✗",
         "  y : pas encore répondu — y = « a » ?",
         "  toujours ✓",
     ]

@@ -232,7 +232,7 @@ def test_a_tree_becomes_one_expression_for_the_text_mode():
 
 
 def test_conditions_read_in_words_with_labels_units_and_the_age():
-    from builder.editing.condition_words import condition_in_words
+    from builder.editing.condition_words import condition_summary
     data = {"computed": {"age": "years_since(date_naissance)"},
             "steps": [{"id": "vous", "blocks": [
                 {"type": "date", "id": "date_naissance", "label": "Votre date de naissance"},
@@ -241,7 +241,7 @@ def test_conditions_read_in_words_with_labels_units_and_the_age():
                  "options": [{"value": "etudiant", "label": "Étudiant"}, "Autre"]},
                 {"type": "number", "id": "revenus", "label": "Vos revenus", "unit": "€"}]}]}
     known = subjects(data)
-    said = {condition: condition_in_words(condition, known) for condition in (
+    said = {condition: condition_summary(condition, known) for condition in (
         "age >= 11 and age <= 17 and allocation", "years_since(date_naissance) < 18",
         'statut in ["etudiant", "Autre"]', "revenus + 2 > 3 or not allocation", "not answered(revenus)")}
     assert list(said.values()) == [
@@ -249,8 +249,8 @@ def test_conditions_read_in_words_with_labels_units_and_the_age():
         "Âge : moins de 18\xa0ans",
         "« Votre situation » : Étudiant ou Autre",
         "« Vos revenus » + 2 > 3 ou non « Votre famille touche-t-elle l'allocation ? »",
-        "« Vos revenus » : sans réponse"]
+        "« Vos revenus » n'a pas de réponse"]
     for condition, text in said.items():
         assert "years_since" not in text and "==" not in text and "and" not in text.split()
-    assert condition_in_words("age >= 11 and age <= 17 and allocation", known, "en") == \
+    assert condition_summary("age >= 11 and age <= 17 and allocation", known, "en") == \
         "Age: between 11 and 17\xa0years, and “Votre famille touche-t-elle l'allocation ?”: Yes"

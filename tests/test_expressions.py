@@ -279,7 +279,7 @@ def test_unknown_support_names_only_what_can_still_change_the_result(source, env
     ("not etudiant or boursier", "non etudiant ou boursier"),
     ("(a or b) and c", "(a ou b) et c"), ("not (age > 25)", "non (âge > 25)"),
     ("revenu * 2.5 ≠ 3", "revenu × 2,5 ≠ 3"), ("count(langues) > 1", "nombre de langues > 1"),
-    ("resident == true", "resident = oui"), ("answered(tel)", "tel renseigné"),
+    ("resident == true", "resident = oui"), ("answered(tel)", "tel a une réponse"),
     ("today() > d", "aujourd'hui > d")])
 def test_describe_in_french(source, described):
     labels = {"age": "âge", "date_naissance": "date de naissance"}

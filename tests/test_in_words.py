@@ -10,8 +10,9 @@ import pytest
 
 from builder.format.loader import load_service, load_service_text
 from builder.rules.conditions import parse_condition
-from builder.rules.in_words import always, condition_in_words, glossary_of, never
+from builder.rules.in_words import always, glossary_of, if_clause, never
 from builder.rules.in_words_phrases import phrases
+from builder.rules.vocabulary import phrases as shared_phrases
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml"))
 SYMBOLS = re.compile(r"==|!=|<=|>=|[<>≤≥≠=+*/×÷]|years_since|count\(|answered\(|today\(")
@@ -53,7 +54,7 @@ def service():
 
 
 def words(service, condition, lang="fr") -> str:
-    return condition_in_words(parse_condition(condition), glossary_of(service, lang), lang)
+    return if_clause(parse_condition(condition), glossary_of(service, lang), lang)
 
 
 @pytest.mark.parametrize("condition, expected", [
@@ -149,9 +150,9 @@ def test_every_condition_of_every_example_has_no_id_and_no_operator(path, lang):
     glossary = glossary_of(service, lang)
     labels = [question.label for question in glossary.questions.values()]
     ids = set(service.questions) | set(service.computed)
-    said = [condition_in_words(condition, glossary, lang) for condition in conditions(service) if condition]
+    said = [if_clause(condition, glossary, lang) for condition in conditions(service) if condition]
     # the phrases' own words (« age » in “the age from”) are not ids left behind
-    vocabulary = set(re.findall(r"\w+", " ".join(map(str, phrases(lang).values()))))
+    vocabulary = set(re.findall(r"\w+", " ".join([*phrases(lang).values(), *shared_phrases(lang).values()])))
     for text in said:
         # what remains once the quoted labels (the service's own words) are taken out
         bare = re.sub(r"«[^»]*»|“[^”]*”", "", text)

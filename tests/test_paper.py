@@ -17,7 +17,7 @@ import segno
 from blocks import REGISTRY
 from builder.format.loader import load_service
 from builder.format.model import localize
-from builder.rules.in_words import condition_in_words, glossary_of
+from builder.rules.in_words import glossary_of, if_clause
 from builder.serving import publish_files
 from test_block_templates import service_text
 from test_in_words import conditions
@@ -72,7 +72,7 @@ def test_the_paper_pdf_of_every_example_has_every_question_condition_the_help_an
     glossary = glossary_of(service, lang)
     for condition in conditions(service):
         if condition is not None:
-            assert flat(condition_in_words(condition, glossary, lang)) in text
+            assert flat(if_clause(condition, glossary, lang)) in text
     assert "Répondez seulement si" in text or not any(conditions(service))
     help_box = service.data["help"]
     assert "Besoin d’aide ?" in text and flat(str(help_box.get("phone") or help_box.get("email"))) in text

@@ -12,6 +12,7 @@ from blocks.base import BlockType, Example, Param, is_date_bound
 from blocks.types.text import autocomplete_param
 from builder.format.model import localize
 from builder.messages import Problem, register, render
+from builder.rules.vocabulary import format_date
 
 register({
     "blocks.date_format": (
@@ -75,11 +76,6 @@ def resolve_bound(bound: Any, today: dt.date | None) -> dt.date | None:
     if bound == "today":
         return today or dt.date.today()
     return bound if isinstance(bound, dt.date) else dt.date.fromisoformat(bound)
-
-
-def format_date(day: dt.date) -> str:
-    """``14/07/2006``."""
-    return day.strftime("%d/%m/%Y")
 
 
 class DateBlock(BlockType):

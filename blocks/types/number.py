@@ -14,6 +14,7 @@ from blocks.base import BlockType, Example, Param
 from builder import numbers
 from builder.format.model import localize
 from builder.messages import Problem, register
+from builder.rules.vocabulary import format_number
 
 register({
     "blocks.number_invalid": (
@@ -62,14 +63,6 @@ def tidy(number: int | float | Decimal) -> int | float:
     if isinstance(number, float) and number.is_integer():
         return int(number)
     return number
-
-
-def format_number(number: int | float, lang: str = "fr") -> str:
-    """``1 500,5`` in French (no-break space, decimal comma), ``1,500.5`` in English."""
-    text = f"{number:,}" if isinstance(number, int) else f"{number:,.10g}"
-    if lang == "en":
-        return text
-    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def both_languages(**numbers: int | float) -> dict[str, str]:

@@ -47,6 +47,7 @@ from builder.editing.row_patterns import (
 from builder.format.model import localize
 from builder.messages import Problem, register
 from builder.rules.requirements import computed_label, is_age
+from builder.rules.vocabulary import is_iso_date, phrase
 
 __all__ = ["Operator", "Row", "Subject", "OPERATORS", "operators_for", "operators_for_kind",
            "subjects", "make_row", "rows_to_condition", "condition_to_rows", "row_expression",
@@ -169,7 +170,7 @@ def computed_subject(name: str, source: Any, known: Mapping[str, Subject]) -> Su
     """A computed value as rows test it: « Âge » in years for an age, else its name in words."""
     root = parse_root(source)
     if root is not None and is_age(root):
-        return Subject(name, "Âge", "number", unit="ans", computed=True)
+        return Subject(name, phrase("age", "fr"), "number", unit="ans", computed=True)
     return Subject(name, computed_label(name, root) if root is not None else name,
                    _computed_kind(source, known), computed=True)
 
@@ -268,7 +269,7 @@ _VALUE_CHECKS = {
     "texts": lambda v: isinstance(v, tuple) and all(isinstance(item, str) for item in v),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     "range": lambda v: isinstance(v, tuple) and all(_VALUE_CHECKS["number"](i) for i in v) and v[0] <= v[1],
-    "date": lambda v: isinstance(v, str) and _is_iso_date(v),
+    "date": is_iso_date,
     "years": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
     "years_range": lambda v: isinstance(v, tuple) and all(_VALUE_CHECKS["years"](i) for i in v) and v[0] <= v[1],
 }
@@ -287,13 +288,6 @@ def _match(leaf: Any, questions: Mapping[str, Subject]) -> Row | None:
     if operator is None or not _VALUE_CHECKS[operator.value](value):
         return None
     return Row(name, code, value)
-
-
-def _is_iso_date(text: str) -> bool:
-    try:
-        return dt.date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
 
 
 def expanded_blocks(entry: Any) -> list[dict]:

@@ -2,7 +2,7 @@
 
 :func:`paper_of` makes a :class:`Paper` from a loaded service, without Flask: each step
 and each question with its « Répondez seulement si … » in words
-(:func:`builder.rules.in_words.condition_in_words`), each question's answer drawn by its
+(:func:`builder.rules.in_words.if_clause`), each question's answer drawn by its
 block type (``BlockType.paper_template`` and ``paper_params``: boxes, lines, a date's
 digits), the outcomes as a self-check (« Vous pouvez sans doute demander … si … »), the
 address of the service online and its QR code. One template,
@@ -19,7 +19,7 @@ from typing import Any
 import segno
 
 from builder.format.model import Block, Service, Step, localize
-from builder.rules.in_words import Glossary, always, condition_in_words, glossary_of, never
+from builder.rules.in_words import Glossary, always, glossary_of, if_clause, never
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def qr_code(url: str) -> str:
 
 def only_if(condition: Any, glossary: Glossary, lang: str) -> str:
     """« si … » when the condition may be false; "" when it always holds."""
-    return "" if always(condition) else condition_in_words(condition, glossary, lang)
+    return "" if always(condition) else if_clause(condition, glossary, lang)
 
 
 def _step(step: Step, service: Service, glossary: Glossary, lang: str, numbers) -> PaperStep:

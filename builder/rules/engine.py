@@ -18,10 +18,13 @@ from typing import Any, Callable, Mapping
 
 from builder.format.model import Block, Service
 from builder.messages import Problem, register, render
-from builder.rules.requirements import computed_label, is_age, years_text
+from builder.rules.requirements import computed_label, is_age
 from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
+from builder.rules.vocabulary import years_text
+from builder.rules.words import default_format_value
 
 STATUS = {True: "yes", False: "no"}
+_NOT_ANSWERS = (UNKNOWN, EMPTY, OUT_OF_BOUNDS)  # said by the explanations' words, not by a block
 _ABSENT = object()
 
 register({
@@ -239,33 +242,14 @@ class Evaluation:
     def format_value(self, name: str, value: Any) -> str:
         """A value as a person reads it (option labels, French dates…)."""
         block = self.service.blocks.get(name)
-        if value is UNKNOWN:
-            return render("value_unknown", self.lang)
-        if value is EMPTY:
-            return render("value_empty", self.lang)
-        if value is OUT_OF_BOUNDS:
-            return render("value_out_of_bounds", self.lang)
-        if block is not None and block.is_question:
+        if block is not None and block.is_question and not any(value is mark for mark in _NOT_ANSWERS):
             return block.type.format_text(block.params, value, self.lang)
         computed = self.service.computed.get(name)
         if computed is not None and is_age(computed.expression.root) and isinstance(value, int):
             return years_text(value, self.lang)
-        if isinstance(value, bool):
-            return render("value_yes" if value else "value_no", self.lang)
-        if isinstance(value, dt.date):
-            return value.strftime("%d/%m/%Y")
-        return str(value)
+        return default_format_value(name, value, self.lang)
 
     def to_json(self) -> dict[str, Any]:
         """The machine-readable result, as ``tremplin evaluate`` prints it (docs/expressions.md)."""
         return {"outcomes": self.outcomes, "missing": self.missing, "steps": self.steps, "errors": self.errors}
 
-
-register({
-    "value_unknown": ("pas encore répondu", "not answered yet"),
-    "value_empty": ("sans réponse", "no answer"),
-    "value_out_of_bounds": ("nombre trop grand pour être calculé (plus de 15 chiffres)",
-                            "a number too large to compute (more than 15 digits)"),
-    "value_yes": ("oui", "yes"),
-    "value_no": ("non", "no"),
-})

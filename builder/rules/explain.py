@@ -2,7 +2,9 @@
 
 :func:`render_explanation` turns the :class:`~builder.rules.conditions.Check` tree of a
 condition into lines such as ``Votre âge : 15 ans — il faut : entre 11 et 17 ans ✓``.
-Its words are those of :mod:`builder.rules.words` and :mod:`builder.rules.requirements`.
+Its words are those of :mod:`builder.rules.words` (an expression described) and
+:mod:`builder.rules.requirements` (« il faut : … », in the shared
+:mod:`builder.rules.vocabulary`).
 The conditions a result needs all of are simply listed (no line « toutes ces
 conditions » standing alone); a group inside says what it asks (« Il suffit d'une de
 ces conditions »), its lines below it.
@@ -13,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from builder.rules.requirements import age_label, age_text, requirement, subject_of
+from builder.rules.vocabulary import labelled
 from builder.rules.words import FormatValue, default_format_value, group_text, word
 
 
@@ -24,7 +27,7 @@ def render_explanation(check: Any, labels: Mapping[str, str] | None = None,
 
     ``format_value(name, value)`` formats every value shown (option labels, dates…),
     UNKNOWN and EMPTY included; without it, :func:`default_format_value` is used
-    (« pas encore répondu », « vide », 02/03/2007…).
+    (« pas encore répondu », « sans réponse », 02/03/2007…).
     """
     labels = labels or {}
     lines: list[str] = []
@@ -51,10 +54,9 @@ def _line(check: Any, labels: Mapping[str, str], format_value: FormatValue | Non
         text = requirement(expression.root, format_value, lang) or text
         age = _age_value(check, expression, lang)
         if age is not None:
-            return f"{word('value', lang).format(age_label(lang), age)} — {text} {mark}"
+            return f"{labelled(age_label(lang), age, lang)} — {text} {mark}"
     values = ", ".join(
-        word("value", lang).format(labels.get(name, name),
-                                   _value(name, value, format_value, lang))
+        labelled(labels.get(name, name), _value(name, value, format_value, lang), lang)
         for name, value in check.values.items())
     return f"{values} — {text} {mark}"
 

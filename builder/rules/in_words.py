@@ -1,6 +1,6 @@
 """A condition in plain words, for people who never see its expression.
 
-:func:`condition_in_words` writes a parsed condition the way a person says it, with the
+:func:`if_clause` writes a parsed condition the way a person says it, with the
 questions' own labels and the options' own labels, never an id, an operator or a
 function name:
 
@@ -14,8 +14,10 @@ function name:
   → « soit A, soit B et C ».
 
 It needs only the words of the service (:class:`Glossary`, made by :func:`glossary_of`)
-and a language: no Flask, so that the paper version, the studio and the command line
-say a condition the same way. French and English; another language gets the French.
+and a language: no Flask. The sentence's shape is the paper's own
+(:mod:`builder.rules.in_words_phrases`); its words (« moins de », « entre … et … »,
+« ans », quotes, lists) are those of :mod:`builder.rules.vocabulary`, which the studio and
+the mini-site say conditions with too. French and English; another language gets the French.
 """
 
 from __future__ import annotations
@@ -27,7 +29,19 @@ from typing import Any, Callable, Mapping
 from builder.rules import nodes
 from builder.rules.clauses import Group, Test, clauses
 from builder.rules.in_words_phrases import phrases
-from builder.rules.words import format_number
+from builder.rules.vocabulary import (
+    date_compared,
+    format_number,
+    joined,
+    phrase,
+    quoted,
+    said,
+    with_unit,
+    yes_no,
+)
+
+_COMPARED = ("<", "<=", ">", ">=", "between")
+_A_DATE = ("<", ">", "between")  # « une date avant le … », but « le … ou avant »
 
 
 @dataclass(frozen=True)
@@ -71,8 +85,9 @@ def _answer_text(block: Any, lang: str) -> Callable[[Any], str]:
     return text
 
 
-def condition_in_words(condition: Any, glossary: Glossary, lang: str = "fr") -> str:
-    """The condition (or expression) as one sentence starting with « si » (« if »)."""
+def if_clause(condition: Any, glossary: Glossary, lang: str = "fr") -> str:
+    """The condition (or expression) as one clause starting with « si » (« if »), as the
+    paper version writes « Répondez seulement si … »."""
     return _Writer(glossary, lang).sentence(clauses(condition, glossary.computed))
 
 
@@ -102,7 +117,7 @@ class _Writer:
         if not isinstance(tree, Group):
             return words["if"].format(self.clause(tree))
         parts = [words["if"].format(self.inner(item)) for item in tree.items]
-        return _join(parts, words["list"], words["and_if" if tree.kind == "all" else "or_if"])
+        return joined(parts, "and" if tree.kind == "all" else "or", self.lang)
 
     def inner(self, tree: Test | Group, depth: int = 0) -> str:
         """A group inside the sentence: « A et B », « soit A, soit B et C »; a group two
@@ -111,7 +126,7 @@ class _Writer:
             return self.clause(tree)
         items = [self.inner(item, depth + 1) for item in tree.items]
         if tree.kind == "all":
-            text = _join(items, self.words["list"], self.words["and"])
+            text = joined(items, "and", self.lang)
         else:
             text = self.words["either"].format(_join(items, self.words["either_list"], self.words["either_last"]))
         return f"({text})" if depth > 1 else text
@@ -119,7 +134,7 @@ class _Writer:
     def clause(self, test: Test) -> str:
         if test.subject is None:
             return self.words[test.op]
-        subject = Subject.of(test.subject, self.glossary, self.words)
+        subject = Subject.of(test.subject, self.glossary, self.lang)
         return subject.clause(test, self)
 
     # -- values
@@ -145,14 +160,14 @@ class _Writer:
     def constant(self, value: Any, subject: "Subject | None") -> str:
         if subject is not None and subject.question is not None:
             text = subject.question.answer_text(value)
-            return self.words["quoted"].format(text) if subject.quoted else text
+            return quoted(text, self.lang) if subject.quoted else text
         if isinstance(value, bool):
-            return self.words["quoted"].format(self.words["yes" if value else "no"])
+            return quoted(yes_no(value, self.lang), self.lang)
         if isinstance(value, (int, float)):
             return format_number(value, self.lang)
         if isinstance(value, list):
             return ", ".join(self.constant(item, subject) for item in value)
-        return self.words["quoted"].format(value)
+        return quoted(value, self.lang)
 
     def describe(self, node: nodes.Node, depth: int = 0) -> str:
         """Any expression described in words (« la réponse à « … » plus 1 »)."""
@@ -164,10 +179,10 @@ class _Writer:
         if isinstance(node, nodes.Negative):
             return self.words["minus"].format(self._operand(node.children[0], node, depth))
         if isinstance(node, nodes.Call) and node.function == "today":
-            return self.words["today"]
+            return phrase("today", self.lang)
         if node.constant is not nodes.NOT_CONSTANT:
             return self.constant(node.constant, None)
-        subject = Subject.of(node, self.glossary, self.words)
+        subject = Subject.of(node, self.glossary, self.lang)
         if subject.kind == "computed":
             return self.describe(subject.node, depth + 1)
         if subject.kind in ("expression", "test"):
@@ -181,12 +196,13 @@ class _Writer:
     def _precedence(self, node: nodes.Node) -> int:
         """A computed value is said as its expression: it binds as that expression does."""
         expanded = self.glossary.computed.get(node.name) if isinstance(node, nodes.Name) else None
-        if expanded is None or Subject.of(node, self.glossary, self.words).kind != "computed":
+        if expanded is None or Subject.of(node, self.glossary, self.lang).kind != "computed":
             return node.precedence
         return self._precedence(expanded)
 
 
 def _join(parts: list[str], comma: str, last: str) -> str:
+    """« soit A, soit B, soit C »: the paper's own list (the others are joined by the vocabulary)."""
     if len(parts) == 1:
         return parts[0]
     return comma.join(parts[:-1]) + last + parts[-1]
@@ -210,26 +226,26 @@ class Subject:
         return self.question is not None and self.question.kind in ("option", "options", "string", "boolean")
 
     @classmethod
-    def of(cls, node: nodes.Node, glossary: Glossary, words: Mapping[str, str]) -> "Subject":
+    def of(cls, node: nodes.Node, glossary: Glossary, lang: str) -> "Subject":
         """The subject ``node`` stands for."""
         if isinstance(node, nodes.Name):
             question = glossary.questions.get(node.name)
             if question is not None:
-                return cls("question", words["quoted"].format(question.label), question)
+                return cls("question", quoted(question.label, lang), question)
             expression = glossary.computed.get(node.name)
             if expression is None:
-                return cls("expression", words["value"])
-            age = cls._age(expression, glossary, words)
+                return cls("expression", phrases(lang)["value"])
+            age = cls._age(expression, glossary, lang)
             return age or cls("computed", node=expression)
         if isinstance(node, nodes.Call) and node.function in ("years_since", "count"):
-            found = cls._age(node, glossary, words) if node.function == "years_since" else cls._count(node, glossary, words)
+            found = cls._age(node, glossary, lang) if node.function == "years_since" else cls._count(node, glossary, lang)
             if found is not None:
                 return found
         return cls("test" if isinstance(node, (nodes.Compare, nodes.Logic, nodes.Not, nodes.Chain)) else "expression",
                    node=node)
 
     @classmethod
-    def _age(cls, node: nodes.Node, glossary: Glossary, words: Mapping[str, str]) -> "Subject | None":
+    def _age(cls, node: nodes.Node, glossary: Glossary, lang: str) -> "Subject | None":
         """``years_since(date)``: the person's age when the date's label speaks to them."""
         if not (isinstance(node, nodes.Call) and node.function == "years_since"):
             return None
@@ -238,16 +254,15 @@ class Subject:
         if question is None:
             return None
         person = bool(_PERSON.search(question.label))
-        label = words["quoted"].format(question.label)
-        return cls("age", words["age_of"].format(label), None, node, person)
+        return cls("age", phrases(lang)["age_of"].format(quoted(question.label, lang)), None, node, person)
 
     @classmethod
-    def _count(cls, node: nodes.Node, glossary: Glossary, words: Mapping[str, str]) -> "Subject | None":
+    def _count(cls, node: nodes.Node, glossary: Glossary, lang: str) -> "Subject | None":
         argument = node.children[0]
         question = glossary.questions.get(argument.name) if isinstance(argument, nodes.Name) else None
         if question is None:
             return None
-        return cls("count", words["quoted"].format(question.label), None, node)
+        return cls("count", quoted(question.label, lang), None, node)
 
     # -- clauses
 
@@ -296,40 +311,28 @@ class Subject:
             return words["answer_is"].format(q=self.name, v=writer.constant(op == "true", self))
         if self.kind == "question":
             return words[{"true": "answered", "false": "unanswered"}.get(op, op)].format(self.name)
+        if op in ("answered", "unanswered"):
+            return said(op, writer.lang, self.said(writer))
         return words[f"{op}_value"].format(self.said(writer))
 
     def _amounts(self, test: Test, writer: _Writer, with_unit: bool) -> str:
-        """The value side of a comparison: « moins de 18 ans », « entre le … et le … »."""
-        words = writer.words
-        unit = self._unit(words) if with_unit else (lambda text, single=False: text)
-        dated = self.question is not None and self.question.kind == "date"
-        suffix = "_date" if dated and self._plain_values(test) else ""
-        if test.op == "between":
-            low, high = (self._dated(item, writer, suffix) for item in test.value)
-            return unit(words["between" + suffix].format(low, high))
+        """The value side of a comparison: « moins de 18 ans », « une date avant le … »."""
+        unit, lang = self._unit(writer.lang) if with_unit else (lambda text: text), writer.lang
+        dated = self.question is not None and self.question.kind == "date" and self._plain_values(test)
         if test.op in ("in", "not in"):
-            items = [self._dated_text(text, suffix, words) for text in writer.values(test.value, self)]
-            kind = "or" if test.op == "in" else "nor"
-            return unit(_join(items, words[f"{kind}_list"], words[kind]))
-        value = self._dated(test.value, writer, suffix)
-        key = {"!=": "==", "lacks": "contains"}.get(test.op, test.op)
-        return words.get(key + suffix, "{0}").format(unit(value, single=True))
+            items = [date_compared("==", lang, text) if dated else text for text in writer.values(test.value, self)]
+            return unit(joined(items, "or" if test.op == "in" else "nor", lang))
+        values = [writer.value(item, self) for item in (test.value if test.op == "between" else (test.value,))]
+        if dated:
+            text = date_compared(test.op if test.op in _COMPARED else "==", lang, *values)
+            return writer.words["a_date"].format(text) if test.op in _A_DATE else text
+        if test.op == "between":
+            return unit(said("between", lang, *values))
+        return said(test.op, lang, unit(values[0])) if test.op in _COMPARED else unit(values[0])
 
-    def _dated(self, node: nodes.Node, writer: _Writer, suffix: str) -> str:
-        text = writer.value(node, self)
-        return self._dated_text(text, suffix, writer.words) if node.constant is not nodes.NOT_CONSTANT else text
-
-    @staticmethod
-    def _dated_text(text: str, suffix: str, words: Mapping[str, str]) -> str:
-        return words["on_date"].format(text) if suffix else text
-
-    def _unit(self, words: Mapping[str, str]) -> Callable[..., str]:
+    def _unit(self, lang: str) -> Callable[[str], str]:
         """Adds « ans » to an age, « réponses » to a count (« 1 an », « 1 réponse »)."""
         if self.kind not in ("age", "count"):
-            return lambda text, single=False: text
-        name = "years" if self.kind == "age" else "answers"
-
-        def add(text: str, single: bool = False) -> str:
-            one = single and text in words["singular"]
-            return words["with_unit"].format(text, words[name + ("_one" if one else "")])
-        return add
+            return lambda text: text
+        name = "years_old" if self.kind == "age" else "answers"
+        return lambda text: with_unit(text, name, lang)

@@ -1,4 +1,7 @@
-"""The phrases of :mod:`builder.rules.in_words`: each key with its French, then its English.
+"""The paper version's own phrases (:mod:`builder.rules.in_words`): the shape of its
+« si … » sentence, each key with its French, then its English. The words it shares with
+the studio and the mini-site (comparisons, units, quotes, lists) are those of
+:mod:`builder.rules.vocabulary`.
 
 Templates take ``{q}`` (a question's label, quoted), ``{s}`` (a subject as a noun
 phrase), ``{v}`` (the values: « moins de 18 ans », « « Oui » »), or ``{0}``, ``{1}``.
@@ -9,32 +12,21 @@ from __future__ import annotations
 
 from typing import Mapping
 
-_PHRASES: dict[str, tuple] = {
-    "lang": ("fr", "en"),
+from builder.rules.vocabulary import LANGUAGES
+
+_PHRASES: dict[str, tuple[str, str]] = {
     "if": ("si {0}", "if {0}"),
-    "list": (", ", ", "),
-    "and_if": (" et ", " and "),
-    "or_if": (" ou ", " or "),
-    "and": (" et ", " and "),
     "either": ("soit {0}", "either {0}"),
     "either_list": (", soit ", ", "),
     "either_last": (", soit ", " or "),
-    "or_list": (", ", ", "),
-    "or": (" ou ", " or "),
-    "nor_list": (", ni ", ", "),
-    "nor": (", ni ", " nor "),
     "always": ("dans tous les cas", "in every case"),
     "never": ("dans aucun cas", "in no case"),
-    "quoted": ("« {0} »", "“{0}”"),
-    "yes": ("Oui", "Yes"),
-    "no": ("Non", "No"),
     "value": ("une valeur calculée", "a computed value"),
     "+": ("{0} plus {1}", "{0} plus {1}"),
     "-": ("{0} moins {1}", "{0} minus {1}"),
     "*": ("{0} multiplié par {1}", "{0} multiplied by {1}"),
     "/": ("{0} divisé par {1}", "{0} divided by {1}"),
     "minus": ("moins {0}", "minus {0}"),
-    "today": ("aujourd'hui", "today"),
     "age_of": ("l'âge d'après {0}", "the age from {0}"),
     "answer_to": ("la réponse à {0}", "the answer to {0}"),
     "count_of": ("le nombre de réponses cochées à {0}", "the number of answers ticked for {0}"),
@@ -58,33 +50,11 @@ _PHRASES: dict[str, tuple] = {
     "unanswered": ("vous n'avez pas répondu à {0}", "you did not answer {0}"),
     "true_value": ("{0} n'est ni vide ni nul", "{0} is neither empty nor zero"),
     "false_value": ("{0} est vide ou nul", "{0} is empty or zero"),
-    "answered_value": ("{0} a une réponse", "{0} has an answer"),
-    "unanswered_value": ("{0} n'a pas de réponse", "{0} has no answer"),
-    "==": ("{0}", "{0}"),
-    "<": ("moins de {0}", "less than {0}"),
-    "<=": ("{0} ou moins", "{0} or less"),
-    ">": ("plus de {0}", "more than {0}"),
-    ">=": ("{0} ou plus", "{0} or more"),
-    "contains": ("{0}", "{0}"),
-    "between": ("entre {0} et {1}", "between {0} and {1}"),
-    "==_date": ("{0}", "{0}"),
-    "<_date": ("une date avant {0}", "a date before {0}"),
-    "<=_date": ("{0} ou avant", "{0} or before"),
-    ">_date": ("une date après {0}", "a date after {0}"),
-    ">=_date": ("{0} ou après", "{0} or after"),
-    "between_date": ("une date entre {0} et {1}", "a date between {0} and {1}"),
-    "on_date": ("le {0}", "{0}"),
-    "with_unit": ("{0}\u00a0{1}", "{0}\u00a0{1}"),
-    "singular": (("0", "1"), ("1",)),
-    "years": ("ans", "years old"),
-    "years_one": ("an", "year old"),
-    "answers": ("réponses", "answers"),
-    "answers_one": ("réponse", "answer"),
+    "a_date": ("une date {0}", "a date {0}"),
 }
-_LANGUAGES = ("fr", "en")
-_BY_LANGUAGE = {lang: {key: pair[index] for key, pair in _PHRASES.items()} for index, lang in enumerate(_LANGUAGES)}
+_BY_LANGUAGE = {lang: {key: pair[index] for key, pair in _PHRASES.items()} for index, lang in enumerate(LANGUAGES)}
 
 
-def phrases(lang: str) -> Mapping[str, object]:
+def phrases(lang: str) -> Mapping[str, str]:
     """The phrases of ``lang`` (French when Tremplin has none in that language)."""
     return _BY_LANGUAGE.get(lang, _BY_LANGUAGE["fr"])

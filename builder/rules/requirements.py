@@ -7,7 +7,9 @@ about one subject (``statut == "apprenti"``, ``age >= 18``, ``boursier``,
 formatting, so a choice shows its option label, never its internal value. A subject is
 a question or computed value (a name), or the age a date gives (``years_since(d)``),
 which is said « Votre âge : 15 ans », never with the function's own words. Other leaves
-fall back to the expression's description.
+fall back to the expression's description. The words are those of
+:mod:`builder.rules.vocabulary` (shared with the studio and the paper version); « il
+faut : … » is the mini-site's own.
 """
 
 from __future__ import annotations
@@ -17,30 +19,20 @@ from typing import Any, Callable
 
 from builder.rules import nodes
 from builder.rules.values import UNKNOWN, as_date, whole_years
-from builder.rules.words import format_number
+from builder.rules.vocabulary import between, date_compared, is_iso_date, joined, phrase, said, years_text
 
 FormatValue = Callable[[str, Any], str]
 # ("name", id) for a question or a computed value; ("age", id) for the age a date gives.
 Subject = tuple[str, str]
 
-_PHRASES = {
-    "fr": {"==": "{0}", "!=": "autre chose que {0}", "<": "moins de {0}", "<=": "{0} ou moins",
-           ">": "plus de {0}", ">=": "{0} ou plus", "in": "{0}", "not in": "ni {0}",
-           "contains": "avoir choisi {0}", "lacks": "ne pas avoir choisi {0}", "between": "entre {0} et {1}",
-           "or": " ou ", "nor": ", ni ", "needed": "il faut : {0}", "age": "Votre âge", "years": "{0}\u00a0ans"},
-    "en": {"==": "{0}", "!=": "anything but {0}", "<": "less than {0}", "<=": "{0} or less",
-           ">": "more than {0}", ">=": "{0} or more", "in": "{0}", "not in": "neither {0}",
-           "contains": "{0} chosen", "lacks": "{0} not chosen", "between": "between {0} and {1}",
-           "or": " or ", "nor": " nor ", "needed": "needed: {0}", "age": "Your age", "years": "{0}\u00a0years"},
-}
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEEDED = {"fr": "il faut : {0}", "en": "needed: {0}"}
+_COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 
 
 def requirement(root: nodes.Node, format_value: FormatValue, lang: str = "fr") -> str | None:
     """« il faut : … » for a leaf about one subject, or None when the leaf is not that simple."""
-    words = _PHRASES.get(lang, _PHRASES["fr"])
-    phrase = _phrase(root, format_value, words)
-    return words["needed"].format(phrase) if phrase else None
+    text = _phrase(root, format_value, lang)
+    return _NEEDED.get(lang, _NEEDED["fr"]).format(text) if text else None
 
 
 def subject_of(root: nodes.Node) -> Subject | None:
@@ -67,7 +59,7 @@ def is_range(root: nodes.Node) -> bool:
 
 def age_label(lang: str = "fr") -> str:
     """« Votre âge », the label of the age a date of birth gives."""
-    return _PHRASES.get(lang, _PHRASES["fr"])["age"]
+    return phrase("your_age", lang)
 
 
 def age_text(date: Any, today: dt.date | None, lang: str = "fr") -> str | None:
@@ -76,11 +68,6 @@ def age_text(date: Any, today: dt.date | None, lang: str = "fr") -> str | None:
     if start is None or today is None:
         return None
     return years_text(whole_years(start, today), lang)
-
-
-def years_text(years: Any, lang: str = "fr") -> str:
-    """« 15 ans » / “15 years”."""
-    return _PHRASES.get(lang, _PHRASES["fr"])["years"].format(format_number(years, lang))
 
 
 def is_age(root: nodes.Node) -> bool:
@@ -107,18 +94,18 @@ def _subject(node: nodes.Node) -> Subject | None:
     return None
 
 
-def _phrase(node: nodes.Node, format_value: FormatValue, words: dict) -> str | None:
+def _phrase(node: nodes.Node, format_value: FormatValue, lang: str) -> str | None:
     if isinstance(node, nodes.Name):
-        return _shown(("name", node.name), True, format_value, words)
+        return _shown(("name", node.name), True, format_value, lang)
     if isinstance(node, nodes.Not) and isinstance(node.children[0], nodes.Name):
-        return _shown(("name", node.children[0].name), False, format_value, words)
+        return _shown(("name", node.children[0].name), False, format_value, lang)
     if isinstance(node, nodes.Compare):
-        return _comparison(node, format_value, words)
+        return _comparison(node, format_value, lang)
     if isinstance(node, nodes.Chain) and len(node.children) == 2:
-        return _between(node, format_value, words)
+        return _between(node, format_value, lang)
     ends = _range_ends(node)
     if ends is not None:
-        return _between_text(ends[0], ends[1], ends[2], format_value, words)
+        return _between_text(ends[0], ends[1], ends[2], format_value, lang)
     return None
 
 
@@ -127,8 +114,11 @@ def _oriented(node: nodes.Compare) -> tuple[nodes.Node, str, Any] | tuple[None, 
     left, right = node.children
     if _subject(left) is not None and right.constant is not nodes.NOT_CONSTANT:
         return left, node.op, right.constant
-    if _subject(right) is not None and left.constant is not nodes.NOT_CONSTANT and node.op in _FLIPPED:
-        return right, _FLIPPED[node.op], left.constant
+    if _subject(right) is not None and left.constant is not nodes.NOT_CONSTANT:
+        if node.op in nodes.FLIPPED:
+            return right, nodes.FLIPPED[node.op], left.constant
+        if node.op in ("in", "not in"):  # "autre" in matieres: a box ticked among several
+            return right, node.op, left.constant
     return None, None, None
 
 
@@ -151,26 +141,27 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _comparison(node: nodes.Compare, format_value: FormatValue, words: dict) -> str | None:
+def _comparison(node: nodes.Compare, format_value: FormatValue, lang: str) -> str | None:
     left, right = node.children
     subject_node, op, constant = _oriented(node)
     if subject_node is None:
         return None
     subject = _subject(subject_node)
-    if subject_node is right and node.op in ("in", "not in"):  # "autre" in matieres: a choice among several
-        return words["contains" if node.op == "in" else "lacks"].format(
-            _shown(subject, [constant], format_value, words))
+    if subject_node is right and node.op in ("in", "not in"):
+        return said("contains" if node.op == "in" else "lacks", lang, _shown(subject, [constant], format_value, lang))
     if op in ("in", "not in"):
         if not isinstance(constant, list):
             return None
-        joiner = words["or"] if op == "in" else words["nor"]
-        return words[op].format(joiner.join(_shown(subject, item, format_value, words) for item in constant))
-    if op not in words:
+        items = (_shown(subject, item, format_value, lang) for item in constant)
+        return said(op, lang, joined(items, "or" if op == "in" else "nor", lang))
+    if op not in _COMPARISONS:
         return None
-    return words[op].format(_shown(subject, constant, format_value, words))
+    if is_iso_date(constant):  # a date question: « avant le 01/09/2026 », never « moins de »
+        return date_compared(op, lang, _shown(subject, dt.date.fromisoformat(constant), format_value, lang))
+    return said(op, lang, _shown(subject, constant, format_value, lang))
 
 
-def _between(node: nodes.Chain, format_value: FormatValue, words: dict) -> str | None:
+def _between(node: nodes.Chain, format_value: FormatValue, lang: str) -> str | None:
     first, second = node.children
     ops = (first.op, second.op)
     low, middle, high = first.children[0], first.children[1], second.children[1]
@@ -180,32 +171,22 @@ def _between(node: nodes.Chain, format_value: FormatValue, words: dict) -> str |
         low, high = high, low
     if nodes.NOT_CONSTANT in (low.constant, high.constant):
         return None
-    return _between_text(_subject(middle), low.constant, high.constant, format_value, words)
+    if is_iso_date(low.constant) and is_iso_date(high.constant):
+        shown = (_shown(_subject(middle), dt.date.fromisoformat(end.constant), format_value, lang) for end in (low, high))
+        return date_compared("between", lang, *shown)
+    return _between_text(_subject(middle), low.constant, high.constant, format_value, lang)
 
 
-def _between_text(subject: Subject, low: Any, high: Any, format_value: FormatValue, words: dict) -> str:
+def _between_text(subject: Subject, low: Any, high: Any, format_value: FormatValue, lang: str) -> str:
     """« entre 16 et 25 ans »: a unit both ends share is written once, at the end."""
-    first, last = _shown(subject, low, format_value, words), _shown(subject, high, format_value, words)
-    unit = _shared_unit(first, last)
-    if unit:
-        first = first[: -len(unit)]
-    return words["between"].format(first, last)
+    return between(_shown(subject, low, format_value, lang), _shown(subject, high, format_value, lang), lang)
 
 
-def _shared_unit(first: str, last: str) -> str:
-    """The unit two formatted numbers end with (« \u00a0ans »), or ""."""
-    head, space, unit = first.rpartition("\u00a0")
-    if space and head and unit and not unit[0].isdigit() and last.endswith(space + unit):
-        return space + unit
-    return ""
-
-
-def _shown(subject: Subject, value: Any, format_value: FormatValue, words: dict) -> str:
+def _shown(subject: Subject, value: Any, format_value: FormatValue, lang: str) -> str:
     """A constant formatted as the answer to the subject would be (option labels, units…)."""
     kind, name = subject
     if kind == "age":
-        return words["years"].format(format_number(value, "en" if words is _PHRASES["en"] else "fr")) \
-            if _is_number(value) else str(value)
+        return years_text(value, lang) if _is_number(value) else str(value)
     try:
         return format_value(name, value)
     except Exception:  # a constant the question's formatter cannot take (a type mismatch)

@@ -37,7 +37,7 @@ from blocks.library import library_names
 from builder.db import get_db
 from builder.editing.analysis import Analysis, status_changes
 from builder.editing.changes import page_changes
-from builder.editing.condition_words import condition_in_words
+from builder.editing.condition_words import condition_summary
 from builder.editing.conditions import Subject, subjects
 from builder.editing.document import ServiceDocument
 from builder.editing.forms import FieldSpec
@@ -322,7 +322,7 @@ def author_text(value: Any) -> str:
 def condition_words(context: Any, condition: Any) -> str:
     """A condition in words (« Âge : entre 11 et 17 ans, et … »), its questions named as
     the service of the page (``data``) names them."""
-    return condition_in_words(condition, known_subjects(context.get("data") or {}), ui_lang())
+    return condition_summary(condition, known_subjects(context.get("data") or {}), ui_lang())
 
 
 def known_subjects(data: dict) -> dict[str, Subject]:

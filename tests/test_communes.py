@@ -147,3 +147,32 @@ def test_a_question_may_still_be_called_region_or_departement():
     """Files written before these functions existed keep their questions' names."""
     assert parse('region == "Bretagne" and departement(commune) == "35"').evaluate(
         {"region": "Bretagne", "commune": "35238"}) is True
+
+
+def test_the_result_says_where_the_commune_must_be_by_the_territories_names(person):
+    step = begin(person, "ville")
+    chosen = person.post(step, data={"commune-recherche": "20000", "commune": "2A004", "_shown": "commune"})
+    assert chosen.status_code == 303
+    result = person.get("/s/ville/resultat").get_data(as_text=True)
+    assert "il faut : une commune de la région Île-de-France ✗" in result
+    assert "il faut : une commune du département Corse-du-Sud (2A) ou Haute-Corse (2B) ✓" in result
+    assert "il faut : une commune de l&#39;intercommunalité Métropole du Grand Paris ✗" in result
+    assert "région de" not in result and "« 11 »" not in result  # never the function nor the code
+
+
+def test_the_paper_and_the_studio_say_the_territories_by_their_names():
+    from builder.editing.condition_words import condition_summary
+    from builder.editing.conditions import subjects
+    from builder.rules.conditions import parse_condition
+    from builder.rules.in_words import glossary_of, if_clause
+    import yaml
+    service = load_service_text(SERVICE, "ville.yaml")
+    glossary = glossary_of(service)
+    assert if_clause(parse_condition('not (region(commune) == "11")'), glossary) == \
+        "si la réponse à « Dans quelle commune habitez-vous ? » est une commune hors de la région Île-de-France"
+    assert if_clause(parse_condition('epci(commune) == "200054781"'), glossary, "en") == \
+        "if the answer to “Dans quelle commune habitez-vous ?” is a commune in the intercommunality Métropole du Grand Paris"
+    known = subjects(yaml.safe_load(SERVICE))
+    assert condition_summary('departement(commune) in ["2A", "2B"]', known) == \
+        "la réponse à « Dans quelle commune habitez-vous ? » est une commune du département Corse-du-Sud (2A) ou Haute-Corse (2B)"
+    assert condition_summary('commune == "2A004"', known) == "« Dans quelle commune habitez-vous ? » : Ajaccio (2A)"

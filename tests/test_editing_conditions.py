@@ -248,7 +248,8 @@ def test_conditions_read_in_words_with_labels_units_and_the_age():
         "Âge : entre 11 et 17\xa0ans, et « Votre famille touche-t-elle l'allocation ? » : Oui",
         "Âge : moins de 18\xa0ans",
         "« Votre situation » : Étudiant ou Autre",
-        "« Vos revenus » + 2 > 3 ou non « Votre famille touche-t-elle l'allocation ? »",
+        "soit la réponse à « Vos revenus » plus 2 vaut plus de 3, soit vous avez répondu « Non » à "
+        "« Votre famille touche-t-elle l'allocation ? »",  # rows cannot show it: said as on paper
         "« Vos revenus » n'a pas de réponse"]
     for condition, text in said.items():
         assert "years_since" not in text and "==" not in text and "and" not in text.split()

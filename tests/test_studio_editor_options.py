@@ -35,7 +35,7 @@ def test_a_calculation_is_named_in_a_form_and_shown_in_words(studio: Studio):
     assert response.status_code == 303
     assert studio.data()["computed"] == {"age_dans_deux": "age + 2"}
     shown = text_of(studio.page("valeurs"))
-    assert "Age dans deux — « Quel est votre âge ? » + 2" in shown and "age_dans_deux" not in shown
+    assert "Age dans deux — la réponse à « Quel est votre âge ? » plus 2" in shown and "age_dans_deux" not in shown
     refused = studio.post("valeurs", {"label": "", "kind": "arith", "first": "age", "operation": "plus", "second": "2"})
     assert refused.status_code == 422 and "Donnez un nom à la valeur" in refused.get_data(as_text=True)
     assert studio.post("valeurs/age_dans_deux/supprimer").status_code == 303 and "computed" not in studio.data()

@@ -13,11 +13,13 @@ by their labels. French first, English beside.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from builder.editing.conditions import Row, Subject, condition_to_rows
+from builder.editing.row_patterns import parse_root
 from builder.messages import Problem, Problems
 from builder.rules.conditions import parse_condition
+from builder.rules.in_words import Glossary, Question, in_plain_words, value_in_words
 from builder.rules.vocabulary import (
     between,
     conjunction,
@@ -98,24 +100,45 @@ def _is_age(subject: Subject) -> bool:
 
 def _value_words(row: Row, subject: Subject, lang: str) -> str:
     """What the row asks of the answer: « Étudiant ou Autre », « entre 11 et 17 ans »."""
-    value, labels, key = row.value, dict(subject.options), _PHRASE_OF[row.operator]
+    value, key = row.value, _PHRASE_OF[row.operator]
     if row.operator in ("before", "after"):
         return date_compared(key, lang, format_date(dt.date.fromisoformat(value)))
     if row.operator in ("in", "not_in"):
-        return said(key, lang, joined((labels.get(v, v) for v in value), "or" if key == "in" else "nor", lang))
+        return said(key, lang, joined((_answer_words(subject)(v) for v in value), "or" if key == "in" else "nor", lang))
     unit = "years" if row.operator in _AGE_OPERATORS or _is_age(subject) else subject.unit
     if isinstance(value, tuple):
         return between(*(with_unit(format_number(end, lang), unit, lang) for end in value), lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return said(key, lang, with_unit(format_number(value, lang), unit, lang))
-    return said(key, lang, labels.get(value, value) if isinstance(value, str) else yes_no(bool(value), lang))
+    return said(key, lang, _answer_words(subject)(value) if isinstance(value, str) else yes_no(bool(value), lang))
 
 
 def _described(condition: Any, known: Mapping[str, Subject], lang: str) -> str:
-    """A condition rows cannot show, in the expression's own words (labels, ≥, et, ou)."""
-    labels = {name: subject.label if subject.computed else quoted(short_label(subject.label), lang)
-              for name, subject in known.items()}
+    """A condition rows cannot show (groups in groups, territories, arithmetic), as the
+    paper version says it: questions by their labels, options by theirs, territories by
+    their names, an age as an age (:func:`builder.rules.in_words.in_plain_words`)."""
     try:
-        return parse_condition(condition).describe(labels, lang)
+        return in_plain_words(parse_condition(condition), _glossary(known, lang), lang)
     except (Problem, Problems):
         return str(condition)
+
+
+def value_summary(source: Any, known: Mapping[str, Subject], lang: str = "fr") -> str:
+    """How a computed value is worked out, in words: « la réponse à « Vos revenus » divisé par 12 »."""
+    root = parse_root(source)
+    return value_in_words(root, _glossary(known, lang), lang) if root is not None else str(source)
+
+
+def _glossary(known: Mapping[str, Subject], lang: str) -> Glossary:
+    """The words of the service as the studio knows them, for :mod:`builder.rules.in_words`."""
+    questions = {name: Question(short_label(subject.label), subject.kind, _answer_words(subject))
+                 for name, subject in known.items() if not subject.computed}
+    computed = {name: root for name, subject in known.items()
+                if subject.computed and (root := parse_root(subject.source)) is not None}
+    return Glossary(questions, computed)
+
+
+def _answer_words(subject: Subject) -> Callable[[Any], str]:
+    """An answer to ``subject`` as people read it: its option's label, « Oui », a commune's name."""
+    labels = dict(subject.options)
+    return lambda value: labels.get(value) or (subject.said(value) if subject.said else str(value))

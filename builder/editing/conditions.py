@@ -28,8 +28,8 @@ editor offers the text mode (:mod:`builder.editing.condition_text`).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
 
 from blocks import REGISTRY
 from blocks.library import expand_use
@@ -120,7 +120,8 @@ class Subject:
     """Something a row can test: a question or a computed value, with its French label,
     its kind (a block type's ``answer_type``: ``option``, ``number``…; ``""`` when rows
     cannot test it), for choices its ``(value, label)`` options, the ``unit`` its numbers
-    are written with (« ans » for an age) and whether it is a ``computed`` value."""
+    are written with (« ans » for an age) and whether it is a ``computed`` value (then
+    ``source``, its expression)."""
 
     name: str
     label: str
@@ -128,6 +129,9 @@ class Subject:
     options: tuple[tuple[str, str], ...] = ()
     unit: str = ""
     computed: bool = False
+    source: str = ""
+    # How an answer reads (a commune's name, « Oui »): the block type's own words.
+    said: Callable[[Any], str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -170,9 +174,9 @@ def computed_subject(name: str, source: Any, known: Mapping[str, Subject]) -> Su
     """A computed value as rows test it: « Âge » in years for an age, else its name in words."""
     root = parse_root(source)
     if root is not None and is_age(root):
-        return Subject(name, phrase("age", "fr"), "number", unit="ans", computed=True)
+        return Subject(name, phrase("age", "fr"), "number", unit="ans", computed=True, source=str(source))
     return Subject(name, computed_label(name, root) if root is not None else name,
-                   _computed_kind(source, known), computed=True)
+                   _computed_kind(source, known), computed=True, source=str(source))
 
 
 def make_row(subject: Subject, operator: str, raw: Any = None) -> Row:
@@ -309,7 +313,18 @@ def _block_subject(block: dict) -> Subject | None:
         return None
     options = tuple((value, localize(label, "fr")) for value, label in iter_options(block))
     unit = block.get("unit") if isinstance(block.get("unit"), str) else ""
-    return Subject(name, localize(block.get("label"), "fr") or name, kind, options, unit)
+    return Subject(name, localize(block.get("label"), "fr") or name, kind, options, unit,
+                   said=_answer_words(REGISTRY.get(type_name), block))
+
+
+def _answer_words(block_type: Any, block: dict) -> Callable[[Any], str]:
+    """An answer as the block type writes it for people (a commune's name, « Oui »)."""
+    def said(value: Any) -> str:
+        try:
+            return block_type.format_text(block, block_type.value_from_json(block, value), "fr")
+        except Exception:  # noqa: BLE001  (a constant of another type than the answers)
+            return str(value)
+    return said
 
 
 def _computed_kind(source: Any, known: Mapping[str, Subject]) -> str:

@@ -30,8 +30,10 @@ from builder.rules import nodes
 from builder.rules.clauses import Group, Test, clauses
 from builder.rules.in_words_phrases import phrases
 from builder.rules.vocabulary import (
+    TERRITORIES,
     date_compared,
     format_number,
+    in_territory,
     joined,
     phrase,
     quoted,
@@ -89,6 +91,17 @@ def if_clause(condition: Any, glossary: Glossary, lang: str = "fr") -> str:
     """The condition (or expression) as one clause starting with « si » (« if »), as the
     paper version writes « Répondez seulement si … »."""
     return _Writer(glossary, lang).sentence(clauses(condition, glossary.computed))
+
+
+def in_plain_words(condition: Any, glossary: Glossary, lang: str = "fr") -> str:
+    """The condition said without « si » (« vous avez 18 ans ou plus et … », « soit …, soit
+    … »): how the studio summarises a condition its rows cannot show."""
+    return _Writer(glossary, lang).inner(clauses(condition, glossary.computed))
+
+
+def value_in_words(root: nodes.Node, glossary: Glossary, lang: str = "fr") -> str:
+    """What a computed value works out, in words (« la réponse à « … » plus 2 »)."""
+    return _Writer(glossary, lang).describe(root)
 
 
 def always(condition: Any) -> bool:
@@ -234,9 +247,13 @@ class Subject:
                 return cls("question", quoted(question.label, lang), question)
             expression = glossary.computed.get(node.name)
             if expression is None:
-                return cls("expression", phrases(lang)["value"])
+                return cls("missing", quoted(node.name, lang))  # a name a draft no longer has
             age = cls._age(expression, glossary, lang)
             return age or cls("computed", node=expression)
+        if isinstance(node, nodes.Call) and node.function in TERRITORIES and isinstance(node.children[0], nodes.Name):
+            question = glossary.questions.get(node.children[0].name)
+            if question is not None:
+                return cls("territory", quoted(question.label, lang), question, node)
         if isinstance(node, nodes.Call) and node.function in ("years_since", "count"):
             found = cls._age(node, glossary, lang) if node.function == "years_since" else cls._count(node, glossary, lang)
             if found is not None:
@@ -271,12 +288,22 @@ class Subject:
         words = writer.words
         if test.op in ("answered", "unanswered", "true", "false"):
             return self._state(test.op, writer)
+        if self.kind == "territory" and test.op in ("==", "!=", "in", "not in") and self._plain_values(test):
+            return self._territory(test, writer)
         if test.op in ("contains", "lacks") and self.kind == "question":
             return words[f"ticked_{test.op}"].format(writer.value(test.value, self), self.name)
         frame = self._frame(test)
         key = {"!=": "not", "not in": "none", "contains": "contains", "lacks": "lacks"}.get(test.op, "is")
         return words[f"{frame}_{key}"].format(q=self.name, s=self.said(writer),
                                                v=self._amounts(test, writer, frame != "value" or self.kind == "age"))
+
+    def _territory(self, test: Test, writer: _Writer) -> str:
+        """« la réponse à « … » est une commune de la région Bretagne »: the territory by its name."""
+        values = test.value if isinstance(test.value, tuple) else (test.value,)
+        codes = [code for value in values
+                 for code in (value.constant if isinstance(value.constant, list) else [value.constant])]
+        where = in_territory(self.node.function, codes, test.op in ("==", "in"), writer.lang)
+        return writer.words["territory"].format(s=writer.words["answer_to"].format(self.name), v=where)
 
     def _frame(self, test: Test) -> str:
         """How the clause is said: « vous avez répondu … à … », « vous avez … ans »,
@@ -302,6 +329,8 @@ class Subject:
             return self.name
         if self.kind == "count":
             return writer.words["count_of"].format(self.name)
+        if self.node is None:  # a name the service no longer has (a draft in the studio)
+            return self.name
         return writer.describe(self.node)
 
     def _state(self, op: str, writer: _Writer) -> str:

@@ -42,6 +42,7 @@ _PHRASES: dict[str, tuple[str, str]] = {
     "count_not": ("vous n'avez pas coché {v} à {q}", "you did not tick {v} for {q}"),
     "count_none": ("vous n'avez coché ni {v} à {q}", "you ticked neither {v} for {q}"),
     "value_is": ("{s} vaut {v}", "{s} is {v}"),
+    "territory": ("{s} est {v}", "{s} is {v}"),
     "value_not": ("{s} ne vaut pas {v}", "{s} is not {v}"),
     "value_none": ("{s} ne vaut ni {v}", "{s} is neither {v}"),
     "value_contains": ("{s} contient {v}", "{s} includes {v}"),

@@ -19,14 +19,26 @@ from typing import Any, Callable
 
 from builder.rules import nodes
 from builder.rules.values import UNKNOWN, as_date, whole_years
-from builder.rules.vocabulary import between, date_compared, is_iso_date, joined, phrase, said, years_text
+from builder.rules.vocabulary import (
+    TERRITORIES,
+    between,
+    date_compared,
+    in_territory,
+    is_iso_date,
+    joined,
+    phrase,
+    said,
+    years_text,
+)
 
 FormatValue = Callable[[str, Any], str]
-# ("name", id) for a question or a computed value; ("age", id) for the age a date gives.
+# ("name", id) for a question or a computed value; ("age", id) for the age a date gives;
+# ("region", id), ("departement", id) or ("epci", id) for where the commune ``id`` lies.
 Subject = tuple[str, str]
 
 _NEEDED = {"fr": "il faut : {0}", "en": "needed: {0}"}
 _COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+_OPPOSITE = {"==": "!=", "!=": "==", "in": "not in", "not in": "in"}
 
 
 def requirement(root: nodes.Node, format_value: FormatValue, lang: str = "fr") -> str | None:
@@ -91,6 +103,9 @@ def _subject(node: nodes.Node) -> Subject | None:
     if (isinstance(node, nodes.Call) and node.function == "years_since" and len(node.children) == 1
             and isinstance(node.children[0], nodes.Name)):
         return ("age", node.children[0].name)
+    if (isinstance(node, nodes.Call) and node.function in TERRITORIES and len(node.children) == 1
+            and isinstance(node.children[0], nodes.Name)):
+        return (node.function, node.children[0].name)
     return None
 
 
@@ -101,6 +116,8 @@ def _phrase(node: nodes.Node, format_value: FormatValue, lang: str) -> str | Non
         return _shown(("name", node.children[0].name), False, format_value, lang)
     if isinstance(node, nodes.Compare):
         return _comparison(node, format_value, lang)
+    if isinstance(node, nodes.Not) and isinstance(node.children[0], nodes.Compare):
+        return _outside(node.children[0], lang)
     if isinstance(node, nodes.Chain) and len(node.children) == 2:
         return _between(node, format_value, lang)
     ends = _range_ends(node)
@@ -147,6 +164,8 @@ def _comparison(node: nodes.Compare, format_value: FormatValue, lang: str) -> st
     if subject_node is None:
         return None
     subject = _subject(subject_node)
+    if subject[0] in TERRITORIES:
+        return _territory(subject[0], op, constant, lang)
     if subject_node is right and node.op in ("in", "not in"):
         return said("contains" if node.op == "in" else "lacks", lang, _shown(subject, [constant], format_value, lang))
     if op in ("in", "not in"):
@@ -159,6 +178,22 @@ def _comparison(node: nodes.Compare, format_value: FormatValue, lang: str) -> st
     if is_iso_date(constant):  # a date question: « avant le 01/09/2026 », never « moins de »
         return date_compared(op, lang, _shown(subject, dt.date.fromisoformat(constant), format_value, lang))
     return said(op, lang, _shown(subject, constant, format_value, lang))
+
+
+def _territory(kind: str, op: str, constant: Any, lang: str) -> str | None:
+    """« une commune de la région Bretagne »: a territory by its name, never its code."""
+    codes = constant if isinstance(constant, list) else [constant]
+    if op not in ("==", "!=", "in", "not in") or isinstance(constant, list) != (op in ("in", "not in")):
+        return None
+    return in_territory(kind, codes, op in ("==", "in"), lang)
+
+
+def _outside(node: nodes.Compare, lang: str) -> str | None:
+    """``not (region(commune) == "53")``: « une commune hors de la région Bretagne »."""
+    subject_node, op, constant = _oriented(node)
+    if subject_node is None or _subject(subject_node)[0] not in TERRITORIES or op not in _OPPOSITE:
+        return None
+    return _territory(_subject(subject_node)[0], _OPPOSITE[op], constant, lang)
 
 
 def _between(node: nodes.Chain, format_value: FormatValue, lang: str) -> str | None:

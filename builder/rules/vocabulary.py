@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable, Mapping
 
+from builder import communes
+
 LANGUAGES = ("fr", "en")
 
 # The phrases, each key with its French then its English. The comparisons take the
@@ -62,6 +64,15 @@ _UNITS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "answers": (("réponse", "réponses"), ("answer", "answers")),
 }
 # Comparisons of dates, said with « avant » and « après » rather than « moins de ».
+# Where a commune lies (``region(commune) == "53"``): the territory, then the commune in it or not.
+TERRITORIES = ("departement", "region", "epci")
+_TERRITORY_PHRASES: dict[str, tuple[str, str]] = {
+    "departement": ("du département {0}", "the département {0}"),
+    "region": ("de la région {0}", "the region {0}"),
+    "epci": ("de l'intercommunalité {0}", "the intercommunality {0}"),
+    "inside": ("une commune {0}", "a commune in {0}"),
+    "outside": ("une commune hors {0}", "a commune outside {0}"),
+}
 _DATE_PHRASES = {"<": "before", "<=": "on_or_before", ">": "after", ">=": "on_or_after"}
 # The numbers written with a singular unit: « 0 an », « 1 an »; “1 year”.
 _SINGULAR = (("0", "1"), ("1",))
@@ -134,6 +145,19 @@ def is_iso_date(value: Any) -> bool:
 def conjunction(how: str, lang: str = "fr") -> str:
     """The word before the last item of a list, spaces around: « et », « ou », « , ni »."""
     return _JOINS[how][_index(lang)][1]
+
+
+def in_territory(kind: str, codes: Iterable[Any], inside: bool, lang: str = "fr") -> str:
+    """« une commune de la région Bretagne », « une commune hors du département Ain (01) »:
+    what ``departement|region|epci(commune) == code`` asks, by the territories' names."""
+    def name(code: Any) -> str:
+        found = communes.name_of(kind, str(code))
+        return (f"{found} ({code})" if kind == "departement" else found) if found else str(code)
+
+    index = _index(lang)
+    names = joined([name(code) for code in codes], "or" if inside else "and", lang)
+    where = _TERRITORY_PHRASES[kind][index].format(names)
+    return _TERRITORY_PHRASES["inside" if inside else "outside"][index].format(where)
 
 
 def format_number(value: int | float, lang: str = "fr") -> str:

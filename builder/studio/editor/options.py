@@ -19,7 +19,7 @@ from builder.db import get_db
 from builder.editing import named_values
 from builder.editing import operations as ops
 from builder.editing.checklist import untranslated
-from builder.editing.condition_words import condition_summary
+from builder.editing.condition_words import value_summary
 from builder.editing.conditions import subjects
 from builder.editing.document import ServiceDocument
 from builder.editing.references import condition_places
@@ -132,7 +132,7 @@ def _values_in_words(data: dict) -> list[tuple[str, str, str]]:
     for name, source in (data.get("computed") or {}).items():
         subject = known.get(name)
         label = subject.label if subject else name
-        values.append((name, label, condition_summary(str(source), known, ui_lang())))
+        values.append((name, label, value_summary(source, known, ui_lang())))
     return values
 
 

@@ -19,7 +19,7 @@ from builder import mail, security
 from builder.db import get_db
 from builder.site import bp, journey, state
 from builder.site.summary import email_answer, summary_rows
-from builder.storage import as_utc, submissions
+from builder.storage import as_utc, codes, followup, submissions
 
 
 def submitted_answers(evaluation, answers: dict[str, Any]) -> dict[str, Any]:
@@ -34,22 +34,25 @@ def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
     return hashlib.sha256(f"{g.service.id}\n{draft_code}\n{canonical}".encode()).hexdigest()
 
 
-def _recipients() -> list[str]:
-    submission_settings = g.service.data.get("submission") or {}
+def recipients_of(service) -> list[str]:
+    """Who in the organisation hears of each submission (and of each correction)."""
+    submission_settings = service.data.get("submission") or {}
     notify = list(submission_settings.get("notify") or [])
-    organisation = g.service.data.get("organisation") or {}
-    fallback = organisation.get("email") or (g.service.data.get("help") or {}).get("email")
+    organisation = service.data.get("organisation") or {}
+    fallback = organisation.get("email") or (service.data.get("help") or {}).get("email")
     return notify or ([fallback] if fallback else [])
 
 
-def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None):
+def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None,
+               follow_code: str | None = None):
     """The hook that puts the mails in the outbox, in the submission's own transaction.
 
     The organisation's notice is written in the service's default language (its team's);
     the person's copy in the language they used.
     """
     title = g.service.text("title", g.lang)
-    recipients = _recipients()
+    recipients = recipients_of(g.service)
+    follow = (follow_code, url_for("site.follow", _external=True)) if follow_code else None
 
     def queue(db, submission) -> None:
         if recipients:
@@ -60,7 +63,7 @@ def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | 
         if copy_to:
             with force_locale(g.lang):
                 copy = mail.submission_copy(submission, to=copy_to, service_title=title, lines=lines,
-                                            confirmation=_confirmation_text())
+                                            confirmation=_confirmation_text(), follow=follow)
             mail.enqueue(db, copy, submission_id=submission.id)
     return queue
 
@@ -72,6 +75,8 @@ def _ready_draft():
         return None, redirect(url_for("site.start", expire="1"))
     if state.sent_reference(draft):
         return None, redirect(url_for("site.confirmation", reference=state.sent_reference(draft)), 303)
+    if state.correcting(draft):  # a correction is saved from its own button, never sent again
+        return None, redirect(url_for("site.check"), 303)
     return draft, None
 
 
@@ -95,13 +100,15 @@ def send() -> ResponseReturnValue:
         security.limit_rate(f"submit:{g.service.id}")
     rows = summary_rows(g.service, evaluation, answers, g.lang)
     person = email_answer(rows)
+    code = codes.new_code()
     queue = mail_queue([(row.label, row.text or "—") for row in rows], person,
-                       person if request.form.get("copie") else None)
+                       person if request.form.get("copie") else None, code)
     submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
                                     lang=g.lang, within=queue, outcomes=evaluation.outcomes,
-                                    duration_seconds=journey_seconds(draft))
+                                    duration_seconds=journey_seconds(draft), follow_hash=followup.hash_code(code))
     if submission.created:
         state.record(g.service, None, "submit")
+        state.remember_followed(g.service, submission.reference, code)
     mail.deliver_after_response()
     state.mark_sent(g.service, draft, submission.reference)
     return redirect(url_for("site.confirmation", reference=submission.reference), 303)
@@ -135,4 +142,4 @@ def confirmation(reference: str) -> ResponseReturnValue:
     evaluation = state.evaluation_of(g.service, submission.answers, g.lang)
     lines = [(row.label, row.text or "—") for row in summary_rows(g.service, evaluation, submission.answers, g.lang)]
     return render_template("site/confirmation.html", reference=reference, lines=lines,
-                           confirmation=_confirmation_text())
+                           confirmation=_confirmation_text(), code=state.follow_code(g.service, reference))

@@ -54,6 +54,7 @@ BLUEPRINTS: list[str] = [
     "builder.studio.publishing:bp",
     "builder.studio.sharing:bp",
     "builder.studio.submissions:bp",
+    "builder.studio.follow_up:bp",
     "builder.studio.figures:bp",
 ]
 

@@ -150,13 +150,15 @@ def _follow_text(follow: tuple[str, str] | None) -> str:
                    " ou corrigez-la ici : %(link)s", code=code, link=link)
 
 
-def status_notice(submission: Submission, *, to: str, service_title: str, status: str, link: str) -> EmailMessage:
-    """The mail telling the person their request changed status (compose it in their language)."""
+def status_notice(submission: Submission, *, to: str, service_title: str, status: str, link: str,
+                  message: str = "") -> EmailMessage:
+    """The mail telling the person their request changed status, with the association's
+    ``message`` (compose it in their language)."""
     subject = gettext("Votre demande %(reference)s : %(status)s", reference=submission.reference, status=status)
     parts = [gettext("Bonjour,"),
              gettext("Votre demande %(reference)s faite avec le service « %(title)s » est maintenant : %(status)s.",
                      reference=submission.reference, title=service_title, status=status),
-             submission.status_message,
+             message,
              gettext("Pour la suivre, ouvrez ce lien et tapez votre code de suivi : %(link)s", link=link)]
     return build_message(to, subject, "\n\n".join(p for p in parts if p))
 

@@ -5,12 +5,17 @@
     {"service": {"id", "title", "version", "questions": [{"id", "label", "type"}, …]},
      "exported_at": "2026-09-01T14:05:00+02:00",
      "submissions": [{"reference", "submitted_at", "service_version", "lang",
-                      "answers": {id: value, …}, "outcomes": {id: "yes"|"no"|"unknown"}}]}
+                      "answers": {id: value, …}, "outcomes": {id: "yes"|"no"|"unknown"},
+                      "follow_up": {"status", "status_at", "handler", "revisions"}}]}
 
 Answers are formatted by each block type's ``format_json`` (a date is
 ``"2006-07-14"``, a number a number, a yes/no a boolean); every question of the
 service appears (``null`` when unanswered), then the ids it no longer asks, as stored.
-``outcomes`` is empty for a submission that stored none. UTF-8, accents kept as is.
+``outcomes`` is empty for a submission that stored none. ``follow_up`` is the status the
+association set (``received``, ``in_progress``, ``treated``, ``closed``), its date, the
+name of who handles it ("" for nobody) and the person's corrections
+(``[{"at", "author", "changes": [{"question", "before", "after"}]}]``, answers as
+stored). UTF-8, accents kept as is.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import json
 from typing import Any, Iterable
 
 from builder.format.model import Service
-from exports.table import AnswerColumn, OutcomeColumn, Record, Table, build_table
+from exports.table import AnswerColumn, FollowUpColumn, OutcomeColumn, Record, Table, build_table
 
 media_type = "application/json"
 extension = "json"
@@ -71,4 +76,5 @@ def _submission(table: Table, record: Record) -> dict[str, Any]:
                     for column in table.columns_of(AnswerColumn)},
         "outcomes": {column.key: column.value(record) for column in outcomes
                      if column.key in record.outcomes},
+        "follow_up": {column.json_name: column.json(column.value(record)) for column in table.columns_of(FollowUpColumn)},
     }

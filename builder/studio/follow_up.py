@@ -1,0 +1,126 @@
+"""The association's follow-up of each request: its status, who handles it, a message
+for the person, notes the person never sees, and « Prévenir la personne ».
+
+Every member of the organisation sees the follow-up (on the submission's page); editors
+and owners change it. A status change may tell the person by mail, through the outbox,
+in the language they used, with the link of « Suivre ma demande » (never their code,
+which nobody but them knows). The service's page counts the requests still « Reçue » or
+« En cours » after ``FOLLOW_UP_WAITING_DAYS`` days (7 by default).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import Length
+
+from builder import mail
+from builder.db import get_db
+from builder.format.model import Service
+from builder.statuses import status_label
+from builder.storage import accounts, followup
+from builder.storage.accounts import EDITOR
+from builder.storage.submissions import Submission
+from builder.studio.access import login_required
+from builder.studio.common import external_url, published_service, require_service, require_submission, strip
+
+bp = Blueprint("studio_follow_up", __name__,
+               url_prefix="/studio/o/<org_slug>/services/<service_id>/reponses")
+
+WAITING_DAYS = 7  # the default of FOLLOW_UP_WAITING_DAYS
+
+
+class FollowUpForm(FlaskForm):
+    """The follow-up of one request, as an editor changes it."""
+
+    status = SelectField(_l("Statut"), choices=[])
+    handler = SelectField(_l("Suivie par"), coerce=int, choices=[])
+    message = TextAreaField(_l("Message pour la personne"), filters=[strip], validators=[Length(max=2000)],
+                            description=_l("Elle le lit sur sa page « Suivre ma demande »."))
+    notes = TextAreaField(_l("Notes internes"), filters=[strip], validators=[Length(max=5000)],
+                          description=_l("Pour l’association seulement : la personne ne les voit jamais."))
+    notify = BooleanField(_l("Prévenir la personne par e-mail du changement de statut"))
+
+
+def follow_up_form(org_id: int, submission: Submission, formdata: Any = None) -> FollowUpForm:
+    """The form, with the statuses and the organisation's members to choose from."""
+    form = FollowUpForm(formdata=formdata, data={
+        "status": submission.status, "handler": submission.handler_id or 0,
+        "message": submission.status_message, "notes": submission.notes})
+    form.status.choices = [(status, status_label(status)) for status in followup.STATUSES]
+    form.handler.choices = handler_choices(org_id)
+    return form
+
+
+def handler_choices(org_id: int) -> list[tuple[int, str]]:
+    """Nobody (0), then each member of the organisation, by name."""
+    members = sorted(accounts.members(get_db(), org_id), key=lambda member: member.user.name.casefold())
+    return [(0, _("Personne pour l’instant"))] + [(member.user.id, member.user.name) for member in members]
+
+
+@bp.post("/<reference>/suivi")
+@login_required
+def update(org_slug: str, service_id: str, reference: str):
+    """Save the follow-up of one request (editors and owners), and tell the person if asked."""
+    found = require_service(org_slug, service_id, EDITOR)
+    submission = require_submission(service_id, reference)
+    form = follow_up_form(found.access.org.id, submission, formdata=request.form)
+    detail = url_for("studio_submissions.detail", org_slug=org_slug, service_id=service_id, reference=reference)
+    if not form.validate():
+        flash(_("Le suivi n’est pas enregistré : vérifiez les champs."), "error")
+        return redirect(detail)
+    changed = form.status.data != submission.status
+    tell = _person_mail(service_id, submission, form.status.data, form.message.data or "") \
+        if changed and form.notify.data else None
+    followup.set_follow_up(get_db(), submission, status=form.status.data, handler_id=form.handler.data or None,
+                           message=form.message.data or "", notes=form.notes.data or "", within=tell)
+    if tell is not None:
+        mail.deliver_after_response()
+    flash(_("Le suivi est enregistré.") + (" " + _("La personne est prévenue par e-mail.") if tell else ""),
+          "success")
+    return redirect(detail)
+
+
+def person_address(service: Service | None, submission: Submission) -> str | None:
+    """The e-mail address the person gave in their answers, if any."""
+    for key, block in (service.questions if service else {}).items():
+        value = submission.answers.get(key)
+        if block.type.email_address and isinstance(value, str) and "@" in value:
+            return value
+    return None
+
+
+def _person_mail(service_id: str, submission: Submission, status: str, message: str):
+    """The hook that puts the person's mail in the outbox (None when they gave no address)."""
+    compiled = published_service(service_id, submission.service_version) or published_service(service_id)
+    service = compiled[0] if compiled else None
+    address = person_address(service, submission)
+    if address is None:
+        flash(_("La personne n’a pas donné d’adresse e-mail : elle n’est pas prévenue."), "error")
+        return None
+    title = service.text("title", submission.lang) if service else service_id
+    link = external_url("site.follow", service_id=service_id, reference=submission.reference)
+
+    def queue(db) -> None:
+        with force_locale(submission.lang):
+            notice = mail.status_notice(submission, to=address, service_title=title, message=message,
+                                        status=status_label(status, submission.lang), link=link)
+        mail.enqueue(db, notice, submission_id=submission.id)
+    return queue
+
+
+def waiting_days() -> int:
+    """After how many days a request still « Reçue » or « En cours » is counted as waiting."""
+    return int(current_app.config.get("FOLLOW_UP_WAITING_DAYS") or WAITING_DAYS)
+
+
+def waiting(service_id: str) -> tuple[int, int]:
+    """(how many requests wait, for how many days at least) for the service's page."""
+    days = waiting_days()
+    return followup.waiting_count(get_db(), service_id, days), days

@@ -174,8 +174,9 @@ def test_htmx_checks_the_new_field_as_soon_as_it_changes(site):
 
 def test_the_studio_offers_edits_and_previews_the_new_type(site):
     client = studio(site)
-    editor = client.get(STUDIO).get_data(as_text=True)
-    assert 'name="type" value="siret">Numéro SIRET</button>' in editor  # the palette
+    assert "/etapes/association/ajouter" in client.get(STUDIO).get_data(as_text=True)  # the palette's page
+    palette = client.get(STUDIO + "etapes/association/ajouter").get_data(as_text=True)
+    assert 'name="type" value="siret">Numéro SIRET</button>' in palette
     form = client.get(STUDIO + "blocs/siret").get_data(as_text=True)
     assert "Le numéro SIRET de votre association" in form
     persona = client.get(STUDIO + "exemples/0/modifier").get_data(as_text=True)

@@ -70,8 +70,8 @@ def test_a_red_example_and_contact_details_sent_nowhere_are_refused():
     assert set(codes(result, REFUSE)) >= {"checklist.contact_not_sent", "checklist.persona_failed"}
     contact = next(reason for reason in result.refusals if reason.problem.code == "checklist.contact_not_sent")
     assert contact.task == checklist.SENDING
-    assert "(email, telephone, consentement)" in contact.message()
-    assert "(email, telephone, consentement)" in contact.message("en")
+    assert "(« Votre adresse e-mail », « Votre numéro de téléphone », « J'accepte" in contact.message()  # labels
+    assert "(« Votre adresse e-mail »" in contact.message("en")
 
 
 def test_contact_details_are_what_a_block_asks_not_its_type_name():
@@ -108,7 +108,7 @@ def test_a_step_with_two_unrelated_choices_is_a_warning_but_follow_ups_and_reusa
     del data["steps"][3]
     result = reviewed(ServiceDocument.from_yaml(example("aides-jeunes")).with_data(data).to_yaml())
     [crowded] = result.warnings
-    assert crowded.path == ("steps", 2) and "(rqth, boursier)" in crowded.message()
+    assert crowded.path == ("steps", 2) and "(« Avez-vous une reconnaissance" in crowded.message()  # labels, not ids
     # soutien-scolaire asks « matieres » and what « autre » means on one page (a follow-up),
     # names and contact details together: no warning
     assert reviewed(example("soutien-scolaire")).warnings == []

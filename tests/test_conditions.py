@@ -133,15 +133,14 @@ def test_render_explanation_reads_like_a_person_would_say_it():
 
     env = {"statut": "apprenti", "age": 19, "resident": False}
     lines = render_explanation(parse_condition(WHEN).explain(env), labels, format_value)
-    assert lines == [
-        "toutes ces conditions ?",
-        "  situation : En apprentissage — il faut : En apprentissage ✓",
-        "  âge : 19 — il faut : 18 ou plus ✓",
-        "  pas : âge > 25 ✓",
-        "    âge : 19 — il faut : plus de 25 ✗",
-        "  au moins une de ces conditions ?",
-        "    vous habitez ici : False — il faut : True ✗",
-        "    adresse : pas encore répondu — adresse renseigné ?",
+    assert lines == [  # the conditions all needed are simply listed, never under a bare « toutes ces conditions »
+        "situation : En apprentissage — il faut : En apprentissage ✓",
+        "âge : 19 — il faut : 18 ou plus ✓",
+        "pas : âge > 25 ✓",
+        "  âge : 19 — il faut : plus de 25 ✗",
+        "Il suffit d'une de ces conditions ?",
+        "  vous habitez ici : False — il faut : True ✗",
+        "  adresse : pas encore répondu — adresse renseigné ?",
     ]
 
 
@@ -149,7 +148,7 @@ def test_render_explanation_formats_values_by_default():
     condition = parse_condition({"any": ["born < '2008-01-01'", "x > 2.5", "y == 'a'", True]})
     env = {"born": dt.date(2007, 3, 2), "x": EMPTY}
     assert render_explanation(condition.explain(env), {"born": "date de naissance"}) == [
-        "au moins une de ces conditions ✓",
+        "Il suffit d'une de ces conditions ✓",
         "  date de naissance : 02/03/2007 — date de naissance < « 2008-01-01 » ✓",
         "  x : vide — x > 2,5 ✗",
         "  y : pas encore répondu — y = « a » ?",
@@ -191,8 +190,41 @@ outcomes:
 """)
     lines = evaluate(service, {"statut": "etudiant", "age": 30, "boursier": False}).explanation("aide")
     assert lines == [
-        "toutes ces conditions ✗",
-        "  Votre situation : Étudiant — il faut : Sans emploi ou Étudiant ✓",
-        "  Votre âge : 30\xa0ans — il faut : entre 16\xa0ans et 25\xa0ans ✗",
-        "  Boursier ? : Non — il faut : Non ✓",
+        "Votre situation : Étudiant — il faut : Sans emploi ou Étudiant ✓",
+        "Votre âge : 30\xa0ans — il faut : entre 16 et 25\xa0ans ✗",
+        "Boursier ? : Non — il faut : Non ✓",
     ]
+
+
+AGE_SERVICE = """\
+tremplin: 1
+id: vacances
+title: Aide aux vacances
+computed:
+  age: years_since(date_naissance)
+steps:
+  - id: vous
+    blocks:
+      - {type: date, id: date_naissance, label: Votre date de naissance}
+      - {type: yesno, id: allocation, label: Votre famille touche-t-elle l'allocation ?}
+outcomes:
+  - id: direct
+    title: Direct
+    when: {all: ["years_since(date_naissance) >= 11 and years_since(date_naissance) <= 17", allocation]}
+  - id: named
+    title: Named
+    when: age >= 11 and age <= 17 and allocation
+"""
+
+
+@pytest.mark.parametrize("outcome", ["direct", "named"])
+def test_why_says_the_age_in_years_never_the_words_of_a_function(outcome):
+    from builder.format.loader import load_service_text
+    from builder.rules.engine import evaluate
+    service = load_service_text(AGE_SERVICE)
+    answers = {"date_naissance": dt.date(2011, 3, 2), "allocation": True}
+    lines = evaluate(service, answers, today=dt.date(2026, 11, 1)).explanation(outcome)
+    assert lines == ["Votre âge : 15\xa0ans — il faut : entre 11 et 17\xa0ans ✓",
+                     "Votre famille touche-t-elle l'allocation ? : Oui — il faut : Oui ✓"]
+    english = evaluate(service, answers, today=dt.date(2026, 11, 1), lang="en").explanation(outcome)
+    assert english[0] == "Your age: 15\xa0years — needed: between 11 and 17\xa0years ✓"

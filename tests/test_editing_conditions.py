@@ -229,3 +229,28 @@ def test_a_tree_becomes_one_expression_for_the_text_mode():
     for env in environments(["statut", "age", "rqth", "a", "b"], ["sans_activite", 16, 29]):
         assert before.evaluate(env) == after.evaluate(env)
     assert condition_to_text(True) == "true" and condition_to_text("age >= 18") == "age >= 18"
+
+
+def test_conditions_read_in_words_with_labels_units_and_the_age():
+    from builder.editing.condition_words import condition_in_words
+    data = {"computed": {"age": "years_since(date_naissance)"},
+            "steps": [{"id": "vous", "blocks": [
+                {"type": "date", "id": "date_naissance", "label": "Votre date de naissance"},
+                {"type": "yesno", "id": "allocation", "label": "Votre famille touche-t-elle l'allocation ?"},
+                {"type": "choice", "id": "statut", "label": "Votre situation",
+                 "options": [{"value": "etudiant", "label": "Étudiant"}, "Autre"]},
+                {"type": "number", "id": "revenus", "label": "Vos revenus", "unit": "€"}]}]}
+    known = subjects(data)
+    said = {condition: condition_in_words(condition, known) for condition in (
+        "age >= 11 and age <= 17 and allocation", "years_since(date_naissance) < 18",
+        'statut in ["etudiant", "Autre"]', "revenus + 2 > 3 or not allocation", "not answered(revenus)")}
+    assert list(said.values()) == [
+        "Âge : entre 11 et 17\xa0ans, et « Votre famille touche-t-elle l'allocation ? » : Oui",
+        "Âge : moins de 18\xa0ans",
+        "« Votre situation » : Étudiant ou Autre",
+        "« Vos revenus » + 2 > 3 ou non « Votre famille touche-t-elle l'allocation ? »",
+        "« Vos revenus » : sans réponse"]
+    for condition, text in said.items():
+        assert "years_since" not in text and "==" not in text and "and" not in text.split()
+    assert condition_in_words("age >= 11 and age <= 17 and allocation", known, "en") == \
+        "Age: between 11 and 17\xa0years, and “Votre famille touche-t-elle l'allocation ?”: Yes"

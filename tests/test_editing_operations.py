@@ -308,3 +308,16 @@ def test_edits_never_change_what_they_were_given(aides):
     ops.delete_step(aides, "naissance")
     ops.add_persona(aides, "x")
     assert aides == before
+
+
+def test_an_id_follows_its_label_until_the_service_is_published():
+    from builder.editing.block_operations import update_block
+    data = {"steps": [{"id": "vous", "blocks": [{"type": "text", "id": "question_1", "label": "Nouvelle question"},
+                                                {"type": "text", "id": "ville", "label": "Votre ville ?"},
+                                                {"type": "text", "id": "mon_nom", "label": "Votre nom ?"}]}]}
+    data = update_block(data, "question_1", {"label": "Votre prénom ?"})
+    data = update_block(data, "ville", {"label": "Votre commune ?"})   # made from the label: it follows
+    data = update_block(data, "mon_nom", {"label": "Votre nom de famille ?"})  # chosen by hand: it stays
+    assert [block["id"] for block in data["steps"][0]["blocks"]] == ["prenom", "commune", "mon_nom"]
+    kept = update_block(data, "prenom", {"label": "Votre premier prénom ?"}, published={"prenom"})
+    assert kept["steps"][0]["blocks"][0]["id"] == "prenom"  # online: answers are kept under it

@@ -273,7 +273,7 @@ def test_unknown_support_names_only_what_can_still_change_the_result(source, env
     ("age >= 18 and age <= 25", "âge ≥ 18 et âge ≤ 25"),
     ('statut == "apprenti"', "statut = « apprenti »"),
     ('statut in ["a", "b"]', "statut parmi « a », « b »"),
-    ("years_since(date_naissance) >= 18", "années depuis date de naissance ≥ 18"),
+    ("years_since(date_naissance) >= 18", "âge (d'après date de naissance) ≥ 18"),
     ("18 <= age", "âge ≥ 18"), ("16 <= age <= 25", "âge entre 16 et 25"),
     ("0 < age < 3", "0 < âge < 3"), ('"fr" in langues', "langues contient « fr »"),
     ("not etudiant or boursier", "non etudiant ou boursier"),

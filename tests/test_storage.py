@@ -373,6 +373,18 @@ def test_each_person_keeps_their_last_undo_per_service(db):
     assert workspace.kept_undo(db, "avis", 1) is None and workspace.kept_undo(db, "avis", 2) == "autre personne"
 
 
+def test_an_organisation_keeps_its_own_reusable_blocks(db):
+    workspace.save_org_block(db, 1, "contact", "Contact", "- type: email\n", user_id=1, now=T0)
+    workspace.save_org_block(db, 1, "contact", "Nous joindre", "- type: phone\n", now=T0)  # replaces it
+    workspace.save_org_block(db, 1, "accord", "Accord", "- type: consent\n", now=T0)
+    workspace.save_org_block(db, 2, "contact", "Autre", "- type: email\n", now=T0)
+    assert [(block.name, block.title) for block in workspace.org_blocks(db, 1)] == [
+        ("accord", "Accord"), ("contact", "Nous joindre")]
+    assert workspace.get_org_block(db, 1, "contact").yaml == "- type: phone\n"
+    workspace.delete_org_block(db, 1, "contact")
+    assert workspace.get_org_block(db, 1, "contact") is None and workspace.get_org_block(db, 2, "contact")
+
+
 def test_the_status_of_a_mail_and_its_last_error(db):
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = "studio@example.org", "lea@example.org", "Invitation"

@@ -153,3 +153,23 @@ def test_a_reader_can_see_a_block_form_but_not_save_it(people):
 def test_an_unknown_block_is_not_found(studio: Studio):
     assert studio.get("blocs/n_existe_pas").status_code == 404
     assert studio.post("blocs/n_existe_pas", {"label": "x"}).status_code == 404
+
+
+def test_a_dropped_block_goes_to_the_position_it_was_dropped_at(studio):
+    response = studio.post("blocs/statut/deplacer", {"to_step": "vous", "position": "0"})
+    assert response.status_code == 303
+    assert studio.block_ids("vous") == ["statut", "age"]
+    studio.post("blocs/age/deplacer", {"to_step": "permis", "position": "0"})
+    assert studio.block_ids("permis") == ["age", "deja_permis"] and studio.block_ids("vous") == ["statut"]
+    refused = studio.post("blocs/age/deplacer", {"to_step": "permis", "position": "9"})
+    assert refused.status_code == 303 and studio.block_ids("permis") == ["age", "deja_permis"]  # nothing moved
+
+
+def test_a_form_opened_in_place_shows_its_mistakes_in_place(studio):
+    response = studio.post("blocs/age", {"label": "", "min": "douze"}, htmx=True)
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#formulaire-bloc" and response.headers["HX-Reswap"] == "outerHTML"
+    body = response.get_data(as_text=True)
+    assert body.lstrip().startswith("<form") and 'id="formulaire-bloc"' in body and "<html" not in body
+    assert 'aria-invalid="true"' in body
+    assert studio.data()["steps"][0]["blocks"][0]["label"] == "Quel est votre âge ?"  # nothing saved

@@ -34,7 +34,7 @@ def test_a_condition_made_of_rows_is_saved_as_a_person_would_write_it(studio: St
     assert response.status_code == 303 and response.location.endswith("#etape-permis")
     assert studio.step("permis")["show_if"] == "age >= 18"
     page = studio.page()
-    assert "La condition est enregistrée." in page and "age &gt;= 18" in page
+    assert "La condition est enregistrée." in page and "« Quel est votre âge ? » : 18 ou plus" in page
 
 
 def test_rows_grouped_by_at_least_one(studio: Studio):
@@ -160,4 +160,37 @@ def test_an_edit_that_breaks_an_example_says_so(studio: Studio):
     assert response.status_code == 303
     page = text_of(studio.page())
     assert "✗ L’exemple « Apprentie de 19 ans » ne passe plus." in page
-    assert "✗ Ne passe pas" in page and "attendu : aide-permis" in page
+    assert "✗ Ne passe pas" in page and "attendu : « L'aide au permis »" in page  # by title, not its id
+
+
+VACANCES = """\
+tremplin: 1
+id: vacances
+title: Aide aux vacances
+steps:
+  - id: vous
+    title: Vous
+    blocks:
+      - {type: date, id: date_naissance, label: Votre date de naissance}
+      - {type: yesno, id: allocation, label: Votre famille touche-t-elle l'allocation ?}
+outcomes:
+  - id: sejour
+    title: Un séjour
+    when: allocation
+"""
+
+
+def test_the_age_is_offered_when_a_date_is_asked_and_becomes_a_named_value_once_used(people):
+    people.create(VACANCES, "vacances")
+    studio = people.studio("olga", "vacances")
+    page = studio.page("resultats/sejour/condition")
+    assert '<option value="age">Âge (d’après « Votre date de naissance »)</option>' in page.replace("'", "’")
+    assert "years_since" not in page and "(date_naissance)" not in page
+    response = studio.post("resultats/sejour/condition",
+                           rows(("age", "between", "11", "17"), ("allocation", "yes", "")))
+    assert response.status_code == 303
+    data = studio.data()
+    assert data["computed"] == {"age": "years_since(date_naissance)"}
+    assert data["outcomes"][0]["when"] == {"all": ["age >= 11 and age <= 17", "allocation"]}
+    assert "S’applique quand : Âge : entre 11 et 17 ans, et « Votre famille touche-t-elle l’allocation ? » : Oui" \
+        in text_of(studio.page()).replace("\xa0", " ").replace("'", "’")

@@ -91,7 +91,7 @@ def test_an_example_made_from_the_preview_goes_red_then_green_again(studio: Stud
                                                    "action": "save", "count": "0"})
     page = studio.page()
     example = text_of(section(page, "exemple-1"))
-    assert "✗ Ne passe pas" in example and "obtenu : aide-permis" in example.replace("  ", " ")
+    assert "✗ Ne passe pas" in example and "obtenu : « L'aide au permis »" in example  # its title, not its id
     assert "✗ L’exemple « Apprenti de 17 ans » ne passe plus." in text_of(page)
 
     # expecting the aid now makes it pass again

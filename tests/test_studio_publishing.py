@@ -81,10 +81,11 @@ def test_each_task_links_to_where_it_is_done_and_is_done_once_it_is(ready):
                               "Où vont les réponses": "Fait", "Exemples de test": "Fait", "Langues": "Fait",
                               "Publier": "À faire"}
     # « Vous » asks the age and the situation on one page: a warning, linked to the step
-    assert "L'étape « Vous » pose plusieurs questions qui ne vont pas ensemble (age, statut)" in text_of(page)
+    assert ("L'étape « Vous » pose plusieurs questions qui ne vont pas ensemble (« Quel est votre âge ? », "
+            "« Quelle est votre situation ? »)") in text_of(page)  # by their labels, never their ids
     assert f'href="{ready.url("")}#etape-vous"' in page
     for url in ("#etapes-titre", "#resultats", "service#reglages-aide", "envoi", "#exemples",
-                "service#reglages-service", "publier"):
+                "langues", "publier"):  # « Langues » leads to the languages page
         assert f'href="{ready.url(url)}"' in page
     assert "01 23 45 67 89" in text_of(page)  # who helps, in a few words
 
@@ -124,7 +125,8 @@ def test_contact_questions_sent_nowhere_stop_publishing_and_lead_to_where_the_an
     response = publish(ready)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "demande des coordonnées ou un accord (email, telephone)" in text_of(page)
+    assert ("demande des coordonnées ou un accord (« Votre adresse e-mail », « Votre numéro de téléphone »)"
+            in text_of(page))  # by their labels, never their ids
     assert f'href="{ready.url("envoi")}"' in page
     assert "sans envoi, personne ne recevrait ces réponses" in text_of(ready.page("envoi"))
 
@@ -155,7 +157,8 @@ def test_an_old_rule_source_and_a_crowded_step_are_warnings_not_refusals(people)
     assert "À vérifier (n’empêche pas de publier)" in text
     assert "vérifiée le 01/03/2019, il y a plus de 365 jours" in text
     assert f'href="{studio.url("resultats/aide-permis")}#champ-source_checked"' in page
-    assert "L'étape « Le permis » pose plusieurs questions qui ne vont pas ensemble (deja_permis, voiture)" in text
+    assert ("L'étape « Le permis » pose plusieurs questions qui ne vont pas ensemble (« Avez-vous déjà le permis ? », "
+            "« Avez-vous une voiture ? »)") in text
     assert tasks_of(studio.page())["Résultats"] == "À revoir"
     assert publish(studio).status_code == 303 and versions(studio) == [1]
 

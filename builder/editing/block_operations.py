@@ -17,6 +17,7 @@ from builder.editing.edits import (
     make_token,
     step_blocks,
 )
+from builder.editing.conditions import expanded_blocks
 from builder.editing.ids import question_id, taken_ids, unique, use_ids
 from builder.editing.locate import (
     block_key,
@@ -38,6 +39,7 @@ register({
                          "A reusable block's name does not change: delete it and add the other one."),
     "editing.type_here": ("Pour changer le type d'un bloc, utilisez « Changer de type ».",
                           "To change a block's type, use “Change type”."),
+    "editing.org_block_empty": ("Ce bloc réutilisable n'a pas de question.", "This reusable block has no question."),
 })
 
 NEW_QUESTION = "Nouvelle question"
@@ -90,12 +92,43 @@ def add_library_block(data: dict, step_id: str, name: str, index: int | None = N
     return data, block_key(entry)
 
 
-def update_block(data: dict, block_id: str, params: Mapping[str, Any]) -> dict:
+def step_questions(data: dict, step_id: str) -> list[dict]:
+    """The blocks of a step as plain blocks (``use:`` entries expanded), copied: what an
+    organisation keeps as its own reusable block."""
+    return copy.deepcopy([block for entry in step_blocks(data, step_id) for block in expanded_blocks(entry)])
+
+
+def add_copies(data: dict, step_id: str, blocks: list[dict]) -> tuple[dict, str]:
+    """Copies of ``blocks`` (an organisation's reusable block) at the end of the step: each
+    id already in the service gets a free one (``prenom_2``), the copies' conditions
+    following; returns the data and the first copy's key. Nothing refers to where they
+    came from: the service file stands on its own."""
+    data = copy.deepcopy(data)
+    copies = [dict(block) for block in copy.deepcopy(blocks) if isinstance(block, dict)]
+    if not copies:
+        raise Problem("editing.org_block_empty")
+    taken, mapping = taken_ids(data), {}
+    for block in copies:
+        if isinstance(block.get("id"), str):
+            mapping[block["id"]] = unique(block["id"], taken | set(mapping.values()), "_")
+    rename_questions({"steps": [{"blocks": copies}]}, mapping)
+    for block in copies:
+        if block.get("id") in mapping:
+            block["id"] = mapping[block["id"]]
+    target = step_blocks(data, step_id)
+    target.extend(copies)
+    return data, block_key(copies[0])
+
+
+def update_block(data: dict, block_id: str, params: Mapping[str, Any],
+                 published: frozenset[str] | set[str] = frozenset()) -> dict:
     """Set the block's parameters from ``params`` (what a form gave, already converted);
     one set to None or "" is removed when optional. A new ``id`` renames the question
-    everywhere it is used; a new label on a block that still has the id it was created
-    with (``nouvelle_question_2``) gives it an id made from the label (``date_naissance``).
-    For a ``use:`` entry, ``only`` and ``prefix`` can change."""
+    everywhere it is used. A new label gives the block an id made from it
+    (``date_naissance``) while its id is still one made for it (``nouvelle_question_2``,
+    ``question_1``, or the id its former label gave) and not one of the ``published`` ids:
+    once online, answers are kept under that id, so it stays. For a ``use:`` entry,
+    ``only`` and ``prefix`` can change."""
     data = copy.deepcopy(data)
     step_index, index = find_block(data, block_id)
     blocks = data["steps"][step_index]["blocks"]
@@ -105,7 +138,7 @@ def update_block(data: dict, block_id: str, params: Mapping[str, Any]) -> dict:
         return data
     block_type = block_type_named(old.get("type"))
     block = _apply_params(old, params, block_type)
-    new_id = _next_id(data, old, block, params)
+    new_id = _next_id(data, old, block, params, published)
     if new_id != old.get("id"):
         block = set_key(block, "id", new_id, block_order(block_type))
         rename_questions(data, {old.get("id"): new_id})
@@ -227,16 +260,26 @@ def _apply_params(block: dict, params: Mapping[str, Any], block_type: BlockType)
     return block
 
 
-def _next_id(data: dict, old: Mapping, block: Mapping, params: Mapping) -> Any:
+def _next_id(data: dict, old: Mapping, block: Mapping, params: Mapping, published: Any = frozenset()) -> Any:
     """The id the block has after an update (see :func:`update_block`)."""
     old_id = old.get("id")
     wanted = params.get("id", old_id)
     if wanted != old_id:
         check_new_id(data, wanted, ID_PATTERN, "blocks.param_id")
         return wanted
-    if block.get("label") and old.get("label") != block.get("label") and _is_placeholder(old):
+    if (block.get("label") and old.get("label") != block.get("label") and old_id not in published
+            and _follows_label(old)):
         return unique(question_id(_first_text(block["label"])), taken_ids(data) - {old_id}, "_")
     return old_id
+
+
+def _follows_label(block: Mapping) -> bool:
+    """Whether the block's id is one made for it (not one a person chose under « Options
+    avancées »): its stand-in id, a numbered ``question_1``, or the id its label gives."""
+    block_id = str(block.get("id"))
+    made = question_id(_first_text(block.get("label")))
+    return (_is_placeholder(block) or bool(re.fullmatch(r"(question|q)_?\d*", block_id))
+            or bool(re.fullmatch(rf"{re.escape(made)}(_\d+)?", block_id)))
 
 
 def _update_use(data: dict, entry: dict, params: Mapping[str, Any]) -> dict:

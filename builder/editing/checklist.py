@@ -47,9 +47,9 @@ register({
         "Un texte de départ est resté : « {text} ». Remplacez-le par le vôtre.",
         "A starting text is still there: “{text}”. Replace it with your own."),
     "checklist.contact_not_sent": (
-        "Le service demande des coordonnées ou un accord ({ids}) mais n'envoie pas les réponses : "
+        "Le service demande des coordonnées ou un accord ({questions}) mais n'envoie pas les réponses : "
         "personne ne les recevrait. Dites où elles vont.",
-        "The service asks for contact details or consent ({ids}) but does not send the answers: "
+        "The service asks for contact details or consent ({questions}) but does not send the answers: "
         "nobody would receive them. Say where they go."),
     "checklist.source_old": (
         "La règle du résultat « {title} » a été vérifiée le {date}, il y a plus de {days} jours : "
@@ -57,9 +57,9 @@ register({
         "The rule of the outcome “{title}” was checked on {date}, more than {days} days ago: "
         "check that it has not changed, then update the date."),
     "checklist.step_crowded": (
-        "L'étape « {title} » pose plusieurs questions qui ne vont pas ensemble ({ids}) : "
+        "L'étape « {title} » pose plusieurs questions qui ne vont pas ensemble ({questions}) : "
         "une question par page se comprend mieux.",
-        "The step “{title}” asks several unrelated questions ({ids}): one question per page "
+        "The step “{title}” asks several unrelated questions ({questions}): one question per page "
         "is easier to understand."),
     "checklist.no_examples": (
         "Aucun exemple : ajoutez-en un, depuis l'aperçu, pour que le service se vérifie lui-même.",
@@ -241,8 +241,9 @@ def _sending(data: Mapping, service: Service | None) -> list[Reason]:
     asked = contact_questions(data)
     if not asked:
         return []
-    ids = ", ".join(identifier for _path, identifier in asked)
-    return [Reason(REFUSE, SENDING, Problem("checklist.contact_not_sent", asked[0][0], ids=ids))]
+    questions = ", ".join(_question_label(service, identifier) if service is not None else identifier
+                          for _path, identifier in asked)
+    return [Reason(REFUSE, SENDING, Problem("checklist.contact_not_sent", asked[0][0], questions=questions))]
 
 
 def recipients(data: Mapping) -> list[str]:
@@ -330,9 +331,9 @@ def _crowded_steps(data: Mapping, service: Service) -> list[Reason]:
         groups = _choice_groups(raw, step)
         if len(groups) >= 2:
             title = localize(step.title, service.default_language, service.languages) or step.id
-            ids = ", ".join(group[0] for group in groups)
+            questions = ", ".join(_question_label(service, group[0]) for group in groups)
             found.append(Reason(WARN, QUESTIONS, Problem("checklist.step_crowded", ("steps", index),
-                                                         title=title, ids=ids)))
+                                                         title=title, questions=questions)))
     return found
 
 
@@ -356,13 +357,26 @@ def _choice_groups(raw: Any, step: Any) -> list[list[str]]:
     return list(groups.values())
 
 
+def _question_label(service: Service, block_id: str) -> str:
+    """« Quel est votre âge ? »: a question by its label, not its id."""
+    block = service.blocks.get(block_id)
+    label = block.text("label", service.default_language, service.languages) if block is not None else ""
+    return f"« {label or block_id} »"
+
+
 # --- to look at again ---------------------------------------------------------------------
 
-def _translations(data: Mapping) -> list[Reason]:
+def untranslated(data: Mapping) -> list[tuple[tuple, Any]]:
+    """``(path, text)`` of each text not yet in every language of the service."""
     languages = [lang for lang in as_list(data.get("languages")) if isinstance(lang, str)]
     if len(languages) < 2:
         return []
-    missing = [path for path, value in text_places(dict(data)) if not _in_every(value, languages)]
+    return [(path, value) for path, value in text_places(dict(data)) if not _in_every(value, languages)]
+
+
+def _translations(data: Mapping) -> list[Reason]:
+    languages = [lang for lang in as_list(data.get("languages")) if isinstance(lang, str)]
+    missing = untranslated(data)
     if not missing:
         return []
     return [Reason(NOTE, LANGUAGES, Problem("checklist.untranslated", ("languages",), count=len(missing),

@@ -46,6 +46,7 @@ from builder.editing.row_patterns import (
 )
 from builder.format.model import localize
 from builder.messages import Problem, register
+from builder.rules.requirements import computed_label, is_age
 
 __all__ = ["Operator", "Row", "Subject", "OPERATORS", "operators_for", "operators_for_kind",
            "subjects", "make_row", "rows_to_condition", "condition_to_rows", "row_expression",
@@ -79,10 +80,22 @@ class Operator:
     code: str
     label_fr: str
     value: str = "none"
+    label_en: str = ""
+
+    def label(self, lang: str = "fr") -> str:
+        """The comparison's name in the studio's language."""
+        return self.label_en if lang == "en" and self.label_en else self.label_fr
+
+
+_ENGLISH = {"eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "contains": "includes",
+            "lacks": "does not include", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "between": "between",
+            "yes": "yes", "no": "no", "before": "before", "after": "after", "age_ge": "age ≥ (years)",
+            "age_lt": "age < (years)", "age_between": "age between (years)", "answered": "is answered",
+            "not_answered": "is not answered"}
 
 
 def _ops(*items: tuple[str, str, str]) -> tuple[Operator, ...]:
-    return tuple(Operator(*item) for item in items)
+    return tuple(Operator(*item, label_en=_ENGLISH[item[0]]) for item in items)
 
 
 _FILLED = (("answered", "a une réponse", "none"), ("not_answered", "n'a pas de réponse", "none"))
@@ -105,12 +118,15 @@ OPERATORS: dict[str, tuple[Operator, ...]] = {
 class Subject:
     """Something a row can test: a question or a computed value, with its French label,
     its kind (a block type's ``answer_type``: ``option``, ``number``…; ``""`` when rows
-    cannot test it) and, for choices, its ``(value, label)`` options."""
+    cannot test it), for choices its ``(value, label)`` options, the ``unit`` its numbers
+    are written with (« ans » for an age) and whether it is a ``computed`` value."""
 
     name: str
     label: str
     kind: str
     options: tuple[tuple[str, str], ...] = ()
+    unit: str = ""
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,8 +161,17 @@ def subjects(data: dict) -> dict[str, Subject]:
                     found.setdefault(subject.name, subject)
     computed = data.get("computed")
     for name, source in (computed.items() if isinstance(computed, dict) else ()):
-        found.setdefault(name, Subject(name, name, _computed_kind(source, found)))
+        found.setdefault(name, computed_subject(name, source, found))
     return found
+
+
+def computed_subject(name: str, source: Any, known: Mapping[str, Subject]) -> Subject:
+    """A computed value as rows test it: « Âge » in years for an age, else its name in words."""
+    root = parse_root(source)
+    if root is not None and is_age(root):
+        return Subject(name, "Âge", "number", unit="ans", computed=True)
+    return Subject(name, computed_label(name, root) if root is not None else name,
+                   _computed_kind(source, known), computed=True)
 
 
 def make_row(subject: Subject, operator: str, raw: Any = None) -> Row:
@@ -289,7 +314,8 @@ def _block_subject(block: dict) -> Subject | None:
     if kind is None:
         return None
     options = tuple((value, localize(label, "fr")) for value, label in iter_options(block))
-    return Subject(name, localize(block.get("label"), "fr") or name, kind, options)
+    unit = block.get("unit") if isinstance(block.get("unit"), str) else ""
+    return Subject(name, localize(block.get("label"), "fr") or name, kind, options, unit)
 
 
 def _computed_kind(source: Any, known: Mapping[str, Subject]) -> str:

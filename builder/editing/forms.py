@@ -36,6 +36,7 @@ from blocks.types.choice import parse_bool
 from blocks.types.date import parse_date
 from builder import numbers
 from builder.editing.condition_text import condition_to_text
+from builder.editing.form_words import ADVANCED, choice_label, field_help, field_label
 from builder.format.model import localize
 from builder.messages import Problem, Problems, register
 from builder.rules.expressions import parse
@@ -48,18 +49,6 @@ register({
 WIDGETS = {"id": "text", "text": "text", "markdown": "textarea", "integer": "number", "number": "number",
            "boolean": "checkbox", "date_bound": "date", "regex": "text", "options": "textarea",
            "enum": "select", "condition": "condition", "string_list": "textarea"}
-LABELS = {
-    "id": "Identifiant", "label": "Question", "hint": "Aide sous la question",
-    "required": "Réponse obligatoire", "show_if": "Afficher seulement si…",
-    "max_length": "Nombre de caractères au plus", "pattern": "Forme attendue (expression régulière)",
-    "pattern_message": "Message quand la forme n'est pas respectée",
-    "autocomplete": "Remplissage automatique", "unit": "Unité", "step": "Écart entre deux réponses",
-    "options": "Réponses possibles (une par ligne)", "display": "Affichage",
-    "min_choices": "Cases à cocher au moins", "max_choices": "Cases à cocher au plus", "body": "Texte",
-}
-KIND_LABELS = {("min", "date_bound"): "Date la plus ancienne acceptée",
-               ("max", "date_bound"): "Date la plus récente acceptée",
-               ("min", "number"): "Plus petit nombre accepté", ("max", "number"): "Plus grand nombre accepté"}
 TODAY_WORDS = frozenset({"today", "aujourd'hui", "aujourd’hui", "aujourdhui"})
 TODAY_SHOWN = "aujourd'hui"
 
@@ -72,7 +61,8 @@ class FieldSpec:
     (a text field: a date or « aujourd'hui »), ``condition`` (the condition builder) or
     ``checkboxes`` (one per choice);
     ``value`` is what the field shows for the block (a dict by language when
-    ``languages`` has several)."""
+    ``languages`` has several); ``advanced`` fields are folded under « Options
+    avancées »; ``choice_labels`` name the ``choices`` in words."""
 
     name: str
     kind: str
@@ -84,13 +74,16 @@ class FieldSpec:
     widget: str
     languages: tuple[str, ...] = ("fr",)
     value: Any = None
+    advanced: bool = False
+    choice_labels: tuple = ()
 
 
 def param_fields(block_type: BlockType, block: Mapping | None = None,
-                 languages: tuple[str, ...] = ("fr",)) -> list[FieldSpec]:
-    """The fields of ``block_type``'s form, filled with ``block``'s values when given."""
+                 languages: tuple[str, ...] = ("fr",), lang: str = "fr") -> list[FieldSpec]:
+    """The fields of ``block_type``'s form, filled with ``block``'s values when given,
+    labelled in ``lang`` (the studio's language)."""
     block = block or {}
-    return [_field(block_type, param, block, tuple(languages)) for param in block_type.all_params()]
+    return [_field(block_type, param, block, tuple(languages), lang) for param in block_type.all_params()]
 
 
 def form_to_params(block_type: BlockType, formdata: Mapping[str, Any], current: Mapping | None = None,
@@ -114,16 +107,22 @@ def form_to_params(block_type: BlockType, formdata: Mapping[str, Any], current: 
     return params
 
 
-def use_fields(entry: Mapping) -> list[FieldSpec]:
+def use_fields(entry: Mapping, lang: str = "fr") -> list[FieldSpec]:
     """The form of a ``use:`` entry: which questions to keep (``only``, checkboxes whose
-    choices are the reusable block's ids) and the ``prefix`` of their ids."""
-    ids = tuple(block["id"] for block in library_blocks(entry["use"]))
+    choices are the reusable block's ids, named by their questions) and, under « Options
+    avancées », the ``prefix`` of their ids."""
+    blocks = library_blocks(entry["use"])
+    ids = tuple(block["id"] for block in blocks)
     kept = entry.get("only") if isinstance(entry.get("only"), list) else list(ids)
-    return [FieldSpec("only", "string_list", "Questions à garder", "Les questions du bloc à poser.", False,
-                      ids, None, "checkboxes", value=[item for item in ids if item in kept]),
-            FieldSpec("prefix", "id", "Préfixe des identifiants", "Un début ajouté à chaque identifiant, "
-                      "pour poser les mêmes questions deux fois (parent_).", False, (), None, "text",
-                      value=str(entry.get("prefix") or ""))]
+    en = lang == "en"
+    return [FieldSpec("only", "string_list", "Questions to keep" if en else "Questions à garder",
+                      "The block's questions to ask." if en else "Les questions du bloc à poser.", False,
+                      ids, None, "checkboxes", value=[item for item in ids if item in kept],
+                      choice_labels=tuple(localize(block.get("label"), lang) or block["id"] for block in blocks)),
+            FieldSpec("prefix", "id", "Start of the answers' names" if en else "Début du nom des réponses",
+                      "To ask the same questions twice (for a parent: parent_)." if en else
+                      "Pour poser les mêmes questions deux fois (pour un parent : parent_).", False, (), None,
+                      "text", value=str(entry.get("prefix") or ""), advanced=True)]
 
 
 def use_form_to_params(entry: Mapping, formdata: Mapping[str, Any]) -> dict:
@@ -142,18 +141,21 @@ def use_form_to_params(entry: Mapping, formdata: Mapping[str, Any]) -> dict:
 
 # --- showing values -------------------------------------------------------------------
 
-def param_label(block_type: BlockType, param: Param) -> str:
-    """The French name of a parameter in the block's form (« Réponses possibles »…)."""
-    if param.name == "label" and not block_type.is_question:
-        return "Titre"
-    return KIND_LABELS.get((param.name, param.kind)) or LABELS.get(param.name) or param.doc.rstrip(".")
+def param_label(block_type: BlockType, param: Param, lang: str = "fr") -> str:
+    """The name of a parameter in the block's form (« Réponses possibles »…)."""
+    return field_label(block_type, param, lang)
 
 
-def _field(block_type: BlockType, param: Param, block: Mapping, languages: tuple) -> FieldSpec:
-    label = param_label(block_type, param)
+def _field(block_type: BlockType, param: Param, block: Mapping, languages: tuple, lang: str) -> FieldSpec:
     many = languages if param.kind in ("text", "markdown") and len(languages) > 1 else (languages[0],)
-    return FieldSpec(param.name, param.kind, label, param.doc, param.required, tuple(param.choices),
-                     param.default, WIDGETS[param.kind], many, shown_value(param, block, languages))
+    choices = tuple(param.choices)
+    value = shown_value(param, block, languages)
+    if value == TODAY_SHOWN and lang == "en":
+        value = "today"  # « aujourd'hui » in the studio's language (both are read back)
+    return FieldSpec(param.name, param.kind, field_label(block_type, param, lang),
+                     field_help(block_type, param, lang, languages), param.required, choices,
+                     param.default, WIDGETS[param.kind], many, value,
+                     param.name in ADVANCED, tuple(choice_label(param.name, choice, lang) for choice in choices))
 
 
 def shown_value(param: Param, block: Mapping, languages: tuple = ("fr",)) -> Any:

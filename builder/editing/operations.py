@@ -22,11 +22,13 @@ from typing import Any, Mapping
 
 from builder.editing.block_operations import (
     add_block,
+    add_copies,
     add_library_block,
     change_block_type,
     delete_block,
     duplicate_block,
     move_block,
+    step_questions,
     update_block,
 )
 from builder.editing.edits import (
@@ -54,7 +56,7 @@ from builder.messages import Problem, register
 
 __all__ = [
     "Located", "validate", "add_step", "rename_step", "update_step", "move_step", "delete_step",
-    "add_block", "add_library_block", "update_block", "change_block_type", "move_block",
+    "add_block", "add_library_block", "add_copies", "step_questions", "update_block", "change_block_type", "move_block",
     "duplicate_block", "delete_block", "add_outcome", "update_outcome", "move_outcome",
     "delete_outcome", "add_persona", "update_persona", "delete_persona", "update_service", "undo",
 ]

@@ -12,16 +12,19 @@ hides a block. A number, a list or an empty value is an error.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Iterator, Mapping
 
 from builder.messages import Problem, Problems, Suggestion, register
+from builder.rules import nodes
 from builder.rules.explain import render_explanation
 from builder.rules.expressions import Expression, parse
 from builder.rules.nodes import AND, ATOM, COMPARE, NOT, OR
-from builder.rules.values import UNKNOWN, all_of, any_of, negation
+from builder.rules.requirements import is_range
+from builder.rules.values import UNKNOWN, all_of, any_of, negation, today_of
 from builder.rules.words import group_text, word
 
 __all__ = ["Check", "Condition", "parse_condition", "render_explanation"]
@@ -72,7 +75,11 @@ class Check:
 
     ``text`` is a readable phrase; ``source`` the expression of a leaf; ``values`` the
     answers it used; ``result`` True, False or UNKNOWN; ``expression`` the parsed leaf, so
-    that :func:`render_explanation` can describe it again with other labels."""
+    that :func:`render_explanation` can describe it again with other labels; ``today``
+    the date its ages are counted on.
+
+    A leaf written ``a and b`` (or ``a or b``) is explained as a group of one line per
+    part, unless it is a range about one subject (``age >= 16 and age <= 25``)."""
 
     kind: str
     text: str
@@ -81,6 +88,7 @@ class Check:
     result: object
     children: list["Check"] = field(default_factory=list)
     expression: Expression | None = field(default=None, repr=False)
+    today: dt.date | None = field(default=None, repr=False)
 
 
 class Condition:
@@ -157,9 +165,7 @@ class Leaf(Condition):
 
     def explain(self, env: Mapping[str, Any], labels: Mapping[str, str] = _NO_LABELS,
                 lang: str = "fr") -> Check:
-        expression = self.expression
-        return Check("leaf", expression.describe(labels, lang), expression.source,
-                     expression.values_used(env), self.fn(env), [], expression)
+        return _leaf_check(self.expression, env, labels, lang)
 
     def describe(self, labels: Mapping[str, str] = _NO_LABELS, lang: str = "fr") -> str:
         return self.expression.describe(labels, lang)
@@ -209,6 +215,33 @@ class Negation(Condition):
 
     def describe(self, labels: Mapping[str, str] = _NO_LABELS, lang: str = "fr") -> str:
         return f"{word('not', lang)} {self.children[0]._part(COMPARE + 1, labels, lang)}"
+
+
+def _leaf_check(expression: Expression, env: Mapping[str, Any], labels: Mapping[str, str],
+                lang: str) -> Check:
+    """The check of one expression: a line, or one line per part of ``a and b``."""
+    root = expression.root
+    if isinstance(root, nodes.Logic) and not is_range(root):
+        kind = "all" if root.op == "and" else "any"
+        parts = [_leaf_check(Expression(expression.source, part), env, labels, lang)
+                 for part in _parts(root)]
+        return Check(kind, group_text(kind, "", lang), None, {}, expression.test(env), parts)
+    return Check("leaf", expression.describe(labels, lang), expression.source,
+                 expression.values_used(env), expression.test(env), [], expression, today_of(env))
+
+
+def _parts(root: nodes.Logic) -> list[nodes.Node]:
+    """The parts of ``a and b and …``, two comparisons that make a range kept together
+    (``age >= 11 and age <= 17 and allocation``: the age range, then allocation)."""
+    parts: list[nodes.Node] = []
+    for child in root.children:
+        if root.op == "and" and parts and not isinstance(parts[-1], nodes.Logic):
+            pair = nodes.Logic(parts[-1].column, "and", (parts[-1], child))
+            if is_range(pair):
+                parts[-1] = pair
+                continue
+        parts.append(child)
+    return parts
 
 
 def parse_condition(data: Any, path: tuple = ()) -> Condition:

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 
 from builder.format.model import Block, Service
 from builder.messages import Problem, register, render
+from builder.rules.requirements import computed_label, is_age, years_text
 from builder.rules.values import EMPTY, OUT_OF_BOUNDS, UNKNOWN
 
 STATUS = {True: "yes", False: "no"}
@@ -229,7 +230,8 @@ class Evaluation:
 
     def labels(self) -> dict[str, str]:
         """Short labels for the names used in conditions."""
-        labels = {name: name.replace("_", " ") for name in self.service.computed}
+        labels = {name: computed_label(name, computed.expression.root, self.lang)
+                  for name, computed in self.service.computed.items()}
         for name, block in self.service.questions.items():
             labels[name] = block.text("label", self.lang, self.service.languages) or name
         return labels
@@ -245,6 +247,9 @@ class Evaluation:
             return render("value_out_of_bounds", self.lang)
         if block is not None and block.is_question:
             return block.type.format_text(block.params, value, self.lang)
+        computed = self.service.computed.get(name)
+        if computed is not None and is_age(computed.expression.root) and isinstance(value, int):
+            return years_text(value, self.lang)
         if isinstance(value, bool):
             return render("value_yes" if value else "value_no", self.lang)
         if isinstance(value, dt.date):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builder.format.model import Persona, Service
+from builder.format.model import Persona, Service, localize
 from builder.messages import register, render
 from builder.rules.engine import Evaluation, evaluate
 
@@ -16,6 +16,7 @@ register({
     "persona_error": ("    réponse refusée pour « {name} » : {message}", "    answer refused for \"{name}\": {message}"),
     "persona_unknown": ("    encore inconnu : {outcome} (manque : {missing})", "    still unknown: {outcome} (missing: {missing})"),
     "nothing": ("aucun résultat", "no outcome"),
+    "persona_outcome": ("    « {title} » :", "    “{title}”:"),
 })
 
 
@@ -53,6 +54,28 @@ class PersonaResult:
         for outcome in sorted(set(self.applied) ^ set(self.persona.expect)):
             if outcome in self.evaluation.outcomes:
                 lines.extend("    " + line for line in self.evaluation.explanation(outcome))
+        return lines
+
+    def report_in_words(self, lang: str = "fr") -> list[str]:
+        """What differs, for the studio: outcomes by their titles and questions by their
+        labels (never an id), no line number; each outcome that differs explained."""
+        service, none = self.evaluation.service, render("nothing", lang)
+        titles = {outcome.id: localize(outcome.title, lang, service.languages) or outcome.id
+                  for outcome in service.outcomes}
+        labels = self.evaluation.labels()
+        named = lambda ids, words: ", ".join(f"« {words.get(item, item)} »" for item in ids) or none  # noqa: E731
+        lines = [render("persona_expected", lang, expected=named(self.persona.expect, titles)).strip(),
+                 render("persona_got", lang, got=named(self.applied, titles)).strip()]
+        for name, message in self.evaluation.errors.items():
+            lines.append(render("persona_error", lang, name=labels.get(name, name), message=message).strip())
+        for outcome, status in self.evaluation.outcomes.items():
+            if status == "unknown" and outcome in self.persona.expect:
+                lines.append(render("persona_unknown", lang, outcome=titles.get(outcome, outcome),
+                                    missing=named(self.evaluation.missing, labels)).strip())
+        for outcome in sorted(set(self.applied) ^ set(self.persona.expect)):
+            if outcome in self.evaluation.outcomes:
+                lines.append(render("persona_outcome", lang, title=titles.get(outcome, outcome)).strip())
+                lines.extend("  " + line for line in self.evaluation.explanation(outcome))
         return lines
 
 

@@ -1,90 +1,211 @@
 """What a simple condition asks for, in the words of the answers: « il faut : 18 ou plus ».
 
 An explanation line reads ``label : answer — il faut : requirement ✓``. For a leaf
-about one question (``statut == "apprenti"``, ``age >= 18``, ``boursier``,
-``statut in [...]``, ``16 <= age <= 25``, ``"autre" in matieres``), the requirement
-is written with the question's own formatting, so a choice shows its option label,
-never its internal value. Other leaves fall back to the expression's description.
+about one subject (``statut == "apprenti"``, ``age >= 18``, ``boursier``,
+``statut in [...]``, ``16 <= age <= 25``, ``age >= 16 and age <= 25``,
+``"autre" in matieres``), the requirement is written with the question's own
+formatting, so a choice shows its option label, never its internal value. A subject is
+a question or computed value (a name), or the age a date gives (``years_since(d)``),
+which is said « Votre âge : 15 ans », never with the function's own words. Other leaves
+fall back to the expression's description.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Callable
 
 from builder.rules import nodes
+from builder.rules.values import UNKNOWN, as_date, whole_years
+from builder.rules.words import format_number
 
 FormatValue = Callable[[str, Any], str]
+# ("name", id) for a question or a computed value; ("age", id) for the age a date gives.
+Subject = tuple[str, str]
 
 _PHRASES = {
     "fr": {"==": "{0}", "!=": "autre chose que {0}", "<": "moins de {0}", "<=": "{0} ou moins",
            ">": "plus de {0}", ">=": "{0} ou plus", "in": "{0}", "not in": "ni {0}",
            "contains": "avoir choisi {0}", "lacks": "ne pas avoir choisi {0}", "between": "entre {0} et {1}",
-           "or": " ou ", "nor": ", ni ", "needed": "il faut : {0}"},
+           "or": " ou ", "nor": ", ni ", "needed": "il faut : {0}", "age": "Votre âge", "years": "{0}\u00a0ans"},
     "en": {"==": "{0}", "!=": "anything but {0}", "<": "less than {0}", "<=": "{0} or less",
            ">": "more than {0}", ">=": "{0} or more", "in": "{0}", "not in": "neither {0}",
            "contains": "{0} chosen", "lacks": "{0} not chosen", "between": "between {0} and {1}",
-           "or": " or ", "nor": " nor ", "needed": "needed: {0}"},
+           "or": " or ", "nor": " nor ", "needed": "needed: {0}", "age": "Your age", "years": "{0}\u00a0years"},
 }
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def requirement(root: nodes.Node, format_value: FormatValue, lang: str = "fr") -> str | None:
-    """« il faut : … » for a leaf about one question, or None when the leaf is not that simple."""
+    """« il faut : … » for a leaf about one subject, or None when the leaf is not that simple."""
     words = _PHRASES.get(lang, _PHRASES["fr"])
     phrase = _phrase(root, format_value, words)
     return words["needed"].format(phrase) if phrase else None
 
 
+def subject_of(root: nodes.Node) -> Subject | None:
+    """The one subject a simple leaf is about (see :func:`requirement`), else None."""
+    if isinstance(root, nodes.Not):
+        root = root.children[0]
+    direct = _subject(root)
+    if direct is not None:
+        return direct
+    if isinstance(root, nodes.Compare):
+        return _subject(root.children[0]) or _subject(root.children[1])
+    if isinstance(root, nodes.Chain):
+        return _subject(root.children[0].children[1])
+    if is_range(root):
+        return _subject(_oriented(root.children[0])[0])
+    return None
+
+
+def is_range(root: nodes.Node) -> bool:
+    """Whether ``root`` is ``x >= a and x <= b`` (a range written as two comparisons,
+    as the studio writes « entre »), about one subject."""
+    return _range_ends(root) is not None
+
+
+def age_label(lang: str = "fr") -> str:
+    """« Votre âge », the label of the age a date of birth gives."""
+    return _PHRASES.get(lang, _PHRASES["fr"])["age"]
+
+
+def age_text(date: Any, today: dt.date | None, lang: str = "fr") -> str | None:
+    """« 15 ans »: the whole years since ``date`` on ``today`` (None when unknown)."""
+    start = as_date(date) if date is not UNKNOWN else None
+    if start is None or today is None:
+        return None
+    return years_text(whole_years(start, today), lang)
+
+
+def years_text(years: Any, lang: str = "fr") -> str:
+    """« 15 ans » / “15 years”."""
+    return _PHRASES.get(lang, _PHRASES["fr"])["years"].format(format_number(years, lang))
+
+
+def is_age(root: nodes.Node) -> bool:
+    """Whether a computed value is the age a date gives (``years_since(date_naissance)``)."""
+    subject = _subject(root)
+    return subject is not None and subject[0] == "age"
+
+
+def computed_label(name: str, root: nodes.Node, lang: str = "fr") -> str:
+    """How a computed value is named for people: « Votre âge » for an age, else its
+    name in words (``revenu_par_personne`` → « Revenu par personne »)."""
+    if is_age(root):
+        return age_label(lang)
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _subject(node: nodes.Node) -> Subject | None:
+    if isinstance(node, nodes.Name):
+        return ("name", node.name)
+    if (isinstance(node, nodes.Call) and node.function == "years_since" and len(node.children) == 1
+            and isinstance(node.children[0], nodes.Name)):
+        return ("age", node.children[0].name)
+    return None
+
+
 def _phrase(node: nodes.Node, format_value: FormatValue, words: dict) -> str | None:
     if isinstance(node, nodes.Name):
-        return _shown(node.name, True, format_value)
+        return _shown(("name", node.name), True, format_value, words)
     if isinstance(node, nodes.Not) and isinstance(node.children[0], nodes.Name):
-        return _shown(node.children[0].name, False, format_value)
+        return _shown(("name", node.children[0].name), False, format_value, words)
     if isinstance(node, nodes.Compare):
         return _comparison(node, format_value, words)
     if isinstance(node, nodes.Chain) and len(node.children) == 2:
         return _between(node, format_value, words)
+    ends = _range_ends(node)
+    if ends is not None:
+        return _between_text(ends[0], ends[1], ends[2], format_value, words)
     return None
+
+
+def _oriented(node: nodes.Compare) -> tuple[nodes.Node, str, Any] | tuple[None, None, None]:
+    """``(subject node, operator, constant)`` with the subject on the left."""
+    left, right = node.children
+    if _subject(left) is not None and right.constant is not nodes.NOT_CONSTANT:
+        return left, node.op, right.constant
+    if _subject(right) is not None and left.constant is not nodes.NOT_CONSTANT and node.op in _FLIPPED:
+        return right, _FLIPPED[node.op], left.constant
+    return None, None, None
+
+
+def _range_ends(node: nodes.Node) -> tuple[Subject, Any, Any] | None:
+    if not (isinstance(node, nodes.Logic) and node.op == "and" and len(node.children) == 2):
+        return None
+    if not all(isinstance(child, nodes.Compare) for child in node.children):
+        return None
+    (first, op1, low), (second, op2, high) = (_oriented(child) for child in node.children)
+    if first is None or second is None or _subject(first) != _subject(second):
+        return None
+    if (op1, op2) == ("<=", ">="):
+        (op1, low), (op2, high) = (op2, high), (op1, low)
+    if (op1, op2) != (">=", "<=") or not _is_number(low) or not _is_number(high):
+        return None
+    return _subject(first), low, high
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _comparison(node: nodes.Compare, format_value: FormatValue, words: dict) -> str | None:
     left, right = node.children
-    op = node.op
-    if isinstance(left, nodes.Name) and right.constant is not nodes.NOT_CONSTANT:
-        name, constant = left.name, right.constant
-    elif isinstance(right, nodes.Name) and left.constant is not nodes.NOT_CONSTANT:
-        name, constant = right.name, left.constant
-        if op in ("in", "not in"):  # "autre" in matieres: about a choice among several
-            return words["contains" if op == "in" else "lacks"].format(_shown(name, [constant], format_value))
-        op = _FLIPPED.get(op)
-        if op is None:
-            return None
-    else:
+    subject_node, op, constant = _oriented(node)
+    if subject_node is None:
         return None
+    subject = _subject(subject_node)
+    if subject_node is right and node.op in ("in", "not in"):  # "autre" in matieres: a choice among several
+        return words["contains" if node.op == "in" else "lacks"].format(
+            _shown(subject, [constant], format_value, words))
     if op in ("in", "not in"):
         if not isinstance(constant, list):
             return None
         joiner = words["or"] if op == "in" else words["nor"]
-        return words[op].format(joiner.join(_shown(name, item, format_value) for item in constant))
-    return words[op].format(_shown(name, constant, format_value))
+        return words[op].format(joiner.join(_shown(subject, item, format_value, words) for item in constant))
+    if op not in words:
+        return None
+    return words[op].format(_shown(subject, constant, format_value, words))
 
 
 def _between(node: nodes.Chain, format_value: FormatValue, words: dict) -> str | None:
     first, second = node.children
     ops = (first.op, second.op)
     low, middle, high = first.children[0], first.children[1], second.children[1]
-    if ops not in (("<=", "<="), (">=", ">=")) or not isinstance(middle, nodes.Name):
+    if ops not in (("<=", "<="), (">=", ">=")) or _subject(middle) is None:
         return None
     if ops[0] == ">=":
         low, high = high, low
     if nodes.NOT_CONSTANT in (low.constant, high.constant):
         return None
-    return words["between"].format(_shown(middle.name, low.constant, format_value),
-                                   _shown(middle.name, high.constant, format_value))
+    return _between_text(_subject(middle), low.constant, high.constant, format_value, words)
 
 
-def _shown(name: str, value: Any, format_value: FormatValue) -> str:
-    """A constant formatted as the answer to ``name`` would be (option labels, units…)."""
+def _between_text(subject: Subject, low: Any, high: Any, format_value: FormatValue, words: dict) -> str:
+    """« entre 16 et 25 ans »: a unit both ends share is written once, at the end."""
+    first, last = _shown(subject, low, format_value, words), _shown(subject, high, format_value, words)
+    unit = _shared_unit(first, last)
+    if unit:
+        first = first[: -len(unit)]
+    return words["between"].format(first, last)
+
+
+def _shared_unit(first: str, last: str) -> str:
+    """The unit two formatted numbers end with (« \u00a0ans »), or ""."""
+    head, space, unit = first.rpartition("\u00a0")
+    if space and head and unit and not unit[0].isdigit() and last.endswith(space + unit):
+        return space + unit
+    return ""
+
+
+def _shown(subject: Subject, value: Any, format_value: FormatValue, words: dict) -> str:
+    """A constant formatted as the answer to the subject would be (option labels, units…)."""
+    kind, name = subject
+    if kind == "age":
+        return words["years"].format(format_number(value, "en" if words is _PHRASES["en"] else "fr")) \
+            if _is_number(value) else str(value)
     try:
         return format_value(name, value)
     except Exception:  # a constant the question's formatter cannot take (a type mismatch)

@@ -21,7 +21,8 @@ from flask_babel import force_locale
 from builder import mail, security
 from builder.db import get_db
 from builder.site import bp, journey, state
-from builder.site.sending import recipients_of, submitted_answers
+from builder.editing import checklist
+from builder.site.sending import submitted_answers
 from builder.site.summary import summary_rows
 from builder.storage import followup, submissions
 from builder.storage.submissions import Submission
@@ -119,7 +120,7 @@ def save_correction(reference: str) -> ResponseReturnValue:
 
 def _tell_the_association(submission: Submission, lines: list[tuple[str, str]], sent: dict):
     """The hook that puts the correction's notice in the outbox, in the correction's transaction."""
-    recipients = recipients_of(g.service)
+    recipients = checklist.recipients(g.service.data)  # as for a new submission
     changed = [g.service.questions[change.key].text("label", g.service.default_language, g.service.languages)
                if change.key in g.service.questions else change.key
                for change in followup.changes_between(submission.answers, sent)]

@@ -17,6 +17,7 @@ from flask_babel import force_locale
 
 from builder import mail, security
 from builder.db import get_db
+from builder.editing import checklist
 from builder.site import bp, journey, state
 from builder.site.summary import email_answer, summary_rows
 from builder.storage import as_utc, codes, followup, submissions
@@ -34,15 +35,6 @@ def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
     return hashlib.sha256(f"{g.service.id}\n{draft_code}\n{canonical}".encode()).hexdigest()
 
 
-def recipients_of(service) -> list[str]:
-    """Who in the organisation hears of each submission (and of each correction)."""
-    submission_settings = service.data.get("submission") or {}
-    notify = list(submission_settings.get("notify") or [])
-    organisation = service.data.get("organisation") or {}
-    fallback = organisation.get("email") or (service.data.get("help") or {}).get("email")
-    return notify or ([fallback] if fallback else [])
-
-
 def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None,
                follow_code: str | None = None):
     """The hook that puts the mails in the outbox, in the submission's own transaction.
@@ -51,7 +43,7 @@ def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | 
     the person's copy in the language they used.
     """
     title = g.service.text("title", g.lang)
-    recipients = recipients_of(g.service)
+    recipients = checklist.recipients(g.service.data)  # the same list the studio shows
     follow = (follow_code, url_for("site.follow", _external=True)) if follow_code else None
 
     def queue(db, submission) -> None:

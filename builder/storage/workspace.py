@@ -7,6 +7,10 @@ overwriting their work. Publishing copies the text into ``published_services``.
 
 Each person's last « Annuler » (the signed token of their last delete) is kept per
 service in ``undo_tokens``, so that it survives a reload; their next edit replaces it.
+
+An organisation's own reusable blocks (« Enregistrer comme bloc réutilisable ») are in
+``org_blocks``: a name for people and the YAML of the blocks, copied into a step when
+chosen in the palette (so that a service file never depends on them).
 """
 
 from __future__ import annotations
@@ -64,6 +68,13 @@ undo_tokens = Table(
     Column("service_id", Text), Column("user_id", Integer),
     Column("token", Text, nullable=False), Column("created_at", Text, nullable=False),
     PrimaryKeyConstraint("service_id", "user_id"),
+)
+org_blocks_table = Table(
+    "org_blocks", metadata,
+    Column("org_id", Integer), Column("name", Text),
+    Column("title", Text, nullable=False), Column("yaml", Text, nullable=False),
+    Column("created_at", Text, nullable=False), Column("created_by", Integer),
+    PrimaryKeyConstraint("org_id", "name"),
 )
 
 
@@ -160,3 +171,49 @@ def forget_undo(db: Database, service_id: str, user_id: int) -> None:
 
 def _undo_of(service_id: str, user_id: int) -> Any:
     return (undo_tokens.c.service_id == service_id) & (undo_tokens.c.user_id == user_id)
+
+
+
+_ORG_BLOCK_COLUMNS = (org_blocks_table.c.org_id, org_blocks_table.c.name, org_blocks_table.c.title,
+                      org_blocks_table.c.yaml)
+
+
+@dataclass(frozen=True)
+class OrgBlock:
+    """One of an organisation's own reusable blocks: its name, its title for people, the
+    YAML of its blocks."""
+
+    org_id: int
+    name: str
+    title: str
+    yaml: str
+
+
+def save_org_block(db: Database, org_id: int, name: str, title: str, yaml_text: str, *,
+                   user_id: int | None = None, now: dt.datetime | None = None) -> OrgBlock:
+    """Keep (or replace) the organisation's reusable block ``name``."""
+    insert_or_replace(db, org_blocks_table, {"org_id": org_id, "name": name, "title": title, "yaml": yaml_text,
+                                             "created_at": iso(now), "created_by": user_id})
+    return OrgBlock(org_id, name, title, yaml_text)
+
+
+def org_blocks(db: Database, org_id: int) -> list[OrgBlock]:
+    """The organisation's reusable blocks, by title."""
+    rows = db.execute(select(*_ORG_BLOCK_COLUMNS).where(org_blocks_table.c.org_id == org_id)
+                      .order_by(org_blocks_table.c.title, org_blocks_table.c.name)).fetchall()
+    return [OrgBlock(*row) for row in rows]
+
+
+def get_org_block(db: Database, org_id: int, name: str) -> OrgBlock | None:
+    """One of the organisation's reusable blocks, or None."""
+    row = db.execute(select(*_ORG_BLOCK_COLUMNS).where(_org_block(org_id, name))).fetchone()
+    return OrgBlock(*row) if row else None
+
+
+def delete_org_block(db: Database, org_id: int, name: str) -> None:
+    """Forget one of the organisation's reusable blocks (services that used it keep their copy)."""
+    db.execute(delete(org_blocks_table).where(_org_block(org_id, name)))
+
+
+def _org_block(org_id: int, name: str) -> Any:
+    return (org_blocks_table.c.org_id == org_id) & (org_blocks_table.c.name == name)

@@ -10,6 +10,7 @@ every edit; the publish page lists the same reasons (:mod:`builder.studio.publis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, url_for
 from flask_babel import get_locale, ngettext
@@ -37,6 +38,7 @@ from builder.editing.checklist import (
     Task,
 )
 from builder.editing.locate import Where, anchor, as_list, where_of
+from builder.messages import register, render
 from builder.site.state import today
 from builder.storage.services import PublishedService
 from builder.storage.workspace import WorkingCopy
@@ -114,7 +116,31 @@ def task_url(org_slug: str, service_id: str, key: str) -> str:
     settings = url_for("studio_editor.settings", **args)
     return {QUESTIONS: f"{editor}#etapes-titre", OUTCOMES: f"{editor}#resultats", HELP: f"{settings}#reglages-aide",
             SENDING: url_for("studio_editor.sending", **args), EXAMPLES: f"{editor}#exemples",
-            LANGUAGES: f"{settings}#reglages-service", PUBLISH: url_for("studio_publish.publish", **args)}[key]
+            LANGUAGES: url_for("studio_editor.languages", **args), PUBLISH: url_for("studio_publish.publish", **args)}[key]
+
+
+register({
+    "editing.gone_question": (
+        "Cette condition parle d'une question qui n'existe plus (supprimée, ou dont le type a changé) : "
+        "modifiez la condition, ou annulez la suppression.",
+        "This condition is about a question that no longer exists (deleted, or its type changed): "
+        "change the condition, or undo the deletion."),
+    "editing.condition_on_text": ("Cette condition teste un texte à lire, qui n'a pas de réponse : modifiez-la.",
+                                  "This condition tests a text to read, which has no answer: change it."),
+})
+
+# Problems of the file that name ids, said in the studio's words (the command line keeps
+# the file's: there, the id is what the person reads in the file).
+STUDIO_WORDS = {"unknown_name": "editing.gone_question", "content_has_no_value": "editing.condition_on_text"}
+
+
+def problem_words(problem: Any, lang: str | None = None) -> str:
+    """A problem (or a problem located in the file) as the studio says it: without the ids
+    a file's problem names."""
+    lang = lang or str(get_locale() or "fr")
+    problem = getattr(problem, "problem", problem)
+    code = STUDIO_WORDS.get(problem.code)
+    return render(code, lang) if code else problem.message(lang)
 
 
 def reason_link(org_slug: str, copy: WorkingCopy, data: dict, reason: Reason, line: int | None = None) -> Link:
@@ -126,7 +152,7 @@ def reason_link(org_slug: str, copy: WorkingCopy, data: dict, reason: Reason, li
         url = task_url(org_slug, copy.service_id, SENDING)
     else:
         url = place_url(org_slug, copy.service_id, data, reason.path, line)
-    return Link(reason.message(str(get_locale() or "fr")), url)
+    return Link(problem_words(reason.problem), url)
 
 
 def place_url(org_slug: str, service_id: str, data: dict, path: tuple, line: int | None = None) -> str:

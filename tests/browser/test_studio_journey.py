@@ -85,16 +85,41 @@ class Studio:
         return self.page.locator("li.editor-step").nth(number - 1)
 
     def add_block(self, step: int, type_label: str) -> None:
+        """Add a block from the palette: its form opens in place."""
         section = self.step(step)
-        section.locator("details.palette > summary").click()
-        self.swap(section.locator("details.palette").get_by_role("button", name=type_label, exact=True))
+        section.locator("a.palette-link").click()  # htmx brings the palette into the step
+        self.swap(section.locator("form.palette-form").get_by_role("button", name=type_label, exact=True))
+        self.page.locator("#formulaire-bloc").wait_for()
+
+    def open_last_block(self, step: int):
+        """The form of the last block of ``step``, opened in place (already open after an add)."""
+        form = self.page.locator("#formulaire-bloc")
+        if not form.count():
+            self.step(step).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Modifier")).click()
+            form.wait_for()
+        return form
 
     def edit_last_block(self, step: int, **fields: str) -> None:
-        """Open the last block of ``step`` and fill its form (``id``, ``label``, ``options``…)."""
-        self.click(self.step(step).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Modifier")))
+        """Fill the last block's form (``label``, ``options``…; ``id`` under « Options avancées »)."""
+        form = self.open_last_block(step)
+        if "id" in fields:
+            form.locator("details.advanced-options > summary").click()
         for name, value in fields.items():
             self.page.fill(f"#champ-{name}", value)
-        self.click("button", "Enregistrer")
+        self.swap(form.get_by_role("button", name="Enregistrer", exact=True))
+        form.wait_for(state="detached")
+
+    def block_action(self, block, name) -> None:
+        """A button of a block's « Plus d’actions » menu."""
+        block.locator("details.more-actions > summary").click()
+        self.swap(block.locator("details.more-actions").get_by_role("button", name=name))
+
+    def tool(self, name: str) -> None:
+        """A tool of the service (the rarer ones folded under « Autres outils »)."""
+        link = self.page.locator(".service-tools").get_by_role("link", name=name, exact=True)
+        if not link.is_visible():
+            self.page.locator(".service-tools summary", has_text="Autres outils").click()
+        self.click(link)
 
     def condition_row(self, subject: str, operator: str, value: str | None = None, row: int = 0) -> None:
         """Fill one row of the condition builder (htmx refreshes the comparisons)."""
@@ -146,47 +171,46 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     page.get_by_label("Titre de la nouvelle étape").fill("Votre situation")
     studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
     studio.add_block(2, "Choix unique")
-    studio.click(studio.step(2).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Modifier")))
-    studio.axe("block form")
-    page.fill("#champ-id", "statut")
-    page.fill("#champ-label", "Quelle est votre situation ?")
-    page.fill("#champ-options", "Étudiant\nSalarié\nEn recherche d’emploi")
-    studio.click("button", "Enregistrer")
+    studio.axe("block form")  # opened in place
+    studio.edit_last_block(2, id="statut", label="Quelle est votre situation ?",
+                           options="Étudiant\nSalarié\nEn recherche d’emploi")
     studio.add_block(2, "Oui ou non")
     studio.edit_last_block(2, id="permis", label="Avez-vous le permis de conduire ?")
-    studio.click(studio.step(2).locator("li.editor-block").last.get_by_role("link", name=re.compile("^Condition")))
+    last = studio.step(2).locator("li.editor-block").last
+    last.locator("details.more-actions > summary").click()
+    studio.click(last.get_by_role("link", name=re.compile("^Condition d’affichage")))
     studio.condition_row("age", "ge", "18")
     studio.axe("condition form")
     studio.click("button", "Enregistrer la condition")
-    assert "Montré seulement si : age >= 18" in studio.step(2).inner_text()
+    assert "Montré seulement si : « Quel est votre âge ? » : 18 ou plus" in studio.step(2).inner_text()
     # Step 3: an e-mail address.
     page.get_by_label("Titre de la nouvelle étape").fill("Vous recontacter")
     studio.swap(page.get_by_role("button", name="Ajouter une étape", exact=True))
     studio.add_block(3, "Adresse e-mail")
+    studio.edit_last_block(3, id="courriel", label="Votre adresse e-mail")
     # htmx swapped only what the edit changed, yet every form carries the new revision
     # (a form of step 1, not redrawn, still works) and the page is the one a reload shows.
     revision = page.locator('#editeur input[name="revision"]').first.get_attribute("value")
     assert f"r={revision}" in page.locator('iframe[name="apercu"]').get_attribute("src")
     for place, direction in ((0, "Descendre"), (1, "Monter")):  # « prenom » down, then up again
         blocks = studio.step(1).locator("li.editor-block")
-        studio.swap(blocks.nth(place).get_by_role("button", name=re.compile(f"^{direction}")))
+        studio.block_action(blocks.nth(place), re.compile(f"^{direction}"))
         assert "Quelqu’un d’autre a modifié ce service" not in page.locator("#editeur").inner_text()
     assert studio.step(1).locator("li.editor-block").first.get_attribute("id") == "bloc-prenom"
     shown = studio.editor_shown()
     page.reload()
     assert studio.editor_shown() == shown
-    studio.edit_last_block(3, id="courriel", label="Votre adresse e-mail")
 
     # Two outcomes, each with its condition.
     for title, subject, operator, value in (("Aide au permis", "permis", "no", None),
                                             ("Bourse étudiante", "statut", "eq", "Étudiant")):
         page.get_by_label("Titre du nouveau résultat").fill(title)
-        studio.swap(page.get_by_role("button", name="Ajouter un résultat", exact=True))
-        studio.click(page.locator("li", has_text=title).get_by_role("link", name=re.compile("^Condition")).last)
+        studio.click("button", "Ajouter un résultat")  # goes on to its condition
         studio.condition_row(subject, operator, value)
         studio.click("button", "Enregistrer la condition")
     editor_text = page.locator("#editeur").inner_text()
-    assert "not permis" in editor_text and 'statut == "Étudiant"' in editor_text
+    assert "« Avez-vous le permis de conduire ? » : Non" in editor_text
+    assert "« Quelle est votre situation ? » : Étudiant" in editor_text
 
     # The service's own texts and who helps, in its settings; where the answers go (sending
     # was turned on when the e-mail question came in), on its own page.
@@ -228,7 +252,7 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     studio.click("button", "Publier")
     assert "est en ligne" in page.content()
     studio.click("link", "Retour au service")
-    studio.click("link", "Partager (lien et QR code)")
+    studio.tool("Partager (lien et QR code)")
     studio.axe("share")
     site_url = page.locator('main a[href*="/s/coup-de-pouce-mobilite"]').first.get_attribute("href")
 
@@ -259,7 +283,7 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
 
     # --- back in the studio: the answers ---------------------------------------------------
     studio.click("link", "Retour au service")
-    studio.click("link", "Réponses")
+    studio.tool("Réponses")
     studio.axe("submissions list")
     assert reference in page.locator("main").inner_text()
     with page.expect_download() as download_info:
@@ -276,7 +300,7 @@ def test_a_new_user_builds_publishes_and_collects_a_service_by_clicking(new_page
     assert "Sami" in page.locator("main").inner_text()
     studio.click(page.locator("a.back-link", has_text="Toutes les réponses"))
     studio.click("link", "Retour au service")
-    studio.click("link", "Chiffres")
+    studio.tool("Chiffres")
     studio.axe("figures")
     assert studio.checked == ["sign-up", "new organisation", "services list", "editor", "block form",
                               "condition form", "service settings", "where the answers go", "publish", "share",

@@ -59,10 +59,12 @@ def test_from_the_task_list_to_publishing(new_page):
     expect(page.locator(".task-list")).to_contain_text("Cette étape n'a pas encore de bloc")  # swapped in
     expect(page.get_by_label("Titre de la nouvelle étape")).to_have_value("")
     assert page.locator(".editor-summary--problems, .editor-problems").count() == 0
+    studio.step(2).locator(".editor-step__tools details.more-actions > summary").click()
     studio.swap(studio.step(2).get_by_role("button", name=re.compile("^Supprimer l’étape")))
     page.reload()
     studio.swap(page.get_by_role("button", name="Annuler", exact=True))
     expect(studio.step(2).locator("h3")).to_have_text("Étape 2 : Vos revenus")
+    studio.step(2).locator(".editor-step__tools details.more-actions > summary").click()
     studio.swap(studio.step(2).get_by_role("button", name=re.compile("^Supprimer l’étape")))
 
     # « Publier » refuses, and says why: each reason leads to where it is fixed.
@@ -108,7 +110,7 @@ def test_from_the_task_list_to_publishing(new_page):
 
     # The YAML tab: monospaced, not wrapped, numbered; a problem leads to its line.
     studio.click("link", "Retour au service")
-    studio.click("link", "Le fichier YAML")
+    studio.tool("Le fichier YAML")
     box = page.locator("#yaml")
     style = box.evaluate("element => [getComputedStyle(element).fontFamily, getComputedStyle(element).whiteSpace]")
     assert "monospace" in style[0] and style[1] == "pre"
@@ -129,13 +131,13 @@ def test_from_the_task_list_to_publishing(new_page):
 
     # The share panel: 127.0.0.1 cannot be reached from a phone, and it says so.
     studio.click("link", "Retour au service")
-    studio.click("link", "Partager (lien et QR code)")
+    studio.tool("Partager (lien et QR code)")
     studio.axe("share")
     assert "Cette adresse ne marche que sur cet ordinateur" in page.inner_text("main")
 
     # The figures fit a laptop's screen, even with five-digit counts and a long step title.
     studio.click("link", "Retour au service")
-    studio.click("link", "Chiffres")
+    studio.tool("Chiffres")
     studio.axe("figures")
     page.evaluate(BUSY_FIGURES)
     for wrap in page.locator(".table-wrap").all():

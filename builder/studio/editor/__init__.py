@@ -7,7 +7,9 @@ enhances the forms, swapping what changed instead of reloading the page. The vie
 grouped by what they edit, each module registering its routes on :data:`bp`:
 :mod:`~.steps` (the page, steps, undo), :mod:`~.blocks`, :mod:`~.conditions`,
 :mod:`~.outcomes`, :mod:`~.personas` and :mod:`~.persona_form`, :mod:`~.service` (the
-service's own texts and settings), :mod:`~.demarche` (which answers prefill a démarche).
+service's own texts and where the answers go), :mod:`~.options` (languages, computed
+values, the path's options), :mod:`~.org_blocks` (the organisation's own reusable blocks),
+:mod:`~.demarche` (which answers prefill a démarche).
 
 The live preview (:mod:`~.preview`) has a blueprint of its own, :data:`preview_bp`: its
 pages are the mini-site's, shown in a frame of the editor, with the mini-site's
@@ -48,6 +50,8 @@ from builder.studio.editor import (  # noqa: E402,F401
     blocks,
     conditions,
     demarche,
+    options,
+    org_blocks,
     outcomes,
     persona_form,
     personas,

@@ -20,6 +20,7 @@ from builder.editing import operations as ops
 from builder.editing.condition_text import check_expression
 from builder.editing.document import ServiceDocument
 from builder.editing.locate import find_block, outcome_of, step_of
+from builder.editing.named_values import offered_subjects, with_used_values
 from builder.extensions import htmx
 from builder.messages import Problem
 from builder.storage.accounts import EDITOR, READER
@@ -107,9 +108,12 @@ def condition_page(org_slug: str, service_id: str, kind: str, ident: str):
     found = require_service(org_slug, service_id, EDITOR if request.method == "POST" else READER)
     document = ServiceDocument.from_yaml(found.copy.yaml, service_id)
     target = _target(document.data, kind, ident)
-    known = conditions.row_subjects(document.data)
+    known = offered_subjects(document.data)
     if request.method == "GET":
-        return _render(found, target, conditions.from_condition(target.current, known, ui_lang()))
+        state = conditions.from_condition(target.current, known, ui_lang())
+        if target.required and target.current is None:  # a new outcome: most need two rows
+            state = conditions.add_row(state)
+        return _render(found, target, state)
     editing = Editing(found, document, posted_revision())
     state, action = conditions.from_post(request.form), request.form.get("action", "save")
     names = conditions.expression_names(document.data)
@@ -136,8 +140,8 @@ def _act(action: str, state: conditions.ConditionForm, known, names) -> conditio
 
 
 def _save(editing: Editing, target: Target, condition: Any, state: conditions.ConditionForm):
-    try:
-        data = target.save(editing.data, condition)
+    try:  # an age on offer that the condition uses becomes a computed value
+        data = target.save(with_used_values(editing.data, condition), condition)
     except Problem as problem:
         state.errors.append((None, problem_text(problem)))
         return _render(editing.found, target, state, 422)
@@ -147,8 +151,8 @@ def _save(editing: Editing, target: Target, condition: Any, state: conditions.Co
 
 def _render(found: ServiceAccess, target: Target, state: conditions.ConditionForm, status: int = 200):
     """The condition page (only its form for htmx), with the service's questions."""
-    known = conditions.row_subjects(analyse(found.copy).data)
-    context = dict(org=found.access.org, copy=found.copy, target=target, state=state, known=known,
+    known = offered_subjects(analyse(found.copy).data)
+    context = dict(lang=ui_lang(), org=found.access.org, copy=found.copy, target=target, state=state, known=known,
                    operators=conditions.operators, operator_of=conditions.operator_of,
                    page_url=url_for(target.endpoint, org_slug=found.access.org.slug,
                                     service_id=found.copy.service_id, **_ident_argument(target)),

@@ -9,14 +9,16 @@ link, and the other person's work stays as it is.
 
 from __future__ import annotations
 
-import functools
+import json
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 from flask import (
     abort,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -26,21 +28,23 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
-from jinja2 import Undefined
+from jinja2 import Undefined, pass_context
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from blocks import REGISTRY
-from blocks.library import LIBRARY_DIR, library_blocks, library_names
+from blocks.library import library_names
 from builder.db import get_db
 from builder.editing.analysis import Analysis, status_changes
 from builder.editing.changes import page_changes
-from builder.editing.condition_text import condition_to_text
-from builder.editing.document import ServiceDocument, leading_comments
+from builder.editing.condition_words import condition_in_words
+from builder.editing.conditions import Subject, subjects
+from builder.editing.document import ServiceDocument
 from builder.editing.forms import FieldSpec
 from builder.editing.fragments import WrittenText
-from builder.editing.ids import use_ids
-from builder.editing.locate import block_key
+from builder.editing.ids import taken_ids
+from builder.editing.library_words import library_title, use_questions
+from builder.editing.locate import block_key, find_step
 from builder.extensions import htmx
 from builder.format.model import localize
 from builder.messages import Problem, Problems
@@ -53,7 +57,7 @@ from builder.studio.common import ServiceAccess, anchor, require_service
 from builder.studio.editor.analysis import analyse, preview_service
 from builder.studio.editor.fields import STEP_FIELDS, languages_of
 from builder.studio.editor.preview_state import preview_url
-from builder.studio.tasks import online_state, service_review, task_list
+from builder.studio.tasks import online_state, problem_words, service_review, task_list
 
 EDITOR_TEMPLATE = "studio/editor/overview.html"
 EDITOR_PARTIAL = "studio/editor/_editor.html"
@@ -87,12 +91,33 @@ def start_edit(org_slug: str, service_id: str) -> Editing:
     return Editing(found, analyse(found.copy).document, posted_revision())
 
 
+def step_of(found: ServiceAccess, step_id: str) -> tuple[dict, dict]:
+    """The service's data and its step ``step_id`` (404 when there is none)."""
+    data = analyse(found.copy).data
+    try:
+        return data, data["steps"][find_step(data, step_id)]
+    except Problem:
+        abort(404)
+
+
 def posted_revision() -> int:
     """The revision the form was shown with (400 when it is missing)."""
     try:
         return int(request.form.get("revision", ""))
     except ValueError:
         abort(400)
+
+
+def published_ids(service_id: str) -> frozenset[str]:
+    """The ids of the service's version online: answers are kept under them, so they no
+    longer follow their labels (:func:`builder.editing.operations.update_block`)."""
+    live = published.get_published(get_db(), service_id)
+    if live is None:
+        return frozenset()
+    try:
+        return frozenset(taken_ids(ServiceDocument.from_yaml(live.yaml, service_id).data))
+    except (Problem, Problems):  # a published file is valid; nothing to keep if it cannot be read
+        return frozenset()
 
 
 def ui_lang() -> str:
@@ -118,11 +143,14 @@ def store(editing: Editing, data: dict) -> tuple[workspace.WorkingCopy, WrittenT
 
 
 def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo: dict | None = None,
-               back: str | None = None) -> Response:
+               back: str | None = None, trigger: dict | None = None) -> Response:
     """Save the edit, then show the editor: the partial for htmx, else back to the page
     (the page itself after a delete, with its « Annuler » button, also kept for the
     person's next visit: :func:`keep_undo`). ``back`` is the page to reload after a
-    conflict (the editor by default)."""
+    conflict (the editor by default). ``trigger`` names what studio.js does next with
+    htmx (``{"tremplin:open": "#bloc-age"}`` opens that block's form in place,
+    ``{"tremplin:visit": url}`` goes on to a page); the page itself stays the one a
+    reload shows."""
     try:
         copy, written = store(editing, data)
     except workspace.Conflict as conflict:
@@ -133,7 +161,10 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     signed = sign_undo(copy.service_id, undo) if undo else None
     keep_undo(copy.service_id, signed)
     if htmx:
-        return render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
+        response = render_changes(found, before, notice=notice, persona_changes=changes, undo=signed)
+        if trigger:
+            response.headers["HX-Trigger"] = json.dumps(trigger)
+        return response
     if undo is not None:
         return render_editor(found, notice=notice, persona_changes=changes, undo=signed)
     flash(notice)
@@ -154,7 +185,7 @@ def refuse(editing: Editing, error: Problem | Problems, status: int = 422) -> Re
 def problem_text(error: Problem | Problems) -> str:
     """The French (or English) message of a problem, or of several."""
     problems = error.problems if isinstance(error, Problems) else [error]
-    return " ".join(problem.message(ui_lang()) for problem in problems)
+    return " ".join(problem_words(problem) for problem in problems)
 
 
 def conflict_response(editing: Editing, current: workspace.WorkingCopy, back: str | None = None) -> Response:
@@ -215,6 +246,9 @@ def editor_context(found: ServiceAccess) -> dict[str, Any]:
             "live": live, "online": online_state(found.copy, live),
             "tasks": task_list(found.access.org.slug, analysis, result, found.copy, live),
             "preview_src": preview_url(found.access.org.slug, found.copy),
+            "blocks_url": url_for("studio_editor.block", org_slug=found.access.org.slug,
+                                  service_id=found.copy.service_id, block_id="-")[:-1],
+            "block_words": block_words(),
             "preview_current": preview_service(found.copy)[1]}
 
 
@@ -269,19 +303,12 @@ def type_label(name: Any) -> str:
     return block_type.label_en if ui_lang() == "en" and block_type.label_en else block_type.label
 
 
-@functools.lru_cache(maxsize=None)
-def library_description(name: str) -> str:
-    """What a reusable block holds, from the comment that opens its file."""
-    text = (LIBRARY_DIR / f"{name}.yaml").read_text(encoding="utf-8")
-    first = next(iter(leading_comments(text).splitlines()), "")
-    return first.lstrip("# ").strip()
-
-
 def palette() -> dict[str, list[tuple[str, str, str]]]:
     """The palette: every block type (name, label, English label) and every reusable
-    block (name, description, the ids of its questions)."""
+    block (name, its name for people, the questions it asks)."""
+    lang = ui_lang()
     types = [(block_type.name, block_type.label, block_type.label_en) for block_type in REGISTRY]
-    library = [(name, library_description(name), ", ".join(block["id"] for block in library_blocks(name)))
+    library = [(name, library_title(name, lang), ", ".join(use_questions({"use": name}, lang)))
                for name in library_names()]
     return {"types": types, "library": library}
 
@@ -294,10 +321,43 @@ def author_text(value: Any) -> str:
     return localize(value, "fr")
 
 
+@pass_context
+def condition_words(context: Any, condition: Any) -> str:
+    """A condition in words (« Âge : entre 11 et 17 ans, et … »), its questions named as
+    the service of the page (``data``) names them."""
+    return condition_in_words(condition, known_subjects(context.get("data") or {}), ui_lang())
+
+
+def known_subjects(data: dict) -> dict[str, Subject]:
+    """The questions and computed values of ``data``, worked out once per request."""
+    cached = g.get("editor_subjects")
+    if cached is None or cached[0] is not data:
+        cached = (data, subjects(data))
+        g.editor_subjects = cached
+    return cached[1]
+
+
+def block_words() -> dict[str, str]:
+    """The words of every block of the editor, translated once per page."""
+    return {"edit": _("Modifier"), "view": _("Voir"), "more": _("Plus d’actions"),
+            "condition": _("Condition d’affichage"), "type": _("Changer de type"), "up": _("Monter"),
+            "down": _("Descendre"), "move": _("Déplacer vers une autre étape"), "duplicate": _("Dupliquer"),
+            "delete": _("Supprimer"), "optional": _("facultative"), "shown_if": _("Montré seulement si :"),
+            "questions": _("Questions :"), "unreadable": _("Bloc illisible")}
+
+
+def url_part(key: str) -> str:
+    """A block's key as a segment of its address (what ``url_for`` would write)."""
+    return quote(key, safe="!$&'()*+,/:;=@")
+
+
 def template_helpers() -> dict[str, Any]:
     """Functions the editor's templates call."""
-    return {"anchor": anchor, "type_label": type_label, "condition_text": condition_to_text,
-            "text": author_text, "palette": palette, "block_key": block_key, "block_ids": use_ids,
+    return {"anchor": anchor, "type_label": type_label, "condition_words": condition_words,
+            "problem_words": problem_words, "url_part": url_part,
+            "text": author_text, "palette": palette, "block_key": block_key,
+            "library_title": lambda name: library_title(name, ui_lang()),
+            "use_questions": lambda entry: use_questions(entry, ui_lang()),
             "step_fields": lambda step, data: STEP_FIELDS.fields(step, languages_of(data))}
 
 

@@ -3,7 +3,7 @@ source; the condition has its own page), reorder, delete with undo."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 
 from builder.editing import operations as ops
@@ -45,8 +45,10 @@ def add_outcome(org_slug: str, service_id: str):
         data, outcome_id = ops.add_outcome(editing.data, title)
     except Problem as problem:
         return refuse(editing, problem)
+    condition = url_for("studio_editor.outcome_condition", org_slug=org_slug, service_id=service_id,
+                        outcome_id=outcome_id)
     return after_edit(editing, data, _("Le résultat « %(title)s » est ajouté : dites quand il s’applique.",
-                                       title=title), anchor("resultat", outcome_id))
+                                       title=title), anchor("resultat", outcome_id), trigger={"tremplin:visit": condition})
 
 
 @bp.route("/resultats/<outcome_id>", methods=["GET", "POST"])
@@ -77,6 +79,7 @@ def outcome(org_slug: str, service_id: str, outcome_id: str):
         shown = {key: request.form.get(key, "") for key in shown}
     analysis = analyse(found.copy)
     body = render_template("studio/editor/outcome.html", org=found.access.org, copy=found.copy, outcome=current,
+                           data=document.data,
                            fields=fields, shown=shown, errors=errors, can_edit=has_role(found.access.role, EDITOR),
                            problems=analysis.problems_at(outcome=outcome_id),
                            hints=analysis.hints_at(outcome=outcome_id),

@@ -15,6 +15,7 @@ from blocks.types.date import parse_date
 from builder.editing import operations as ops
 from builder.format.model import Block, Service
 from builder.messages import Problem, Problems, register
+from builder.site import state
 from builder.storage.accounts import EDITOR
 from builder.studio.access import login_required
 from builder.studio.common import require_service
@@ -39,10 +40,10 @@ ANSWER_PREFIX = "reponse-"
 
 
 def _date_text(day: Any) -> str:
-    """The example's date as its field shows it (``2026-09-01``; "" for none)."""
+    """The example's date as its field shows it (``01/09/2026``; "" for none)."""
     if day is None:
         return ""
-    return day.isoformat() if isinstance(day, dt.date) else str(day)
+    return day.strftime("%d/%m/%Y") if isinstance(day, dt.date) else str(day)
 
 
 def read_answers(questions: Mapping[str, Block], form: MultiDict, today: dt.date | None,
@@ -113,7 +114,30 @@ def edit_persona(org_slug: str, service_id: str, index: int):
     return body, (422 if errors else 200)
 
 
-def _page(found, analysis, service: Service | None, persona: dict, index: int, errors: dict[str, str]) -> dict:
+@bp.route("/exemples/ecrire", methods=["GET", "POST"])
+@login_required
+def write_persona(org_slug: str, service_id: str):
+    """A new example whose answers are typed, one field per question (no preview needed);
+    its date is today's, so that ages stay as they are."""
+    found = require_service(org_slug, service_id, EDITOR)
+    analysis = analyse(found.copy)
+    service, _current = preview_service(found.copy)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and service is not None:
+        editing = Editing(found, analysis.document, posted_revision())
+        fields, errors = read_persona(service, request.form)
+        if not errors:
+            data, index = ops.add_persona(editing.data, fields["name"], fields["answers"], fields["expect"],
+                                          fields["today"])
+            notice = _("L’exemple « %(name)s » est ajouté.", name=fields["name"])
+            return after_edit(editing, data, notice, anchor("exemple", index), back=request.url)
+    page = _page(found, analysis, service, {"today": state.today()}, None, errors)
+    body = render_template("studio/editor/persona.html", **{**page, "back": editor_url(found, "exemples")})
+    return body, (422 if errors else 200)
+
+
+def _page(found, analysis, service: Service | None, persona: dict, index: int | None,
+          errors: dict[str, str]) -> dict:
     """What the persona's page is drawn from (after a mistake, what was posted)."""
     posted = request.form if errors else None
     answers = persona.get("answers") if isinstance(persona.get("answers"), dict) else {}
@@ -127,4 +151,5 @@ def _page(found, analysis, service: Service | None, persona: dict, index: int, e
             "expect": posted.getlist("expect") if posted else list(persona.get("expect") or []),
             "today": posted.get("today", "") if posted else _date_text(persona.get("today")),
             "lost": [name for name in answers if service is not None and name not in service.questions],
-            "prefix": ANSWER_PREFIX, "lang": ui_lang(), "back": editor_url(found, anchor("exemple", index))}
+            "prefix": ANSWER_PREFIX, "lang": ui_lang(),
+            "back": editor_url(found, anchor("exemple", index) if index is not None else "exemples")}

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from blocks.base import Param
 from builder.editing import operations as ops
 from builder.editing.checklist import contact_questions, recipients
+from builder.editing.conditions import subjects
 from builder.editing.document import ServiceDocument
 from builder.editing.edits import apply_fields
 from builder.editing.forms import FieldSpec
@@ -282,11 +283,17 @@ def _settings_page(org_slug: str, service_id: str, template: str, saved: str, ch
     return body, (422 if errors else 200)
 
 
+def _labels(ids: list[str], data: Mapping) -> list[str]:
+    """Questions by their labels (« Votre adresse e-mail »), never their ids."""
+    known = subjects(dict(data))
+    return [f"« {known[item].label} »" if item in known else item for item in ids]
+
+
 def _page_context(found, data: Mapping) -> dict[str, Any]:
     """What both pages show beside their form."""
     analysis = analyse(found.copy)
     sending_on = bool(data.get("submission")) if "submission" not in request.form \
         else _checked(request.form, "submission")
     return {"problems": analysis.general_problems(), "hints": analysis.general_hints(), "back": editor_url(found),
-            "sending_on": sending_on, "contact": [identifier for _path, identifier in contact_questions(data)],
+            "sending_on": sending_on, "contact": _labels([identifier for _path, identifier in contact_questions(data)], data),
             "sending_words": sending_words(data)}

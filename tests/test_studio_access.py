@@ -90,7 +90,8 @@ class World:
                         "index": 0}
 
     def state(self, app):
-        """What an attacker would want to change: members, roles and invitations."""
+        """What an attacker would want to change: members, roles, invitations, services and
+    the follow-up of the submissions."""
         with app.app_context():
             db = get_db()
             return ([(m.user.id, m.role) for m in accounts.members(db, self.org.id)],
@@ -98,7 +99,8 @@ class World:
                     count(db, "organisations"),
                     [(c.service_id, c.revision, c.archived_at) for c in workspace.for_org(db, self.org.id)],
                     [(v.service_id, v.version) for v in published.versions(db, "avis")],
-                    count(db, "working_copies"))
+                    count(db, "working_copies"),
+                    [(s.status, s.handler_id, s.notes) for s in submissions.list_for_service(db, "avis")])
 
 
 @pytest.fixture
@@ -121,7 +123,7 @@ def walk(app, client, rules, samples, expected, checked=CHECKED_METHODS):
 def test_the_walk_finds_the_studio_routes(app):
     endpoints = {rule.endpoint for rule in org_rules(app)}
     assert {"orgs.members", "orgs.invite", "orgs.change_role", "orgs.remove_member",
-            "orgs.revoke_invitation"} <= endpoints
+            "orgs.revoke_invitation", "studio_follow_up.update"} <= endpoints
     assert {"auth.login", "orgs.dashboard"} <= {rule.endpoint for rule in studio_rules(app)}
 
 

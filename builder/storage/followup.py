@@ -90,7 +90,7 @@ def find(db: Database, service_id: str, reference: str, code: str) -> Submission
     """The submission of ``service_id`` with this reference and code, or None."""
     submission = get_by_reference(db, reference or "")
     if submission is None or submission.service_id != service_id:
-        code_matches(None, code)
+        _scrypt(code, bytes(16))  # as long as a real check: the answer's time tells nothing
         return None
     stored = db.execute(select(submissions.c.follow_hash).where(submissions.c.id == submission.id)).scalar()
     return submission if code_matches(stored, code) else None

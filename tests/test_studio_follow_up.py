@@ -17,7 +17,7 @@ import pytest
 from tables import rows
 
 from builder.db import get_db
-from builder.storage import followup, submissions
+from builder.storage import accounts, followup, submissions
 from test_studio_submissions import CONTACT, FATOU, HELENE, Studio, text
 
 pytestmark = pytest.mark.both_engines
@@ -137,3 +137,13 @@ def test_corrections_show_on_the_submission_page_and_in_the_exports(studio):
     values = dict(zip(header, [cell.value for cell in sheet[2]]))
     assert values["Statut du suivi"] == "En cours" and values["Suivie par"] == "Eddie"
     assert isinstance(values["Date du statut (heure de Paris)"], dt.datetime)
+
+
+def test_a_request_whose_handler_left_can_still_change_status(studio):
+    sent = studio.record(FATOU)
+    eddie = studio.people["eddie"]
+    change(studio.client("olga"), studio, sent.reference, handler=str(eddie.id))
+    with studio.app.app_context():
+        accounts.remove_member(get_db(), studio.org.id, eddie.id)
+    change(studio.client("olga"), studio, sent.reference, status="closed", handler=str(eddie.id))
+    assert (current(studio, sent.reference).status, current(studio, sent.reference).handler_id) == ("closed", eddie.id)

@@ -55,6 +55,9 @@ def follow_up_form(org_id: int, submission: Submission, formdata: Any = None) ->
         "message": submission.status_message, "notes": submission.notes})
     form.status.choices = [(status, status_label(status)) for status in followup.STATUSES]
     form.handler.choices = handler_choices(org_id)
+    if submission.handler_id and submission.handler_id not in dict(form.handler.choices):
+        # who handled it has left the organisation: kept until someone else is chosen
+        form.handler.choices.append((submission.handler_id, submission.handler or "—"))
     return form
 
 
@@ -82,8 +85,9 @@ def update(org_slug: str, service_id: str, reference: str):
                            message=form.message.data or "", notes=form.notes.data or "", within=tell)
     if tell is not None:
         mail.deliver_after_response()
-    flash(_("Le suivi est enregistré.") + (" " + _("La personne est prévenue par e-mail.") if tell else ""),
-          "success")
+    flash(_("Le suivi est enregistré."), "success")
+    if tell is not None:
+        flash(_("La personne est prévenue par e-mail."), "success")
     return redirect(detail)
 
 

@@ -108,6 +108,14 @@ def _pool(app: Flask) -> ConnectionPool:
     return pool
 
 
+def close_pool(app: Flask) -> None:
+    """Close ``app``'s idle connections now, rather than when it is garbage collected
+    (tests make many applications on one PostgreSQL server, whose connections are counted)."""
+    pool = app.extensions.pop(_POOL, None)
+    if pool is not None:
+        pool.close()
+
+
 def close_db(exception: BaseException | None = None) -> None:
     """Give the connection of the current context back to the pool, if one was borrowed."""
     db = g.pop("db", None)

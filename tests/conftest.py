@@ -19,7 +19,9 @@ import pytest
 
 import pgserver
 from builder.app import create_app
-from builder.db import get_db
+from builder.db import close_pool, get_db
+from builder.site import funnel
+from builder.storage import database
 from mailserver import free_port, smtp_server
 from seeding import owner_and_reader
 
@@ -50,8 +52,11 @@ def engine(request):
 def database_url(engine, request):
     """The URL of this test's PostgreSQL schema, or None on SQLite."""
     if engine != "postgresql":
-        return None
-    return request.getfixturevalue("postgres").create_schema(f"test_{next(_SCHEMAS)}")
+        yield None
+        return
+    url = request.getfixturevalue("postgres").create_schema(f"test_{next(_SCHEMAS)}")
+    yield url
+    database.dispose(url)  # after the applications' own connections went back (app_factory)
 
 
 @pytest.fixture
@@ -61,6 +66,7 @@ def app_factory(tmp_path, monkeypatch, database_url):
         if name.startswith("TREMPLIN_"):  # the developer's own settings stay out
             monkeypatch.delenv(name)
     database = {"DATABASE_URL": database_url, "SECRET_KEY": "test secret"} if database_url else {}
+    made = []
 
     def make(**config):
         settings = {
@@ -70,9 +76,13 @@ def app_factory(tmp_path, monkeypatch, database_url):
             **database,
             **config,
         }
-        return create_app(settings)
+        made.append(create_app(settings))
+        return made[-1]
 
-    return make
+    yield make
+    for app in made:  # their connections end with the test, not whenever the collector runs
+        close_pool(app)
+        funnel.close_buffer(app)
 
 
 @pytest.fixture

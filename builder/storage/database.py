@@ -70,6 +70,15 @@ def engine_for(target: str) -> Engine:
     return engine
 
 
+def dispose(target: str) -> None:
+    """Close the idle connections of this process's engine for ``target`` and forget it
+    (the test suite, which makes a PostgreSQL schema per test, counts server connections)."""
+    with _ENGINES_LOCK:
+        engine = _ENGINES.pop((target, os.getpid()), None)
+    if engine is not None:
+        engine.dispose()
+
+
 def _create_engine(url: URL) -> Engine:
     options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT", "poolclass": QueuePool,
                                "pool_size": POOL_SIZE, "max_overflow": -1}

@@ -302,6 +302,9 @@ class BlockType:
       be written to (their copy of the answers, the reply-to of the organisation's notice);
     - ``starter`` and ``id_base``: what a block added in the studio starts with, besides
       a default for each required parameter, and the base of its id (else its label);
+    - ``paper_template`` and ``paper_lines``: how the answer is drawn on the paper
+      version (``blocks/paper/<name>.html``; by default ``paper_lines`` lines to write on),
+      given :meth:`paper_params`.
     - ``xlsform``: what the XLSForm export writes on the block's row besides what its
       answer kind gives: ``type`` (instead of the answer kind's), ``appearance``,
       ``constraint`` (an XPath test of ``.``) and ``constraint_message`` (the code of a
@@ -323,6 +326,8 @@ class BlockType:
     email_address: ClassVar[bool] = False
     starter: ClassVar[Mapping[str, Any]] = {}
     id_base: ClassVar[str] = ""
+    paper_template: ClassVar[str] = "blocks/paper/lines.html"
+    paper_lines: ClassVar[int] = 1
     xlsform: ClassVar[Mapping[str, str]] = {}
 
     @property
@@ -438,6 +443,13 @@ class BlockType:
     def template_params(self, block_id: str, block: Mapping, field: Any, heading: bool) -> dict:
         """The one mapping the block's template takes (see :func:`blocks.rendering.params`)."""
         return rendering.params(block_id, block, field, heading)
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """The one mapping the block's paper template takes: ``id``, ``block``, ``lang``,
+        ``lines`` (how many lines to write on) and ``instruction`` (« Cochez une seule
+        case. », "" when the drawing says it all)."""
+        return {"id": block_id, "block": block, "lang": lang, "lines": self.paper_lines, "instruction": ""}
 
     # -- values, in the manner of Wagtail's FieldBlock
 

@@ -222,6 +222,7 @@ def mail_retry(instance: str | None) -> None:
 def _add_extension_commands() -> None:
     """Commands that live beside their feature (exports/, …) join the ``tremplin`` group."""
     from builder.cli_deploy import backup, db_group, publish
+    from builder.paper.cli import paper_command
     from builder.studio.cli_purge import purge
     from exports.cli import export
     from exports.interop_cli import convert_command, import_command
@@ -229,6 +230,7 @@ def _add_extension_commands() -> None:
     main.add_command(import_command)
     main.add_command(convert_command)
     main.add_command(purge)
+    main.add_command(paper_command)
     main.add_command(db_group)
     main.add_command(publish)
     main.add_command(backup)

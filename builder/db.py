@@ -108,10 +108,10 @@ def _pool(app: Flask) -> ConnectionPool:
     return pool
 
 
-def close_pool(app: Flask) -> None:
-    """Close ``app``'s idle connections now, rather than when it is garbage collected
-    (tests make many applications on one PostgreSQL server, whose connections are counted)."""
-    pool = app.extensions.pop(_POOL, None)
+def close_connections(app: Flask) -> None:
+    """Close the idle connections ``app`` keeps for its next requests (when it is done
+    with: the tests close each application's before ending its database)."""
+    pool = app.extensions.get(_POOL)
     if pool is not None:
         pool.close()
 

@@ -19,9 +19,8 @@ import pytest
 
 import pgserver
 from builder.app import create_app
-from builder.db import close_pool, get_db
-from builder.site import funnel
-from builder.storage import database
+from builder.db import close_connections, get_db
+from builder.storage.database import close_idle_connections
 from mailserver import free_port, smtp_server
 from seeding import owner_and_reader
 
@@ -52,11 +51,8 @@ def engine(request):
 def database_url(engine, request):
     """The URL of this test's PostgreSQL schema, or None on SQLite."""
     if engine != "postgresql":
-        yield None
-        return
-    url = request.getfixturevalue("postgres").create_schema(f"test_{next(_SCHEMAS)}")
-    yield url
-    database.dispose(url)  # after the applications' own connections went back (app_factory)
+        return None
+    return request.getfixturevalue("postgres").create_schema(f"test_{next(_SCHEMAS)}")
 
 
 @pytest.fixture
@@ -66,6 +62,7 @@ def app_factory(tmp_path, monkeypatch, database_url):
         if name.startswith("TREMPLIN_"):  # the developer's own settings stay out
             monkeypatch.delenv(name)
     database = {"DATABASE_URL": database_url, "SECRET_KEY": "test secret"} if database_url else {}
+
     made = []
 
     def make(**config):
@@ -80,9 +77,10 @@ def app_factory(tmp_path, monkeypatch, database_url):
         return made[-1]
 
     yield make
-    for app in made:  # their connections end with the test, not whenever the collector runs
-        close_pool(app)
-        funnel.close_buffer(app)
+    if database_url:  # the test's connections end with it: PostgreSQL accepts only so many
+        for app in made:
+            close_connections(app)
+        close_idle_connections()
 
 
 @pytest.fixture

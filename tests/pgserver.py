@@ -32,6 +32,14 @@ def binaries() -> Path | None:
     return Path(found[-1]).parent if found else None
 
 
+def _runuser() -> str:
+    """util-linux's ``runuser``, found even when ``PATH`` lacks the ``sbin`` folders."""
+    found = shutil.which("runuser") or shutil.which("runuser", path="/usr/sbin:/sbin")
+    if found is None:
+        raise RuntimeError("runuser is missing (util-linux): PostgreSQL cannot run as root")
+    return found
+
+
 class PostgresServer:
     """A PostgreSQL server in ``folder`` (see the module docstring); :meth:`stop` ends it."""
 
@@ -63,7 +71,7 @@ class PostgresServer:
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bin / program), *args]
         if self.user:
-            command = ["runuser", "-u", self.user, "--", *command]
+            command = [_runuser(), "-u", self.user, "--", *command]
         subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.folder)
 
     def url(self, database: str = "postgres", **options: str) -> str:

@@ -1,8 +1,8 @@
-"""A 13th block type, added the way an extension adds one: one class and one template,
+"""A block type added the way an extension adds one: one class and one template,
 both defined in this file only. Nothing else in Tremplin knows it, yet a service that
 uses it is answered on its mini-site and in the studio's preview, shown on the check
-page, in the studio (its palette, its block form, an example's form, a submission) and
-in the CSV export and the XLSForm export."""
+page, in the studio (its palette, its block form, an example's form, a submission), in the
+CSV export and the XLSForm export, and on the paper version."""
 
 from __future__ import annotations
 
@@ -196,6 +196,12 @@ def test_a_submission_shows_the_new_answer_in_the_studio_and_the_csv_export(site
     assert "732 829 320 00074" in detail
     export = client.get(STUDIO + "reponses/export/csv").get_data(as_text=True)
     assert "Le numéro SIRET de votre association" in export and ";73282932000074" in export
+
+
+def test_the_paper_version_gives_the_new_type_its_lines_to_write_on(site):
+    page = site.test_client().get("/s/adhesion/papier").get_data(as_text=True)
+    block = page.split("Le numéro SIRET de votre association")[1].split('<div class="paper-block">')[0]
+    assert block.count('<div class="paper-line">') == 1  # the default drawing: a line to write on
 
 
 def test_the_xlsform_export_writes_what_the_new_type_declares(siret):

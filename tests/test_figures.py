@@ -154,6 +154,42 @@ def test_outcomes_of_a_simulator_are_counted_from_its_result_pages(studio):
     assert "2 (100 %)" in row
 
 
+@pytest.mark.both_engines
+def test_following_an_outcomes_link_is_counted_per_outcome_without_the_journey(studio):
+    service = load_service(EXAMPLES / f"{SIMULATOR}.yaml")
+    person = studio.app.test_client()
+    drive(person, service, {"date_naissance": "10/05/2009", "statut": "lyceen"})
+    result = person.get(f"/s/{SIMULATOR}/resultat").get_data(as_text=True)
+    assert 'href="/s/aides-jeunes/lien/pass-culture-17/0">Le site du pass Culture</a>' in result
+    followed = person.get(f"/s/{SIMULATOR}/lien/pass-culture-17/0")
+    assert (followed.status_code, followed.headers["Location"]) == (302, "https://pass.culture.fr/")
+    person.get(f"/s/{SIMULATOR}/lien/pass-culture-17/0")          # twice: counted once
+    person.get(f"/s/{SIMULATOR}/lien/service-civique/0")
+    studio.app.test_client().get(f"/s/{SIMULATOR}/lien/service-civique/0")  # someone else, from a shared link
+    with studio.app.app_context():
+        funnel.flush()
+        db = get_db()
+        assert figures.links_followed(db, SIMULATOR) == {"pass-culture-17": 1, "service-civique": 2}
+        mine = {row["journey_id"] for row in rows(db, "events", "kind != 'follow'")}
+        clicks = [row["journey_id"] for row in rows(db, "events", "kind = 'follow'")]
+        assert len(set(clicks)) == 3 and not set(clicks) & mine  # each click on its own, not the journey's
+        assert figures.journeys(db, SIMULATOR) == 1
+        assert events.mark_abandoned(db, now=dt.datetime.now(UTC) + dt.timedelta(days=1)) == 0  # a click is no unfinished journey
+    page = studio.page(SIMULATOR).get_data(as_text=True)
+    assert "Lien suivi" in page
+    row = re.search(r'<th scope="row">Le pass Culture à 17 ans</th>(.*?)</tr>', page, re.S).group(1)
+    assert re.findall(r"\d+ \(\d+ %\)", row) == ["1 (100 %)", "1 (100 %)"]
+    data = json.loads(studio.page(SIMULATOR, ".json").get_data(as_text=True))
+    assert data["outcomes"]["followed"]["service-civique"] == 2
+
+
+@pytest.mark.parametrize("path", ["/lien/pas-un-resultat/0", "/lien/pass-culture-17/1", "/lien/pass-culture-17/-1",
+                                  "/lien/pass-culture-17/0?url=https://pirate.example"])
+def test_only_the_links_written_in_the_service_are_followed(studio, path):
+    response = studio.app.test_client().get(f"/s/{SIMULATOR}{path}")
+    assert response.status_code == 404 or response.headers["Location"] == "https://pass.culture.fr/"
+
+
 def test_a_journey_that_saw_its_result_is_not_abandoned(studio):
     with studio.app.app_context():
         db = get_db()
@@ -205,4 +241,4 @@ def test_the_figures_have_a_json_twin(studio):
     assert data["journeys"] == 6 and data["gave_up_on_check"] == 1 and data["median_seconds"] == 90
     assert data["steps"][0] == {"id": "demande", "title": "Votre demande", "viewed": 6, "answered": 4,
                                 "gave_up": 1, "current": True}
-    assert data["outcomes"] == {"source": "submissions", "total": 0, "applied": {}}
+    assert data["outcomes"] == {"source": "submissions", "total": 0, "applied": {}, "followed": {}}

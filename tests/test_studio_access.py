@@ -123,7 +123,8 @@ def walk(app, client, rules, samples, expected, checked=CHECKED_METHODS):
 def test_the_walk_finds_the_studio_routes(app):
     endpoints = {rule.endpoint for rule in org_rules(app)}
     assert {"orgs.members", "orgs.invite", "orgs.change_role", "orgs.remove_member",
-            "orgs.revoke_invitation", "studio_follow_up.update"} <= endpoints
+            "orgs.revoke_invitation", "studio_share.paper", "studio_share.paper_download",
+            "studio_follow_up.update"} <= endpoints
     assert {"auth.login", "orgs.dashboard"} <= {rule.endpoint for rule in studio_rules(app)}
 
 

@@ -55,6 +55,12 @@ register({
     "blocks.yes": ("Oui", "Yes"),
     "blocks.no": ("Non", "No"),
     "blocks.choose": ("Choisissez une réponse", "Choose an answer"),
+    "blocks.paper_one": ("Cochez une seule case.", "Tick one box only."),
+    "blocks.paper_several": ("Cochez une ou plusieurs cases.", "Tick one or more boxes."),
+    "blocks.paper_at_least": ("Cochez au moins {min} case{s}.", "Tick at least {min} box{es}."),
+    "blocks.paper_at_most": ("Cochez au plus {max} case{s}.", "Tick at most {max} box{es}."),
+    "blocks.paper_range": ("Cochez de {min} à {max} cases.", "Tick {min} to {max} boxes."),
+    "blocks.paper_consent": ("Cochez la case pour donner votre accord.", "Tick the box to give your agreement."),
 })
 
 TRUE_WORDS = frozenset({"oui", "o", "yes", "y", "true", "vrai", "1", "on"})
@@ -168,6 +174,19 @@ class OptionsBlock(BlockType):
         """The options as WTForms choices."""
         return [SelectChoice(value, localize(label, lang, languages))
                 for value, label in iter_options(block)]
+
+    paper_template = "blocks/paper/boxes.html"
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """One box per option, and how many to tick."""
+        return {**super().paper_params(block_id, block, lang, languages),
+                "options": [localize(label, lang, languages) for _, label in iter_options(block)],
+                "instruction": self.paper_instruction(block, lang)}
+
+    def paper_instruction(self, block: Mapping, lang: str) -> str:
+        """« Cochez une seule case. »"""
+        return render("blocks.paper_one", lang)
 
     def format_text(self, block: Mapping, value: Any, lang: str = "fr") -> str:
         """The option labels, separated by commas."""
@@ -314,6 +333,19 @@ class ChoicesBlock(OptionsBlock):
         """The values, separated by « ; »."""
         return "" if value is None else "; ".join(value)
 
+    def paper_instruction(self, block: Mapping, lang: str) -> str:
+        """« Cochez une ou plusieurs cases. », or the bounds of ``min_choices`` / ``max_choices``."""
+        low, high = block.get("min_choices"), block.get("max_choices")
+        low = low if isinstance(low, int) and low > 1 else None
+        high = high if isinstance(high, int) and not isinstance(high, bool) else None
+        if low and high:
+            return render("blocks.paper_range", lang, min=low, max=high)
+        if low or high:
+            count = low or high
+            return render("blocks.paper_at_least" if low else "blocks.paper_at_most", lang,
+                          min=count, max=count, s=_plural(count), es="" if count == 1 else "es")
+        return render("blocks.paper_several", lang)
+
 
 def _yes_no(value: Any) -> str:
     """Coerce for the yes/no radio: booleans (stored answers) become "oui"/"non"."""
@@ -337,6 +369,15 @@ class BooleanBlock(BlockType):
     def format_csv(self, block: Mapping, value: Any) -> str:
         """``oui`` or ``non``."""
         return "" if value is None else ("oui" if value else "non")
+
+    paper_template = "blocks/paper/boxes.html"
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """Two boxes, « Oui » and « Non »."""
+        return {**super().paper_params(block_id, block, lang, languages),
+                "options": [render("blocks.yes", lang), render("blocks.no", lang)],
+                "instruction": render("blocks.paper_one", lang)}
 
 
 class YesNoBlock(BooleanBlock):
@@ -405,3 +446,10 @@ class ConsentBlock(BooleanBlock):
         if not parsed and block.get("required", True):
             raise Problem("blocks.consent_refused")
         return parsed
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """The explanations, then one box to tick."""
+        return {**super().paper_params(block_id, block, lang, languages),
+                "body": localize(block.get("body"), lang, languages),
+                "options": [render("blocks.yes", lang)], "instruction": render("blocks.paper_consent", lang)}

@@ -34,6 +34,8 @@ register({
     "blocks.commune_more": (
         "Seules les {count} premières sont montrées : précisez votre recherche.",
         "Only the first {count} are shown: make your search more precise."),
+    "blocks.paper_commune_name": ("nom de la commune", "name of the commune"),
+    "blocks.paper_postcode": ("code postal", "postcode"),
 })
 SEARCH = "recherche"  # the key of a search in a posted value, and the suffix of its field
 
@@ -81,6 +83,7 @@ class CommuneBlock(BlockType):
     field_class = CommuneField
     required_code = "blocks.required_choice"
     check_trigger = "change, input delay:500ms"
+    paper_template = "blocks/paper/commune.html"
     xlsform = {"constraint": "regex(., '^([0-9]{2}|2[AB])[0-9]{3}$')", "constraint_message": "blocks.commune_code"}
     starter = {"label": "Dans quelle commune habitez-vous ?",
                "hint": "Écrivez votre code postal ou le nom de votre commune."}
@@ -114,6 +117,12 @@ class CommuneBlock(BlockType):
         words = "fr" if lang == "fr" else "en"
         return {"texts": {key: render(f"blocks.commune_{key}", words, count=communes.SEARCH_LIMIT)
                           for key in ("search", "list", "more")}}
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """A box for the commune's name, and one per digit of its postcode, each named."""
+        return {**super().paper_params(block_id, block, lang, languages), "postcode_digits": 5,
+                "name": render("blocks.paper_commune_name", lang), "postcode": render("blocks.paper_postcode", lang)}
 
     def format_prefill(self, block: Mapping, value: Any) -> Any:
         """``[postcode, INSEE code]``, as a démarche's commune field takes it."""

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from blocks.base import BlockType, Example, Param, common_param
+from builder.format.model import localize
 from builder.messages import Problem, register
 
 register({
@@ -22,6 +23,7 @@ class ContentBlock(BlockType):
     label, label_en = "Texte à lire", "Text to read"
     answer_type = None
     template = "blocks/content.html"
+    paper_template = "blocks/paper/content.html"
     id_base = "texte"
     params = (
         Param("body", "markdown", required=True,
@@ -39,6 +41,13 @@ class ContentBlock(BlockType):
         label = Param("label", "text", doc="Un titre affiché au-dessus du texte.",
                       doc_en="A heading shown above the text.")
         return (common_param("id"), label, common_param("show_if"), *self.params)
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """Its heading and its text, to read."""
+        return {**super().paper_params(block_id, block, lang, languages), "lines": 0,
+                "title": localize(block.get("label"), lang, languages),
+                "body": localize(block.get("body"), lang, languages)}
 
     def is_blank(self, value: Any) -> bool:
         """Content never has an answer."""

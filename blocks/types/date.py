@@ -36,6 +36,9 @@ register({
         "La date ne peut pas être dans le futur.",
         "The date cannot be in the future."),
     "blocks.date_hint": ("Par exemple : 14 07 2006", "For example: 14 07 2006"),
+    "blocks.paper_day": ("jour", "day"),
+    "blocks.paper_month": ("mois", "month"),
+    "blocks.paper_year": ("année", "year"),
 })
 
 ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -86,6 +89,7 @@ class DateBlock(BlockType):
     label, label_en = "Date", "Date"
     answer_type = "date"
     template = "blocks/date.html"
+    paper_template = "blocks/paper/date.html"
     field_class = StringField
     params = (
         Param("min", "date_bound",
@@ -168,6 +172,13 @@ class DateBlock(BlockType):
     def render_kw(self, block: Mapping) -> dict:
         """A numeric keypad (``14072006`` is accepted) and the block's autocomplete."""
         return {**super().render_kw(block), "inputmode": "numeric"}
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """Boxes for the day (2 digits), the month (2) and the year (4), each named."""
+        parts = [(render(f"blocks.paper_{part}", lang), digits)
+                 for part, digits in (("day", 2), ("month", 2), ("year", 4))]
+        return {**super().paper_params(block_id, block, lang, languages), "parts": parts}
 
     def format_text(self, block: Mapping, value: Any, lang: str = "fr") -> str:
         """``14/07/2006``."""

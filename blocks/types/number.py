@@ -122,6 +122,7 @@ class NumberBlock(BlockType):
     label, label_en = "Nombre", "Number"
     answer_type = "number"
     template = "blocks/number.html"
+    paper_template = "blocks/paper/number.html"
     field_class = StringField
     params = (
         Param("min", "number", doc="Plus petit nombre accepté.",
@@ -204,6 +205,12 @@ class NumberBlock(BlockType):
         step = block.get("step")
         whole = _is_number(step) and float(step).is_integer()
         return {"inputmode": "numeric" if whole else "decimal"}
+
+    def paper_params(self, block_id: str, block: Mapping, lang: str = "fr",
+                     languages: tuple = ("fr",)) -> dict:
+        """A box for the number, then its unit."""
+        return {**super().paper_params(block_id, block, lang, languages),
+                "unit": localize(block.get("unit"), lang, languages)}
 
     def format_text(self, block: Mapping, value: Any, lang: str = "fr") -> str:
         """``1 500 €``: the number for the language, then the unit."""

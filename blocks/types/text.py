@@ -170,6 +170,7 @@ class TextareaBlock(StringBlock):
     label, label_en = "Texte long", "Long text"
     template = "blocks/textarea.html"
     field_class = TextAreaField
+    paper_lines = 5
     xlsform = {"appearance": "multiline"}
     params = (MAX_LENGTH,)
     examples = (

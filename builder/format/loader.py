@@ -126,6 +126,7 @@ class _Compiler:
         questions = {block.params.get("id") for _, blocks in steps for block in blocks if block.is_question}
         outcome_ids = {o.get("id") for o in self._list("outcomes") if isinstance(o, dict)}
         refs.check_personas(self.data.get("tests"), questions, outcome_ids, self.problems)
+        refs.check_handoffs(self.data, questions, self.problems)
         refs.check_demarches(self._list("outcomes"), questions, self.problems)
         if self.problems:
             self._fail(self.problems)

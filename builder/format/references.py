@@ -33,6 +33,9 @@ register({
     "persona_unknown_outcome": ("L'exemple « {persona} » attend le résultat « {name} », qui n'existe pas.{hint}",
                                 "The example \"{persona}\" expects the outcome \"{name}\", which does not "
                                 "exist.{hint}"),
+    "handoff_unknown_question": ("« {name} » n'est pas une question de ce service : elle ne peut pas être "
+                                 "transmise.{hint}",
+                                 "\"{name}\" is not a question of this service: it cannot be passed on.{hint}"),
     "condition_bad_leaf": ("Une condition doit être une expression entre guillemets, ou « all: », « any: » "
                            "ou « not: ».",
                            "A condition must be a quoted expression, or \"all:\", \"any:\" or \"not:\"."),
@@ -132,3 +135,26 @@ def check_personas(personas: Any, questions: set[str], outcomes: set[str], probl
                 if isinstance(outcome, str) and outcome not in outcomes:
                     problems.append(Problem("persona_unknown_outcome", ("tests", index, "expect", position),
                                             persona=name, name=outcome, hint=Suggestion.among(outcome, outcomes)))
+
+
+def handoff_paths(data: dict) -> Iterator[tuple[tuple, Any]]:
+    """Each hand-off of the file (the help box's appointment, each outcome's links) with its path."""
+    help_box = data.get("help")
+    if isinstance(help_box, dict) and isinstance(help_box.get("appointment_handoff"), dict):
+        yield ("help", "appointment_handoff"), help_box["appointment_handoff"]
+    outcomes = data.get("outcomes")
+    for index, outcome in enumerate(outcomes if isinstance(outcomes, list) else []):
+        links = outcome.get("links") if isinstance(outcome, dict) else None
+        for number, link in enumerate(links if isinstance(links, list) else []):
+            if isinstance(link, dict) and isinstance(link.get("handoff"), dict):
+                yield ("outcomes", index, "links", number, "handoff"), link["handoff"]
+
+
+def check_handoffs(data: dict, questions: set[str], problems: list[Problem]) -> None:
+    """The answers a hand-off may pass on must be questions of the service."""
+    for path, handoff in handoff_paths(data):
+        answers = handoff.get("answers")
+        for position, name in enumerate(answers if isinstance(answers, list) else []):
+            if isinstance(name, str) and name not in questions:
+                problems.append(Problem("handoff_unknown_question", path + ("answers", position), name=name,
+                                        hint=Suggestion.among(name, questions)))

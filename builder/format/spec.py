@@ -19,6 +19,7 @@ IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 URL = re.compile(r"^(https?://|mailto:|tel:)\S+$")
+PARAM = re.compile(r"^[A-Za-z0-9_.\-]+$")  # a parameter of a web address (?ref=…)
 
 register({
     "unknown_key": ("La clé « {key} » n'est pas connue ici.{hint}", "Unknown key \"{key}\" here.{hint}"),
@@ -46,6 +47,13 @@ register({
                     "Unknown format version \"tremplin: {value}\". This Tremplin reads format 1: "
                     "write \"tremplin: 1\"."),
     "empty_list": ("« {key} » ne doit pas être vide.", "\"{key}\" must not be empty."),
+    "expected_param": ("« {value} » ne peut pas être le nom d'un paramètre d'adresse : lettres sans accent, "
+                       "chiffres, « _ », « - » et « . », par exemple ref.",
+                       "\"{value}\" cannot be the name of a web address parameter: letters without accents, "
+                       "digits, \"_\", \"-\" and \".\", e.g. ref."),
+    "expected_identifier": ("« {value} » n'est pas un identifiant de question (lettres minuscules sans accent, "
+                            "chiffres et « _ »).",
+                            "\"{value}\" is not a question id (lowercase letters, digits and \"_\")."),
 })
 
 
@@ -98,6 +106,8 @@ SCALAR_CHECKS: dict[str, Callable[[Any], str | None]] = {
     "url": _pattern_check(URL, "expected_url"),
     "version": lambda v: None if v == 1 and not isinstance(v, bool) else "bad_version",
     "phone": lambda v: None if isinstance(v, (str, int)) else "expected_string",
+    "param": _pattern_check(PARAM, "expected_param"),
+    "identifier": _pattern_check(IDENTIFIER, "expected_identifier"),
 }
 
 SCALAR_SCHEMAS: dict[str, dict] = {
@@ -114,6 +124,8 @@ SCALAR_SCHEMAS: dict[str, dict] = {
     "version": {"const": 1},
     "phone": {"type": "string"},
     "expression": {"type": "string"},
+    "param": {"type": "string", "pattern": r"^[A-Za-z0-9_.\-]+$"},
+    "identifier": {"type": "string", "pattern": r"^[a-z_][a-z0-9_]*$"},
 }
 SCALAR_SCHEMAS["markdown"] = SCALAR_SCHEMAS["text"]
 
@@ -133,6 +145,11 @@ def _s(kind: str, doc: str, **options: Any) -> Shape:
     return Shape(kind, doc=doc, **options)
 
 
+HANDOFF = obj(
+    reference=_s("param", "Nom du paramètre d'adresse qui porte la référence de la demande (ref)."),
+    answers=_s("list", "Les questions dont la réponse est transmise, si la personne le choisit.",
+               item=_s("identifier", "Identifiant d'une question.")),
+)
 HELP = obj(
     text=_s("text", "Phrase d'accueil de l'encadré « Besoin d'aide ? »."),
     phone=_s("phone", "Numéro de téléphone (lien tel: sur les téléphones)."),
@@ -140,6 +157,7 @@ HELP = obj(
     address=_s("text", "Adresse où venir en personne."),
     hours=_s("text", "Horaires d'ouverture."),
     appointment_url=_s("url", "Lien pour prendre rendez-vous."),
+    appointment_handoff=HANDOFF,
 )
 ORGANISATION = obj(("name",), name=_s("text", "Nom de l'organisation."), url=_s("url", "Site web."),
                    email=_s("email", "Adresse qui reçoit les demandes envoyées."))
@@ -155,7 +173,7 @@ DEMARCHE = obj(("champs",),
                path=_s("string", "Le nom de la démarche dans son adresse (/commencer/NOM) ; par défaut, celui de url."),
                number=_s("integer", "Le numéro de la démarche : l'API de préremplissage crée alors le dossier."))
 LINK = obj(("label", "url"), label=_s("text", "Texte du lien."), url=_s("url", "Adresse du lien."),
-           demarche=DEMARCHE)
+           handoff=HANDOFF, demarche=DEMARCHE)
 SOURCE = obj(("url",), url=_s("url", "Texte officiel de la règle."), label=_s("text", "Nom du texte."),
              checked=_s("date", "Date de la dernière vérification."))
 OUTCOME = obj(("id", "title", "when"),
@@ -173,7 +191,9 @@ SETTINGS = obj(ask_only_needed=_s("boolean", "Ne poser que les questions qui peu
                                   default=True),
                draft_days=_s("integer", "Durée de conservation d'un brouillon, en jours.", default=30),
                retention_days=_s("integer", "Durée de conservation des réponses envoyées, en jours.", default=365),
-               contact_service=_s("slug", "Service de contact de la même organisation (« Être rappelé·e »)."))
+               contact_service=_s("slug", "Service de contact de la même organisation (« Être rappelé·e »)."),
+               feedback=_s("boolean", "Proposer « Donnez votre avis » (une note de 1 à 5 et un commentaire) "
+                                      "à la fin du service.", default=False))
 PERSONA = obj(("name", "answers"),
               name=_s("string", "Nom de l'exemple."),
               answers=_s("answers", "Réponses de l'exemple."),

@@ -1,5 +1,6 @@
 """What every page of a mini-site shows, whether it is served published or in the
-studio's preview: the service, its language, its help box, its links home."""
+studio's preview: the service, its language, its help box, its links home, and the
+« Donnez votre avis » form of a service that asks for it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from flask import g, render_template
 from markupsafe import Markup
 
 from builder.format.model import Service, localize
+from builder.site.handoff import shared_labels
+from builder.site.opinions import asks_feedback, feedback_blocks, feedback_form
 
 
 def page_context(service: Service, lang: str, home_url: str) -> dict[str, Any]:
@@ -16,7 +19,12 @@ def page_context(service: Service, lang: str, home_url: str) -> dict[str, Any]:
     return {"service": service, "lang": lang, "languages": list(service.languages),
             "site_name": service.text("title", lang), "home_url": home_url,
             "help": service.data.get("help") or {}, "organisation": service.data.get("organisation") or {},
-            "t": text, "help_box": help_box}
+            "t": text, "help_box": help_box,
+            # « Donnez votre avis », when the service asks for it (site/_feedback.html)
+            "feedback_form": lambda: feedback_form(service, lang) if asks_feedback(service) else None,
+            "feedback_blocks": lambda: feedback_blocks(service),
+            # the questions a link may pass on to a booking page (site/_handoff.html)
+            "handoff_labels": lambda handoff: shared_labels(handoff, service, lang)}
 
 
 def text(value: Any) -> str:

@@ -174,4 +174,4 @@ def result_page(place: Place, answers: dict[str, Any], evaluation: Evaluation,
         place.record(outcome.id, "outcome")
     has_email = place.sends and bool(email_answer(summary_rows(place.service, evaluation, answers, place.lang)))
     return render_template("site/result.html", evaluation=evaluation, groups=groups, has_email=has_email,
-                           back_url=place.url_for("site.check"), handoff=handoff)
+                           back_url=place.url_for("site.check"), handoff=handoff, link_url=place.link_url)

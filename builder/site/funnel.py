@@ -105,14 +105,6 @@ def buffer_of(app: Flask) -> EventBuffer:
     return buffer
 
 
-def close_buffer(app: Flask) -> None:
-    """Write ``app``'s waiting events and close the buffer's connection now, rather than
-    when the application is garbage collected (tests make many applications)."""
-    buffer = app.extensions.pop(_BUFFER, None)
-    if buffer is not None and buffer.pid == os.getpid():
-        buffer.close()
-
-
 def record(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
     """Record one event of the current application (written within :data:`MAX_DELAY`)."""
     buffer_of(current_app._get_current_object()).add(service_id, step_id, kind, journey_id)

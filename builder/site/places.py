@@ -39,6 +39,11 @@ class Place:
     def record(self, step_id: str | None, kind: str) -> None:
         """Record a funnel event (``view``, ``error``, ``answer``…): nothing by default."""
 
+    def link_url(self, outcome_id: str, index: int, url: str, share: bool = False) -> str | None:
+        """Where an outcome's link number ``index`` leads: straight to ``url`` by default;
+        ``share``: the same, passing the person's answers on (None where it cannot)."""
+        return None if share else url
+
     def evaluate(self, answers: dict[str, Any]) -> Evaluation:
         """The answers evaluated on the date the rules use (bookkeeping keys left out)."""
         return state.evaluation_of(self.service, answers, self.lang)
@@ -65,3 +70,9 @@ class MiniSite(Place):
     def record(self, step_id: str | None, kind: str) -> None:
         """Record the event for this journey (no personal data)."""
         state.record(self.service, step_id, kind)
+
+    def link_url(self, outcome_id: str, index: int, url: str, share: bool = False) -> str | None:
+        """Through the mini-site's link route, which counts the click and adds what the
+        link hands over (builder.site.links)."""
+        extra = {"transmettre": "oui"} if share else {}
+        return url_for("site.follow", outcome_id=outcome_id, index=index, **extra)

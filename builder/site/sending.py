@@ -19,6 +19,7 @@ from builder import mail, security
 from builder.db import get_db
 from builder.editing import checklist
 from builder.site import bp, journey, state
+from builder.site.places import MiniSite
 from builder.site.summary import email_answer, summary_rows
 from builder.storage import as_utc, codes, followup, submissions
 
@@ -133,5 +134,8 @@ def confirmation(reference: str) -> ResponseReturnValue:
         abort(404)
     evaluation = state.evaluation_of(g.service, submission.answers, g.lang)
     lines = [(row.label, row.text or "—") for row in summary_rows(g.service, evaluation, submission.answers, g.lang)]
+    # what to ask for next, its links carrying the reference (builder.site.handoff)
+    outcomes = [outcome for outcome in g.service.outcomes if evaluation.outcomes[outcome.id] == "yes"]
     return render_template("site/confirmation.html", reference=reference, lines=lines,
-                           confirmation=_confirmation_text(), code=state.follow_code(g.service, reference))
+                           confirmation=_confirmation_text(), outcomes=outcomes, code=state.follow_code(g.service, reference),
+                           link_url=MiniSite(g.service, g.lang, None).link_url)

@@ -9,11 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import refresh
 from werkzeug.exceptions import NotFound
 
+from builder.db import get_db
 from builder.format.model import Service, Step
 from builder.site import bp, context, flow, journey, state
 from builder.site.catalog import get_live_service
 from builder.site.forms import posted_answers
 from builder.site.places import MiniSite
+from builder.storage import workspace
 
 
 @bp.url_value_preprocessor
@@ -134,9 +136,10 @@ def result() -> ResponseReturnValue:
 
 
 def _handoff(answers: dict[str, Any]) -> dict[str, Any] | None:
-    """The contact service of the same organisation, to be called back without retyping."""
+    """The contact service of the same organisation, to be called back without retyping:
+    never another organisation's, which the answers must not reach (a file may name any)."""
     target = (g.service.data.get("settings") or {}).get("contact_service")
-    if not target:
+    if not target or not _same_organisation(g.service.id, target):
         return None
     try:
         contact = get_live_service(target).service
@@ -144,6 +147,14 @@ def _handoff(answers: dict[str, Any]) -> dict[str, Any] | None:
         return None
     return {"url": url_for("site.begin", service_id=contact.id), "answers": _handoff_fields(contact, answers),
             "title": contact.text("title", g.lang)}
+
+
+def _same_organisation(service_id: str, other_id: str) -> bool:
+    """Whether both services belong to one organisation of the studio (or both to none,
+    as the examples a ``tremplin run`` publishes)."""
+    db = get_db()
+    mine, theirs = workspace.get(db, service_id), workspace.get(db, other_id)
+    return (mine and mine.org_id) == (theirs and theirs.org_id)
 
 
 def _handoff_fields(contact: Service, answers: dict[str, Any]) -> list[tuple[str, Any]]:

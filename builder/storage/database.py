@@ -70,13 +70,15 @@ def engine_for(target: str) -> Engine:
     return engine
 
 
-def dispose(target: str) -> None:
-    """Close the idle connections of this process's engine for ``target`` and forget it
-    (the test suite, which makes a PostgreSQL schema per test, counts server connections)."""
+def close_idle_connections() -> None:
+    """Close the connections the engines of this process keep idle in their pools (those
+    still lent stay open and come back as usual): for a process done with its databases,
+    such as the tests after each application, so that connections do not pile up on a
+    server that accepts only so many."""
     with _ENGINES_LOCK:
-        engine = _ENGINES.pop((target, os.getpid()), None)
-    if engine is not None:
-        engine.dispose()
+        engines = list(_ENGINES.values())
+    for engine in engines:
+        engine.pool.dispose()
 
 
 def _create_engine(url: URL) -> Engine:

@@ -24,8 +24,14 @@ VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT = (
 # An ``outcome`` event follows a ``result`` one for each outcome that applied on the
 # result page; its ``step_id`` holds the outcome's id. It ends a journey, as the result does.
 OUTCOME = "outcome"
-KINDS = frozenset({VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT, OUTCOME})
-_ENDINGS = (ABANDON, RESULT, SUBMIT, OUTCOME)
+# A ``follow`` event is a click on one of an outcome's links (« Faire la demande »); its
+# ``step_id`` holds the outcome's id. It is recorded under a journey id of its own, never
+# the person's: a click cannot be tied to the answers or the path that led to it. It is
+# not a journey (see LONE_KINDS), and ends itself.
+FOLLOW = "follow"
+KINDS = frozenset({VIEW, ANSWER, ERROR, ABANDON, RESULT, SUBMIT, OUTCOME, FOLLOW})
+LONE_KINDS = (FOLLOW,)  # recorded alone, under an id of their own: not journeys
+_ENDINGS = (ABANDON, RESULT, SUBMIT, OUTCOME, FOLLOW)
 DEFAULT_IDLE = dt.timedelta(hours=2)
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9_-]{1,64}")

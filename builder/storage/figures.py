@@ -13,6 +13,8 @@ person:
   outcome applied, from the outcomes stored with the submissions, or, for a service
   that sends nothing, from the ``outcome`` events of the result page (the last result
   each journey saw).
+- :func:`links_followed`: how many times each outcome's links were followed (the
+  ``follow`` events of the mini-site's link route, each under an id of its own).
 - :func:`median_duration`: the median time from the first page to « Envoyer ».
 """
 
@@ -58,9 +60,16 @@ class OutcomeCounts:
 
 
 def journeys(db: Database, service_id: str) -> int:
-    """How many journeys through ``service_id`` began (have any event)."""
+    """How many journeys through ``service_id`` began (have any event but a lone click)."""
     return db.execute(select(func.count(_events.c.journey_id.distinct()))
-                      .where(_events.c.service_id == service_id)).scalar()
+                      .where(_events.c.service_id == service_id, _events.c.kind.not_in(events.LONE_KINDS))).scalar()
+
+
+def links_followed(db: Database, service_id: str) -> dict[str, int]:
+    """Per outcome, how many times one of its links was followed (« Faire la demande »)."""
+    return dict(db.execute(select(_events.c.step_id, func.count())
+                           .where(_events.c.service_id == service_id, _events.c.kind == events.FOLLOW)
+                           .group_by(_events.c.step_id)).all())
 
 
 def funnel(db: Database, service_id: str, step_ids: list[str]) -> Funnel:

@@ -4,7 +4,8 @@ drafts, and journeys nobody finished.
 Each service sets how long its submissions are kept (``settings.retention_days`` in the
 service file, :data:`DEFAULT_DAYS` by default), read in its latest published version,
 online or withdrawn. :func:`purge` deletes what is older (the submissions' mails with
-them), deletes expired drafts and marks idle journeys as abandoned for the funnel.
+them, and the opinions left with « Donnez votre avis »), deletes expired drafts and marks
+idle journeys as abandoned for the funnel.
 
 It runs from ``tremplin purge`` (:mod:`builder.studio.cli_purge`, for a cron job) and, at
 most once an hour, after an ordinary request once the response is sent (the hook is in
@@ -20,7 +21,7 @@ import functools
 from dataclasses import dataclass, field
 
 from builder.format.loader import ServiceFileError, load_service_text
-from builder.storage import as_utc, drafts, events, ratelimit, services, submissions, turns
+from builder.storage import as_utc, drafts, events, feedback, ratelimit, services, submissions, turns
 from builder.storage.database import Database, connect, transaction
 
 DEFAULT_DAYS = 365
@@ -35,6 +36,7 @@ class Purge:
     submissions: dict[str, int] = field(default_factory=dict)  # service id -> submissions deleted
     drafts: int = 0  # expired drafts deleted
     abandoned: int = 0  # journeys marked as abandoned
+    feedback: int = 0  # opinions (« Donnez votre avis ») deleted with the submissions' period
 
     @property
     def deleted(self) -> int:
@@ -65,7 +67,8 @@ def retention_days(db: Database, service_id: str) -> int:
 
 def purge(db: Database, *, now: dt.datetime | None = None,
           idle: dt.timedelta = events.DEFAULT_IDLE) -> Purge:
-    """Delete submissions past their period and expired drafts; mark idle journeys abandoned."""
+    """Delete submissions and opinions past their period and expired drafts; mark idle
+    journeys abandoned."""
     now = as_utc(now)
     deleted = {}
     for service_id in submissions.service_ids(db):
@@ -73,11 +76,13 @@ def purge(db: Database, *, now: dt.datetime | None = None,
         count = submissions.delete_sent_before(db, service_id, cutoff)
         if count:
             deleted[service_id] = count
+    opinions = sum(feedback.delete_before(db, service_id, now - dt.timedelta(days=retention_days(db, service_id)))
+                   for service_id in feedback.service_ids(db))
     with transaction(db):
         expired = drafts.purge_expired(db, now=now)
         abandoned = events.mark_abandoned(db, idle=idle, now=now)
         ratelimit.forget_old(db, now=now)
-    return Purge(deleted, expired, abandoned)
+    return Purge(deleted, expired, abandoned, opinions)
 
 
 # -- Taking turns between workers ------------------------------------------------------

@@ -30,6 +30,7 @@ from builder.storage import (  # noqa: F401  (each defines its tables on the met
     accounts,
     drafts,
     events,
+    feedback,
     outbox,
     ratelimit,
     services,

@@ -32,10 +32,11 @@ from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 
 from builder import mail, security
+from builder.addresses import external_url
 from builder.db import get_db, transaction
 from builder.storage import accounts
 from builder.studio import access
-from builder.studio.common import EMAIL_PATTERN, external_url, strip
+from builder.studio.common import EMAIL_PATTERN, strip
 
 bp = Blueprint("auth", __name__, url_prefix="/compte")
 

@@ -1,16 +1,15 @@
 """What several of the studio's views share: finding a service inside an organisation,
 its published versions compiled, the language to show it in, the HTML ids of its things
-(:func:`builder.editing.locate.anchor`), the small pieces of the studio's forms, and the
-addresses given to people outside (a mini-site, an invitation), from ``PUBLIC_URL``
-when it is set."""
+(:func:`builder.editing.locate.anchor`) and the small pieces of the studio's forms. The
+addresses given to people outside (a mini-site, an invitation) are made by
+:mod:`builder.addresses`."""
 
 from __future__ import annotations
 
 import functools
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
-from flask import abort, current_app, g, url_for
+from flask import abort, g
 from flask_babel import get_locale
 
 from builder.db import get_db
@@ -87,26 +86,6 @@ def display_language(service: Service | None) -> str:
     if service is None or asked in service.languages:
         return asked
     return service.default_language
-
-
-LOCAL_HOSTS = ("localhost", "0.0.0.0", "::1")
-
-
-def external_url(endpoint: str, **values) -> str:
-    """The full address of a page, for someone elsewhere (a link to share, a QR code, a
-    mail): on ``PUBLIC_URL`` when it is set (« https://tremplin.example.org »), else on
-    the address this request came to."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return str(base).rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
-
-
-def only_here(url: str) -> bool:
-    """Whether ``url`` only works on this computer (127.0.0.1, localhost…): a phone or
-    anyone else cannot open it."""
-    host = (urlsplit(url).hostname or "").lower()
-    return host in LOCAL_HOSTS or host.startswith("127.") or host.endswith(".localhost")
 
 
 def create_service(access, text: str, title: str | None) -> workspace.WorkingCopy:

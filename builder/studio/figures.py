@@ -1,9 +1,11 @@
-"""A service's figures in the studio: where people give up, which outcomes apply, how
-long it takes.
+"""A service's figures in the studio: where people give up, which outcomes apply and are
+taken up, how long it takes.
 
-Three tables, each with a caption and its numbers written out (a bar shows the same
-share, never alone): the funnel step by step, how often each outcome applied, and the
-median time from the first page to « Envoyer ». Every member of the organisation may
+Tables, each with a caption and its numbers written out (a bar shows the same share,
+never alone): the funnel step by step, how often each outcome applied and how often its
+link was followed (« Faire la demande »), the median time from the first page to
+« Envoyer », and the opinions left with « Donnez votre avis » (``settings.feedback``):
+how many per rating, their average and the latest comments. Every member of the organisation may
 see them; they hold no personal data (see :mod:`builder.storage.figures`).
 ``/chiffres.json`` is the same page for a program.
 """
@@ -15,12 +17,13 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import format_decimal, ngettext
 
 from builder.db import get_db
 from builder.format.model import Service, localize
 from builder.site.funnel import flush as write_waiting_events
-from builder.storage import figures, submissions
+from builder.site.opinions import asks_feedback
+from builder.storage import feedback, figures, submissions
 from builder.studio.access import login_required
 from builder.studio.common import (
     display_language,
@@ -64,11 +67,13 @@ class StepRow:
 
 @dataclass(frozen=True)
 class OutcomeRow:
-    """A line of the outcomes table."""
+    """A line of the outcomes table: how often it applied, and how often one of its links
+    was followed (out of the times it applied)."""
 
     outcome_id: str
     title: str
     applied: Share
+    followed: Share
 
 
 def duration_text(seconds: float) -> str:
@@ -105,9 +110,12 @@ def outcome_rows(db: Any, service: Service | None, service_id: str, lang: str) -
         counts = figures.outcomes_in_submissions(db, service_id)
     else:
         counts = figures.outcomes_in_results(db, service_id)
+    followed = figures.links_followed(db, service_id)
     known = [(o.id, localize(o.title, lang, service.languages)) for o in service.outcomes] if service else []
-    former = [(key, key) for key in sorted(counts.applied) if key not in dict(known)]
-    rows = [OutcomeRow(key, title, Share(counts.applied.get(key, 0), counts.total)) for key, title in known + former]
+    former = [(key, key) for key in sorted({*counts.applied, *followed}) if key not in dict(known)]
+    rows = [OutcomeRow(key, title, Share(counts.applied.get(key, 0), counts.total),
+                       Share(followed.get(key, 0), counts.applied.get(key, 0)))
+            for key, title in known + former]
     return rows, counts.total
 
 
@@ -125,7 +133,17 @@ def report(service_id: str) -> dict[str, Any]:
             "check": Share(funnel.gave_up_on_check, funnel.journeys), "outcomes": outcomes,
             "outcomes_total": outcomes_total, "outcome_source": outcome_source(service),
             "median": median, "median_text": duration_text(median) if median is not None else None,
-            "timed": timed, "submissions": submissions.count_for_service(db, service_id)}
+            "timed": timed, "submissions": submissions.count_for_service(db, service_id),
+            **opinions_report(db, service, service_id)}
+
+
+def opinions_report(db: Any, service: Service | None, service_id: str) -> dict[str, Any]:
+    """The opinions left with « Donnez votre avis »: per rating from 5 to 1, their average
+    (written for the page's language), the latest comments."""
+    opinions = feedback.summary(db, service_id)
+    return {"opinions": opinions, "asks_feedback": bool(service and asks_feedback(service)) or bool(opinions.count),
+            "average_text": format_decimal(opinions.average, format="0.0") if opinions.count else "",
+            "ratings": [(rating, Share(opinions.ratings.get(rating, 0), opinions.count)) for rating in (5, 4, 3, 2, 1)]}
 
 
 @bp.get("/chiffres")
@@ -151,7 +169,12 @@ def as_json(org_slug: str, service_id: str):
                   for row in data["steps"]],
         "gave_up_on_check": data["funnel"].gave_up_on_check, "ended": data["funnel"].ended,
         "outcomes": {"source": data["outcome_source"], "total": data["outcomes_total"],
-                     "applied": {row.outcome_id: row.applied.count for row in data["outcomes"]}},
+                     "applied": {row.outcome_id: row.applied.count for row in data["outcomes"]},
+                     "followed": {row.outcome_id: row.followed.count for row in data["outcomes"]}},
         "submissions": data["submissions"],
         "median_seconds": data["median"], "timed_submissions": data["timed"],
+        "feedback": {"count": data["opinions"].count, "average": data["opinions"].average,
+                     "ratings": {str(rating): share.count for rating, share in data["ratings"]},
+                     "comments": [{"day": comment.day.isoformat(), "rating": comment.rating, "text": comment.text}
+                                  for comment in data["opinions"].comments]},
     })

@@ -35,12 +35,13 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
         return (value, label)
 
 from builder import mail
+from builder.addresses import external_url
 from builder.db import get_db, transaction
 from builder.storage import accounts, outbox
 from builder.storage.accounts import EDITOR, OWNER, READER
 from builder.studio import access
 from builder.studio.access import login_required, require_org
-from builder.studio.common import EMAIL_PATTERN, external_url, strip
+from builder.studio.common import EMAIL_PATTERN, strip
 
 bp = Blueprint("orgs", __name__, url_prefix="/studio")
 

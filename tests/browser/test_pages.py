@@ -100,3 +100,13 @@ def test_a_question_revealed_without_htmx_comes_with_a_note(new_page, inspect):
     assert page.locator("#matiere_autre").is_visible()
     assert page.locator(".error-summary").count() == 0  # a new question is not a mistake
     inspect(page, "step-revealed-without-htmx")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_paper_version_is_an_accessible_page_reached_from_the_start_page(page, inspect, service):
+    page.goto(f"/s/{service.id}/")
+    KeyboardPerson(page).activate("Version papier")
+    assert path_of(page) == f"/s/{service.id}/papier"
+    assert page.locator("h1").inner_text() == service.text("title")
+    assert page.locator("img.paper-qr").get_attribute("alt").startswith("QR code qui mène à http")
+    inspect(page, "paper")

@@ -1,7 +1,7 @@
 """Following a request: its status, handler, notes, the hash of the person's code, their corrections.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-03
 
 - on ``submissions``: ``status`` (« Reçue », ``received``, for every request already
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -31,7 +31,7 @@ DEFAULTS = {"limit": 10, "window": 600}  # as signing in: FOLLOW_RATE_LIMIT, FOL
 
 
 @bp.route("/suivre", methods=["GET", "POST"])
-def follow() -> ResponseReturnValue:
+def follow_request() -> ResponseReturnValue:
     """The reference and the code: the request's follow-up page when both are right."""
     if "submission" not in g.service.data:
         abort(404)
@@ -45,7 +45,7 @@ def follow() -> ResponseReturnValue:
         found = None if errors else followup.find(get_db(), g.service.id, reference, code)
         if found is not None:
             state.remember_followed(g.service, found.reference)
-            return redirect(url_for("site.followed", reference=found.reference), 303)
+            return redirect(url_for("site.request_status", reference=found.reference), 303)
         errors = errors or {"code": "wrong"}
     return render_template("site/follow.html", errors=errors, reference=reference,
                            back_url=url_for("site.start")), (422 if errors else 200)
@@ -69,11 +69,11 @@ def _followed_or_none(reference: str) -> Submission | None:
 
 
 @bp.route("/suivre/<reference>")
-def followed(reference: str) -> ResponseReturnValue:
+def request_status(reference: str) -> ResponseReturnValue:
     """The status the association set, its date, its message, the answers and « Corriger »."""
     submission = _followed_or_none(reference)
     if submission is None:
-        return redirect(url_for("site.follow", reference=reference))
+        return redirect(url_for("site.follow_request", reference=reference))
     evaluation = state.evaluation_of(g.service, submission.answers, g.lang)
     lines = [(row.label, row.text or "—") for row in summary_rows(g.service, evaluation, submission.answers, g.lang)]
     return render_template("site/followed.html", submission=submission, lines=lines,
@@ -86,9 +86,9 @@ def correct(reference: str) -> ResponseReturnValue:
     """Begin a correction: the sent answers in a new draft, shown on « Vérifier vos réponses »."""
     submission = _followed_or_none(reference)
     if submission is None:
-        return redirect(url_for("site.follow", reference=reference), 303)
+        return redirect(url_for("site.follow_request", reference=reference), 303)
     if not followup.can_correct(submission):
-        return redirect(url_for("site.followed", reference=reference), 303)
+        return redirect(url_for("site.request_status", reference=reference), 303)
     answers = {**submission.answers, journey.VISITED: [step.id for step in g.service.steps]}
     state.start_correction(g.service, answers, submission.reference)
     return redirect(url_for("site.check"), 303)
@@ -100,7 +100,7 @@ def save_correction(reference: str) -> ResponseReturnValue:
     submission = _followed_or_none(reference)
     draft = state.load(g.service)
     if submission is None or state.correcting(draft) != submission.reference:
-        return redirect(url_for("site.follow", reference=reference), 303)
+        return redirect(url_for("site.follow_request", reference=reference), 303)
     answers = state.answers_of(draft)
     evaluation = state.evaluation_of(g.service, answers, g.lang)
     if journey.next_step(g.service, evaluation, answers) is not None:
@@ -112,10 +112,10 @@ def save_correction(reference: str) -> ResponseReturnValue:
             followup.correct(get_db(), submission, sent, evaluation.outcomes,
                              within=_tell_the_association(submission, lines, sent))
         except ValueError:  # marked « Traitée » meanwhile: the follow-up page says so
-            return redirect(url_for("site.followed", reference=reference), 303)
+            return redirect(url_for("site.request_status", reference=reference), 303)
         mail.deliver_after_response()
     state.mark_sent(g.service, draft, submission.reference)
-    return redirect(url_for("site.followed", reference=reference, corrige="1"), 303)
+    return redirect(url_for("site.request_status", reference=reference, corrige="1"), 303)
 
 
 def _tell_the_association(submission: Submission, lines: list[tuple[str, str]], sent: dict):

@@ -16,6 +16,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
 from builder import mail, security
+from builder.addresses import external_url
 from builder.db import get_db
 from builder.editing import checklist
 from builder.site import bp, journey, state
@@ -45,7 +46,7 @@ def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | 
     """
     title = g.service.text("title", g.lang)
     recipients = checklist.recipients(g.service.data)  # the same list the studio shows
-    follow = (follow_code, url_for("site.follow", _external=True)) if follow_code else None
+    follow = (follow_code, external_url("site.follow_request")) if follow_code else None
 
     def queue(db, submission) -> None:
         if recipients:

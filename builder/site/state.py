@@ -114,7 +114,7 @@ def remember_followed(service: Service, reference: str, code: str | None = None)
 
     The code is kept only to be shown again on the confirmation page of the request just sent.
     """
-    followed = session.setdefault("followed", {})
+    followed = session.setdefault("following", {})
     followed[service.id] = [reference] + [known for known in followed.get(service.id, []) if known != reference][:4]
     if code:
         session.setdefault("follow_code", {})[service.id] = [reference, code]
@@ -123,7 +123,7 @@ def remember_followed(service: Service, reference: str, code: str | None = None)
 
 def is_followed(service: Service, reference: str) -> bool:
     """Whether this browser gave the code of ``reference`` (or sent it)."""
-    return reference in session.get("followed", {}).get(service.id, [])
+    return reference in session.get("following", {}).get(service.id, [])
 
 
 def follow_code(service: Service, reference: str) -> str | None:

@@ -21,6 +21,7 @@ from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import Length
 
 from builder import mail
+from builder.addresses import external_url
 from builder.db import get_db
 from builder.format.model import Service
 from builder.statuses import status_label
@@ -28,7 +29,7 @@ from builder.storage import accounts, followup
 from builder.storage.accounts import EDITOR
 from builder.storage.submissions import Submission
 from builder.studio.access import login_required
-from builder.studio.common import external_url, published_service, require_service, require_submission, strip
+from builder.studio.common import published_service, require_service, require_submission, strip
 
 bp = Blueprint("studio_follow_up", __name__,
                url_prefix="/studio/o/<org_slug>/services/<service_id>/reponses")
@@ -109,7 +110,7 @@ def _person_mail(service_id: str, submission: Submission, status: str, message: 
         flash(_("La personne n’a pas donné d’adresse e-mail : elle n’est pas prévenue."), "error")
         return None
     title = service.text("title", submission.lang) if service else service_id
-    link = external_url("site.follow", service_id=service_id, reference=submission.reference)
+    link = external_url("site.follow_request", service_id=service_id, reference=submission.reference)
 
     def queue(db) -> None:
         with force_locale(submission.lang):

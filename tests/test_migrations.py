@@ -132,7 +132,7 @@ def test_the_requests_of_an_older_database_are_kept_and_received(app_factory, en
             [(row["reference"], json.loads(row["answers"])) for row in before] and old
         assert {(sent.status, sent.handler_id, sent.status_at == sent.created_at) for sent in old} == \
             {("received", None, True)}
-        assert followup.find(db, "rappel-benevole", old[0].reference, "ABC-DEF") is None
+        assert followup.find(db, "rappel-benevole", old[0].reference, "ABC-DEF", [app.secret_key]) is None
         followup.set_follow_up(db, old[0], status=followup.IN_PROGRESS, handler_id=None, message="", notes="")
         assert submissions.search(db, "rappel-benevole", status="in_progress").total == 1
 

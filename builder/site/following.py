@@ -42,7 +42,8 @@ def follow_request() -> ResponseReturnValue:
         security.limit_rate(f"follow:{g.service.id}", **{
             name: config.get(f"FOLLOW_RATE_{name.upper()}", default) for name, default in DEFAULTS.items()})
         errors = _form_errors(reference, code)
-        found = None if errors else followup.find(get_db(), g.service.id, reference, code)
+        keys = [current_app.secret_key, *(config.get("SECRET_KEY_FALLBACKS") or ())]
+        found = None if errors else followup.find(get_db(), g.service.id, reference, code, keys)
         if found is not None:
             state.remember_followed(g.service, found.reference)
             return redirect(url_for("site.request_status", reference=found.reference), 303)

@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
@@ -94,12 +94,13 @@ def send() -> ResponseReturnValue:
         security.limit_rate(f"submit:{g.service.id}")
     rows = summary_rows(g.service, evaluation, answers, g.lang)
     person = email_answer(rows)
-    code = codes.new_code()
+    code = codes.new_code()  # the person's follow-up code: only its keyed hash is stored
+    follow_hash = followup.hash_code(code, current_app.secret_key)
     queue = mail_queue([(row.label, row.text or "—") for row in rows], person,
                        person if request.form.get("copie") else None, code)
     submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
                                     lang=g.lang, within=queue, outcomes=evaluation.outcomes,
-                                    duration_seconds=journey_seconds(draft), follow_hash=followup.hash_code(code))
+                                    duration_seconds=journey_seconds(draft), follow_hash=follow_hash)
     if submission.created:
         state.record(g.service, None, "submit")
         state.remember_followed(g.service, submission.reference, code)

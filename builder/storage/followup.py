@@ -4,8 +4,11 @@ corrections.
 - A submission has a status: :data:`STATUSES` (« Reçue » at first), its date, a message
   for the person, the member who handles it and notes the person never sees. They live on
   the ``submissions`` row (see :mod:`builder.storage.submissions`).
-- The person's follow-up code is never stored: only its scrypt hash, salted
-  (:func:`hash_code`); :func:`find` compares in constant time.
+- The person's follow-up code is never stored: only its HMAC-SHA256 keyed with the
+  application's secret key (:func:`hash_code`), so that a copy of the database alone does
+  not give the codes away; :func:`find` compares in constant time, with the current key
+  and the former ones (``SECRET_KEY_FALLBACKS``). An HMAC rather than a slow hash: each
+  sending computes one, and must stay as fast as before.
 - A correction replaces the answers and the outcomes, and keeps what changed, when and by
   whom as a revision (the ``submission_revisions`` table), until the association marks
   the request « Traitée » or « Close » (:data:`CORRECTABLE`).
@@ -13,12 +16,10 @@ corrections.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
 import json
-import secrets
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
@@ -41,8 +42,7 @@ STATUSES = (RECEIVED, IN_PROGRESS, TREATED, CLOSED)
 CORRECTABLE = (RECEIVED, IN_PROGRESS)  # once « Traitée » or « Close », answers no longer change
 PERSON = "person"  # the author of a correction made from the follow-up page
 
-# scrypt's interactive cost (RFC 7914): about 16 MB and a few tens of milliseconds a check
-_SCRYPT = {"n": 2 ** 14, "r": 8, "p": 1}
+_SCHEME = "hmac-sha256$"
 
 
 @dataclass(frozen=True)
@@ -63,37 +63,33 @@ class Revision:
     changes: tuple[Change, ...]
 
 
-def hash_code(code: str) -> str:
-    """The stored form of a follow-up code: ``scrypt$salt$hash`` (the code itself is not kept)."""
-    salt = secrets.token_bytes(16)
-    return "scrypt$" + _b64(salt) + "$" + _b64(_scrypt(normalize(code) or code, salt))
+def hash_code(code: str, key: str | bytes) -> str:
+    """The stored form of a follow-up code, ``hmac-sha256$…`` (the code itself is not kept)."""
+    return _SCHEME + _digest(normalize(code) or code, key)
 
 
-def code_matches(stored: str | None, code: str) -> bool:
-    """Whether ``code`` (as typed: case, spaces and dashes do not matter) is the one hashed."""
+def code_matches(stored: str | None, code: str, keys: Iterable[str | bytes]) -> bool:
+    """Whether ``code`` (as typed: case, spaces and dashes do not matter) is the one hashed
+    with one of ``keys``."""
     canonical = normalize(code)
-    if not stored or canonical is None:
+    if not stored or canonical is None or not stored.startswith(_SCHEME):
         return False
-    _, salt, digest = stored.split("$")
-    return hmac.compare_digest(_scrypt(canonical, base64.b64decode(salt)), base64.b64decode(digest))
+    return any(hmac.compare_digest(stored, _SCHEME + _digest(canonical, key)) for key in keys)
 
 
-def _scrypt(code: str, salt: bytes) -> bytes:
-    return hashlib.scrypt(code.encode(), salt=salt, **_SCRYPT)
+def _digest(code: str, key: str | bytes) -> str:
+    secret = key.encode() if isinstance(key, str) else key
+    return hmac.new(secret, code.encode(), hashlib.sha256).hexdigest()
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def find(db: Database, service_id: str, reference: str, code: str) -> Submission | None:
+def find(db: Database, service_id: str, reference: str, code: str,
+         keys: Iterable[str | bytes]) -> Submission | None:
     """The submission of ``service_id`` with this reference and code, or None."""
     submission = get_by_reference(db, reference or "")
     if submission is None or submission.service_id != service_id:
-        _scrypt(code, bytes(16))  # as long as a real check: the answer's time tells nothing
         return None
     stored = db.execute(select(submissions.c.follow_hash).where(submissions.c.id == submission.id)).scalar()
-    return submission if code_matches(stored, code) else None
+    return submission if code_matches(stored, code, keys) else None
 
 
 def can_correct(submission: Submission) -> bool:

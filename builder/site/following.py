@@ -22,7 +22,6 @@ from builder import mail, security
 from builder.db import get_db
 from builder.site import bp, journey, state
 from builder.editing import checklist
-from builder.site.sending import submitted_answers
 from builder.site.summary import summary_rows
 from builder.storage import followup, submissions
 from builder.storage.submissions import Submission
@@ -107,7 +106,7 @@ def save_correction(reference: str) -> ResponseReturnValue:
     if journey.next_step(g.service, evaluation, answers) is not None:
         return redirect(url_for("site.check"), 303)
     if followup.can_correct(submission):
-        sent = submitted_answers(evaluation, answers)
+        sent = journey.submitted_answers(g.service, evaluation, answers)
         lines = [(row.label, row.text or "—") for row in summary_rows(g.service, evaluation, answers, g.lang)]
         try:
             followup.correct(get_db(), submission, sent, evaluation.outcomes,

@@ -25,12 +25,6 @@ from builder.site.summary import email_answer, summary_rows
 from builder.storage import as_utc, codes, followup, submissions
 
 
-def submitted_answers(evaluation, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers to send: the questions on this person's path, in the file's order."""
-    return {block.id: answers[block.id]
-            for _, block in journey.answered_questions(g.service, evaluation, answers)}
-
-
 def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
     """The same draft with the same answers always gives the same key."""
     canonical = json.dumps(answers, sort_keys=True, ensure_ascii=False)
@@ -88,7 +82,7 @@ def send() -> ResponseReturnValue:
     evaluation = state.evaluation_of(g.service, answers, g.lang)
     if journey.next_step(g.service, evaluation, answers) is not None:
         return redirect(url_for("site.check"))
-    sent = submitted_answers(evaluation, answers)
+    sent = journey.submitted_answers(g.service, evaluation, answers)
     key = idempotency_key(draft.code, sent)
     if submissions.get_by_key(get_db(), key) is None:
         security.limit_rate(f"submit:{g.service.id}")

@@ -45,7 +45,7 @@ from builder.format.model import Block, Service, localize
 from builder.storage import as_utc, followup, retention, submissions
 from builder.storage.accounts import EDITOR
 from builder.storage.submissions import Submission
-from builder.studio import follow_up
+from builder.studio import request_follow_up as follow_up
 from builder.studio.access import login_required
 from builder.studio.common import (
     display_language,

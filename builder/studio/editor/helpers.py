@@ -51,7 +51,7 @@ from builder.messages import Problem, Problems
 from builder.storage import services as published
 from builder.storage import workspace
 from builder.storage.accounts import EDITOR
-from builder.studio import follow_up
+from builder.studio import request_follow_up as follow_up
 from builder.studio.access import current_user, has_role
 from builder.studio.common import ServiceAccess, anchor, require_service
 from builder.studio.editor.analysis import analyse, preview_service

@@ -38,7 +38,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from blocks import REGISTRY
 from blocks.rendering import BlockTemplates
-from builder import db, delivery, languages, mail, markdown, security
+from builder import db, delivery, languages, mail, markdown, security, statuses
 from builder.extensions import htmx
 from builder.messages import register, render
 
@@ -55,6 +55,7 @@ BLUEPRINTS: list[str] = [
     "builder.studio.sharing:bp",
     "builder.studio.submissions:bp",
     "builder.studio.assisting:bp",
+    "builder.studio.follow_up:bp",
     "builder.studio.figures:bp",
 ]
 
@@ -82,6 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     languages.init_app(app)
+    statuses.init_app(app)
     htmx.init_app(app)
     security.init_app(app)
     mail.init_app(app)

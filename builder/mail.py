@@ -139,15 +139,51 @@ def submission_copy(
     lines: Iterable[tuple[str, str]],
     confirmation: str = "",
     reply_to: str | None = None,
+    follow: tuple[str, str] | None = None,
 ) -> EmailMessage:
-    """The copy a person asked for. Compose it under ``force_locale(submission.lang)``."""
+    """The copy a person asked for. Compose it under ``force_locale(submission.lang)``.
+
+    ``follow`` is the follow-up code and the address of « Suivre ma demande », when there is one.
+    """
     subject = gettext("Votre demande %(reference)s : %(title)s",
                       reference=submission.reference, title=service_title)
     intro = gettext(
         "Nous avons bien reçu votre demande. Gardez son numéro : il vous sera demandé"
         " si vous nous appelez.")
-    parts = [gettext("Bonjour,"), intro, confirmation, _summary(submission, lines)]
+    parts = [gettext("Bonjour,"), intro, _follow_text(follow), confirmation, _summary(submission, lines)]
     return build_message(to, subject, "\n\n".join(p for p in parts if p), reply_to=reply_to)
+
+
+def _follow_text(follow: tuple[str, str] | None) -> str:
+    if follow is None:
+        return ""
+    code, link = follow
+    return gettext("Votre code de suivi : %(code)s. Avec le numéro de la demande et ce code, suivez-la"
+                   " ou corrigez-la ici : %(link)s", code=code, link=link)
+
+
+def status_notice(submission: Submission, *, to: str, service_title: str, status: str, link: str,
+                  message: str = "") -> EmailMessage:
+    """The mail telling the person their request changed status, with the association's
+    ``message`` (compose it in their language)."""
+    subject = gettext("Votre demande %(reference)s : %(status)s", reference=submission.reference, status=status)
+    parts = [gettext("Bonjour,"),
+             gettext("Votre demande %(reference)s faite avec le service « %(title)s » est maintenant : %(status)s.",
+                     reference=submission.reference, title=service_title, status=status),
+             message,
+             gettext("Pour la suivre, ouvrez ce lien et tapez votre code de suivi : %(link)s", link=link)]
+    return build_message(to, subject, "\n\n".join(p for p in parts if p))
+
+
+def correction_notice(submission: Submission, *, to: str | Iterable[str], service_title: str,
+                      lines: Iterable[tuple[str, str]], changed: Iterable[str]) -> EmailMessage:
+    """The mail telling the organisation a person corrected their request, with the new answers."""
+    subject = gettext("Demande %(reference)s corrigée : %(title)s",
+                      reference=submission.reference, title=service_title)
+    intro = gettext("La personne a corrigé sa demande %(reference)s. Réponses modifiées : %(changed)s.",
+                    reference=submission.reference, changed=", ".join(changed))
+    body = "\n\n".join([gettext("Bonjour,"), intro, _summary(submission, lines)])
+    return build_message(to, subject, body)
 
 
 def _summary(submission: Submission, lines: Iterable[tuple[str, str]]) -> str:

@@ -6,6 +6,7 @@
      "exported_at": "2026-09-01T14:05:00+02:00",
      "submissions": [{"reference", "submitted_at", "service_version", "lang",
                       "answers": {id: value, …}, "outcomes": {id: "yes"|"no"|"unknown"},
+                      "follow_up": {"status", "status_at", "handler", "revisions"},
                       "intermediary": null | {"name", "structure", "person", "agreement"}}]}
 
 Answers are formatted by each block type's ``format_json`` (a date is
@@ -13,7 +14,11 @@ Answers are formatted by each block type's ``format_json`` (a date is
 service appears (``null`` when unanswered), then the ids it no longer asks, as stored.
 ``outcomes`` is empty for a submission that stored none. ``intermediary`` is who filled
 it in for someone else (``agreement``: ``present``, ``mandate`` or ``paper``), null when
-the person sent it. UTF-8, accents kept as is.
+the person sent it. ``follow_up`` is the status the
+association set (``received``, ``in_progress``, ``treated``, ``closed``), its date, the
+name of who handles it ("" for nobody) and the person's corrections
+(``[{"at", "author", "changes": [{"question", "before", "after"}]}]``, answers as
+stored). UTF-8, accents kept as is.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import json
 from typing import Any, Iterable
 
 from builder.format.model import Service
-from exports.table import INTERMEDIARY_FIELDS, AnswerColumn, OutcomeColumn, Record, Table, build_table
+from exports.table import INTERMEDIARY_FIELDS, AnswerColumn, FollowUpColumn, OutcomeColumn, Record, Table, build_table
 
 media_type = "application/json"
 extension = "json"
@@ -75,6 +80,7 @@ def _submission(table: Table, record: Record) -> dict[str, Any]:
         "outcomes": {column.key: column.value(record) for column in outcomes
                      if column.key in record.outcomes},
         "intermediary": _intermediary(getattr(submission, "intermediary", None)),
+        "follow_up": {column.json_name: column.json(column.value(record)) for column in table.columns_of(FollowUpColumn)},
     }
 
 

@@ -17,7 +17,7 @@ from builder.storage.database import Database
 
 from builder.format.loader import ServiceFileError, load_service_text
 from builder.format.model import Service
-from builder.storage import services, submissions
+from builder.storage import followup, services, submissions
 from exports import exporter, filename
 from exports.table import TIMEZONE
 
@@ -44,7 +44,7 @@ def export_service(db: Database, service: Service, format_name: str, lang: str |
     are passed on to the format (see :func:`exports.table.build_table`).
     """
     module = exporter(format_name)
-    rows = submissions.with_intermediaries(db, submissions.list_for_service(db, service.id))
+    rows = followup.with_follow_up(db, submissions.with_intermediaries(db, submissions.list_for_service(db, service.id)))
     content = module.export(service, rows, lang or service.default_language,
                             version=version, history=history)
     today = dt.datetime.now(TIMEZONE).date()

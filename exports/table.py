@@ -13,7 +13,10 @@ Columns, in this order:
 4. one column per outcome of the service (``oui``, ``non`` or ``?`` as stored with each
    submission; blank for a submission that stored none), then one per outcome id
    stored by older submissions that the service no longer has;
-5. one column per answer id the service no longer asks (a question renamed or
+5. the follow-up (:class:`FollowUpColumn`): the status the association set, its date,
+   who handles the request, and the corrections the person made (when, and which
+   answers changed from what to what);
+6. one column per answer id the service no longer asks (a question renamed or
    deleted after people answered it), so that nothing sent is ever lost. Its header
    is the label it had in the most recent older version given in ``history``, or
    the id itself.
@@ -36,8 +39,9 @@ from zoneinfo import ZoneInfo
 
 from builder.format.model import Block, Service, localize
 from builder.messages import Problem, register, render
-from builder.storage.intermediaries import agreement_label
+from builder.statuses import status_label
 from builder.storage import as_utc
+from builder.storage.intermediaries import agreement_label
 
 TIMEZONE = ZoneInfo("Europe/Paris")  # as BABEL_DEFAULT_TIMEZONE in builder.app
 OUTCOME_WORDS = {"yes": "oui", "no": "non"}  # any other stored status reads "?"
@@ -49,6 +53,11 @@ register({
     "exports.intermediary.structure": ("Structure de l'intermédiaire", "Intermediary's organisation"),
     "exports.intermediary.person": ("Pour la personne", "For the person"),
     "exports.intermediary.agreement": ("Accord de la personne", "Person's agreement"),
+    "exports.status": ("Statut du suivi", "Follow-up status"),
+    "exports.status_at": ("Date du statut (heure de Paris)", "Status date (Paris time)"),
+    "exports.handler": ("Suivie par", "Handled by"),
+    "exports.revisions": ("Corrections de la personne", "Corrections by the person"),
+    "exports.revision": ("{at} : {changes}", "{at}: {changes}"),
 })
 INTERMEDIARY_FIELDS = ("name", "structure", "person", "agreement")
 
@@ -209,6 +218,87 @@ class OutcomeColumn(Column):
         return OUTCOME_WORDS.get(value, "?")
 
 
+class FollowUpColumn(Column):
+    """A fact of the request's follow-up; ``json_name`` names it in the JSON export."""
+
+    json_name = ""
+
+
+class StatusColumn(FollowUpColumn):
+    """The status the association set (« Reçue » until it sets one)."""
+
+    json_name = "status"
+
+    def __init__(self, key: str, header: str, lang: str):
+        super().__init__(key, header)
+        self.lang = lang
+
+    def value(self, record: Record) -> str:
+        """The stored status: ``received``, ``in_progress``, ``treated`` or ``closed``."""
+        return getattr(record.submission, "status", None) or "received"
+
+    def csv(self, value: str) -> str:
+        """The status in words, in the export's language."""
+        return status_label(value, self.lang)
+
+
+class StatusAtColumn(FollowUpColumn, SubmittedAtColumn):
+    """When the status was set (when it was sent, for one never changed)."""
+
+    json_name = "status_at"
+
+    def value(self, record: Record) -> dt.datetime:
+        """The aware local time of the status."""
+        moment = getattr(record.submission, "status_at", None)
+        return local_time(moment) if moment else record.submitted_at
+
+
+class HandlerColumn(FollowUpColumn):
+    """The name of the member of the organisation who handles the request ("" for nobody)."""
+
+    json_name = "handler"
+
+    def value(self, record: Record) -> str:
+        """The handler's name, as the storage filled it in."""
+        return getattr(record.submission, "handler", "") or ""
+
+
+@dataclass
+class RevisionsColumn(FollowUpColumn):
+    """The corrections the person made, oldest first, with the labels of the questions."""
+
+    json_name = "revisions"
+    labels: dict[str, str] = field(default_factory=dict)
+    lang: str = "fr"
+
+    def value(self, record: Record) -> tuple:
+        """The submission's revisions (:class:`builder.storage.followup.Revision`)."""
+        return tuple(getattr(record.submission, "revisions", ()) or ())
+
+    def csv(self, value: tuple) -> str:
+        """One line per correction: when, then « question : before → after » for each change."""
+        return "\n".join(render("exports.revision", self.lang, at=local_time(revision.at).strftime("%Y-%m-%d %H:%M"),
+                                 changes="; ".join(f"{self.labels.get(change.key, change.key)} : "
+                                                   f"{plain_text(change.before) or '—'} → {plain_text(change.after) or '—'}"
+                                                   for change in revision.changes))
+                         for revision in value)
+
+    def json(self, value: tuple) -> list[dict[str, Any]]:
+        """``[{"at", "author", "changes": [{"question", "before", "after"}]}]``, as stored."""
+        return [{"at": local_time(revision.at).isoformat(timespec="seconds"), "author": revision.author,
+                 "changes": [{"question": change.key, "before": change.before, "after": change.after}
+                             for change in revision.changes]} for revision in value]
+
+
+def follow_up_columns(service: Service, lang: str) -> list[Column]:
+    """The follow-up's columns, last in every export."""
+    labels = {key: block.text("label", lang, service.languages) or key for key, block in service.questions.items()}
+    return [StatusColumn("follow_up_status", render("exports.status", lang), lang),
+            StatusAtColumn("follow_up_status_at", render("exports.status_at", lang)),
+            HandlerColumn("follow_up_handler", render("exports.handler", lang)),
+            RevisionsColumn("follow_up_revisions", render("exports.revisions", lang), labels, lang)]
+
+
 # --- The table -------------------------------------------------------------------
 
 @dataclass
@@ -261,6 +351,7 @@ def build_table(
         *_intermediary_columns(records, lang),
         *(_answer_column(block, service, lang) for block in questions.values()),
         *_outcome_columns(service, records, lang),
+        *follow_up_columns(service, lang),
         *(_answer_column(*former[key], lang, current=False) if key in former
           else AnswerColumn(key, key, None, current=False) for key in former_ids),
     ]

@@ -107,6 +107,10 @@ def test_the_slip_gives_the_service_the_reference_the_date_and_the_help(app, stu
     assert reference in text and "Être rappelé·e par un·e bénévole" in text and "03 20 00 00 00" in text
     assert re.search(r"envoyée le \d+ \w+ 20\d\d", text)
     assert app.test_client().get(f"/s/{CONTACT}/accompagnement/fiche/{reference}").status_code == 404
+    code = re.search(r"<strong class=\"follow-code\">([\w-]+)</strong>", text).group(1)  # for the person
+    assert f"/s/{CONTACT}/suivre" in text
+    followed = app.test_client().post(f"/s/{CONTACT}/suivre", data={"reference": reference, "code": code})
+    assert followed.status_code == 303  # the person opens their request with it, elsewhere
 
 
 def test_the_agreement_is_required(app, studio):

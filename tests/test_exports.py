@@ -127,6 +127,7 @@ def test_csv_has_one_labelled_column_per_question_in_file_order(service, sent):
         "Votre situation", "Matières", "Heures par semaine", "Êtes-vous boursier ?",
         "Commentaire (commentaire)", "Commentaire (commentaire_parent)",
         "Tutorat gratuit",  # an outcome
+        "Statut du suivi", "Date du statut (heure de Paris)", "Suivie par", "Corrections de la personne",
         "rentree",  # an answer to the older version: kept, at the end
     ]
 

@@ -9,6 +9,7 @@ the command ``tremplin db upgrade`` says what it did.
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect, text
 
 from builder.db import connect, get_db
-from builder.storage import accounts, schema, services, submissions, workspace
+from builder.storage import accounts, followup, schema, services, submissions, workspace
 from builder.storage.database import metadata
 from tables import rows
 
@@ -116,6 +117,24 @@ def test_the_upgraded_database_works_as_a_new_one(app_factory, engine, database_
         assert workspace.kept_undo(db, "rappel-benevole", awa.id) == "jeton"
         workspace.save_org_block(db, org.id, "contact", "Contact", "- type: email\n", user_id=awa.id)  # revision 0004
         assert [block.title for block in workspace.org_blocks(db, org.id)] == ["Contact"]
+
+
+def test_the_requests_of_an_older_database_are_kept_and_received(app_factory, engine, database_url, tmp_path):
+    """Revision 0007: every request sent before follow-up existed is « Reçue » since it was
+    sent, handled by nobody, without a follow-up code, and can be followed up from now on."""
+    old_database(engine, tmp_path / "instance", database_url)
+    app = app_factory()
+    with app.app_context():
+        db = get_db()
+        old = list(submissions.list_for_service(db, "rappel-benevole"))
+        before = [row for row in fixture_rows()["submissions"] if row["service_id"] == "rappel-benevole"]
+        assert [(sent.reference, sent.answers) for sent in old] == \
+            [(row["reference"], json.loads(row["answers"])) for row in before] and old
+        assert {(sent.status, sent.handler_id, sent.status_at == sent.created_at) for sent in old} == \
+            {("received", None, True)}
+        assert followup.find(db, "rappel-benevole", old[0].reference, "ABC-DEF", [app.secret_key]) is None
+        followup.set_follow_up(db, old[0], status=followup.IN_PROGRESS, handler_id=None, message="", notes="")
+        assert submissions.search(db, "rappel-benevole", status="in_progress").total == 1
 
 
 def test_a_database_that_had_sessions_time_zones_and_undo_keeps_them(app_factory, engine, tmp_path):

@@ -11,7 +11,7 @@ anything else, so that whatever the rest of the URL says,
 - a signed-in outsider gets 403 (404 when the organisation does not exist);
 - a reader gets 403 on every POST (a POST changes something);
 - a helper (« accompagnant ») gets 403 on every POST but those that start filling in a
-  service for someone (:data:`HELPER_POSTS`).
+  service for someone and that follow a request (:data:`HELPER_POSTS`).
 """
 
 from __future__ import annotations
@@ -34,8 +34,9 @@ CHECKED_METHODS = ("GET", "POST")
 PASSWORD = "une phrase assez longue"
 # Opened signed out, these say what they are before asking to sign in (their POST does not).
 EXPLAINED_SIGNED_OUT = ("orgs.accept_invitation",)
-# What a helper may post: starting a journey for someone else (builder.studio.assisting).
-HELPER_POSTS = ("studio_assist.start", "studio_assist.paper")
+# What a helper may post: starting a journey for someone else (builder.studio.assisting),
+# and a request's follow-up (builder.studio.follow_up).
+HELPER_POSTS = ("studio_assist.start", "studio_assist.paper", "studio_follow_up.update")
 
 
 def studio_rules(app):
@@ -95,7 +96,8 @@ class World:
                         "index": 0}
 
     def state(self, app):
-        """What an attacker would want to change: members, roles and invitations."""
+        """What an attacker would want to change: members, roles, invitations, services and
+    the follow-up of the submissions."""
         with app.app_context():
             db = get_db()
             return ([(m.user.id, m.role) for m in accounts.members(db, self.org.id)],
@@ -103,7 +105,8 @@ class World:
                     count(db, "organisations"),
                     [(c.service_id, c.revision, c.archived_at) for c in workspace.for_org(db, self.org.id)],
                     [(v.service_id, v.version) for v in published.versions(db, "avis")],
-                    count(db, "working_copies"))
+                    count(db, "working_copies"),
+                    [(s.status, s.handler_id, s.notes) for s in submissions.list_for_service(db, "avis")])
 
 
 @pytest.fixture
@@ -126,7 +129,8 @@ def walk(app, client, rules, samples, expected, checked=CHECKED_METHODS):
 def test_the_walk_finds_the_studio_routes(app):
     endpoints = {rule.endpoint for rule in org_rules(app)}
     assert {"orgs.members", "orgs.invite", "orgs.change_role", "orgs.remove_member",
-            "orgs.revoke_invitation", "studio_share.paper", "studio_share.paper_download"} <= endpoints
+            "orgs.revoke_invitation", "studio_share.paper", "studio_share.paper_download",
+            "studio_follow_up.update"} <= endpoints
     assert {"auth.login", "orgs.dashboard"} <= {rule.endpoint for rule in studio_rules(app)}
 
 
@@ -190,6 +194,7 @@ def test_a_helper_fills_in_for_people_but_changes_nothing_else(app, client, worl
     assert world.state(app) == before
     assistants = [rule for rule in org_rules(app) if rule.endpoint in HELPER_POSTS]
     assert len(assistants) == len(HELPER_POSTS)
+    assistants = [rule for rule in assistants if "GET" in rule.methods]  # the follow-up is posted from a page
     assert walk(app, client, assistants, world.samples,
                 lambda response: response.status_code == 200, checked=("GET",)) == []
 

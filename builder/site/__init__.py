@@ -11,7 +11,7 @@ from flask import Blueprint, Flask
 
 bp = Blueprint("site", __name__)
 
-from builder.site import views, sending, resuming, paper, links, feedback, demarche, assisting  # noqa: E402,F401  (routes register on bp)
+from builder.site import views, sending, following, resuming, paper, links, feedback, demarche, assisting  # noqa: E402,F401,E501  (routes register on bp)
 
 
 def init_app(app: Flask) -> None:

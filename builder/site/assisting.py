@@ -7,7 +7,7 @@ from flask import abort, g, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
 
 from builder.db import get_db
-from builder.site import bp
+from builder.site import bp, state
 from builder.site.assisted import RETURN_KEY, current
 from builder.storage import drafts, submissions
 
@@ -26,10 +26,11 @@ def stop() -> ResponseReturnValue:
 
 @bp.get("/accompagnement/fiche/<reference>")
 def slip(reference: str) -> ResponseReturnValue:
-    """« Fiche à remettre à la personne »: the service, the reference, the date, whom to ask."""
+    """« Fiche à remettre à la personne »: the service, the reference and its follow-up
+    code, the date, whom to ask."""
     if current(g.service.id) is None or session.get("sent", {}).get(g.service.id) != reference:
         abort(404)
     submission = submissions.get_by_reference(get_db(), reference)
     if submission is None or submission.service_id != g.service.id:
         abort(404)
-    return render_template("site/slip.html", submission=submission)
+    return render_template("site/slip.html", submission=submission, code=state.follow_code(g.service, reference))

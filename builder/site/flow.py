@@ -151,12 +151,13 @@ def render_step(place: Place, step: Step, blocks: list[Block], form: Any, answer
                            controllers=controlling, **extra)
 
 
-def check_page(place: Place, answers: dict[str, Any], evaluation: Evaluation) -> str:
-    """« Vérifier vos réponses »: every answer of the path so far, with a « Modifier » link."""
+def check_page(place: Place, answers: dict[str, Any], evaluation: Evaluation, **extra: Any) -> str:
+    """« Vérifier vos réponses »: every answer of the path so far, with a « Modifier » link
+    (``extra`` for the template: ``correcting``, the reference of a request being corrected)."""
     rows = summary_rows(place.service, evaluation, answers, place.lang)
     back = place.url_for("site.step", step_id=rows[-1].step.id) if rows else place.url_for("site.start")
     return render_template("site/check.html", rows=rows, back_url=back,
-                           has_email=place.sends and bool(email_answer(rows)))
+                           has_email=place.sends and bool(email_answer(rows)), **extra)
 
 
 def outcome_groups(service: Service, evaluation: Evaluation) -> dict[str, list[Outcome]]:

@@ -92,3 +92,9 @@ def answered_questions(service: Service, evaluation: Evaluation, answers: dict) 
     return [(step, block) for step in path(service, evaluation, answers)
             for block in visible_blocks(step, evaluation)
             if block.is_question and _is_answered(block, answers)]
+
+
+def submitted_answers(service: Service, evaluation: Evaluation, answers: dict) -> dict:
+    """The answers to send (or to save as a correction): the questions on this person's
+    path, in the file's order."""
+    return {block.id: answers[block.id] for _, block in answered_questions(service, evaluation, answers)}

@@ -11,23 +11,18 @@ import hashlib
 import json
 from typing import Any
 
-from flask import abort, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 
 from builder import mail, security
+from builder.addresses import external_url
 from builder.db import get_db
 from builder.editing import checklist
 from builder.site import assisted, bp, journey, state
 from builder.site.places import MiniSite
 from builder.site.summary import email_answer, summary_rows
-from builder.storage import as_utc, submissions
-
-
-def submitted_answers(evaluation, answers: dict[str, Any]) -> dict[str, Any]:
-    """The answers to send: the questions on this person's path, in the file's order."""
-    return {block.id: answers[block.id]
-            for _, block in journey.answered_questions(g.service, evaluation, answers)}
+from builder.storage import as_utc, codes, followup, submissions
 
 
 def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
@@ -36,7 +31,8 @@ def idempotency_key(draft_code: str, answers: dict[str, Any]) -> str:
     return hashlib.sha256(f"{g.service.id}\n{draft_code}\n{canonical}".encode()).hexdigest()
 
 
-def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None):
+def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | None,
+               follow_code: str | None = None):
     """The hook that puts the mails in the outbox, in the submission's own transaction.
 
     The organisation's notice is written in the service's default language (its team's);
@@ -44,6 +40,7 @@ def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | 
     """
     title = g.service.text("title", g.lang)
     recipients = checklist.recipients(g.service.data)  # the same list the studio shows
+    follow = (follow_code, external_url("site.follow_request")) if follow_code else None
 
     def queue(db, submission) -> None:
         if recipients:
@@ -54,7 +51,7 @@ def mail_queue(lines: list[tuple[str, str]], person: str | None, copy_to: str | 
         if copy_to:
             with force_locale(g.lang):
                 copy = mail.submission_copy(submission, to=copy_to, service_title=title, lines=lines,
-                                            confirmation=_confirmation_text())
+                                            confirmation=_confirmation_text(), follow=follow)
             mail.enqueue(db, copy, submission_id=submission.id)
     return queue
 
@@ -66,6 +63,8 @@ def _ready_draft():
         return None, redirect(url_for("site.start", expire="1"))
     if state.sent_reference(draft):
         return None, redirect(url_for("site.confirmation", reference=state.sent_reference(draft)), 303)
+    if state.correcting(draft):  # a correction is saved from its own button, never sent again
+        return None, redirect(url_for("site.check"), 303)
     return draft, None
 
 
@@ -86,19 +85,23 @@ def send() -> ResponseReturnValue:
     intermediary = assisted.current(g.service.id)
     if intermediary is not None and not assisted.may_send(g.service.id, intermediary):
         abort(403)  # the studio session that started the mode ended, or lost the role
-    sent = submitted_answers(evaluation, answers)
+    sent = journey.submitted_answers(g.service, evaluation, answers)
     key = idempotency_key(draft.code, sent)
     if submissions.get_by_key(get_db(), key) is None:
         security.limit_rate(f"submit:{g.service.id}")
     rows = summary_rows(g.service, evaluation, answers, g.lang)
     person = email_answer(rows)
+    code = codes.new_code()  # the person's follow-up code: only its keyed hash is stored
+    follow_hash = followup.hash_code(code, current_app.secret_key)
     queue = mail_queue([(row.label, row.text or "—") for row in rows], person,
-                       person if request.form.get("copie") else None)
+                       person if request.form.get("copie") else None, code)
     submission = submissions.record(get_db(), g.service.id, sent, key, service_version=g.live.version,
                                     lang=g.lang, within=queue, outcomes=evaluation.outcomes,
-                                    duration_seconds=journey_seconds(draft), intermediary=intermediary)
+                                    duration_seconds=journey_seconds(draft), intermediary=intermediary,
+                                    follow_hash=follow_hash)
     if submission.created:
         state.record(g.service, None, "submit")
+        state.remember_followed(g.service, submission.reference, code)
     mail.deliver_after_response()
     state.mark_sent(g.service, draft, submission.reference)
     return redirect(url_for("site.confirmation", reference=submission.reference), 303)
@@ -134,5 +137,5 @@ def confirmation(reference: str) -> ResponseReturnValue:
     # what to ask for next, its links carrying the reference (builder.site.handoff)
     outcomes = [outcome for outcome in g.service.outcomes if evaluation.outcomes[outcome.id] == "yes"]
     return render_template("site/confirmation.html", reference=reference, lines=lines,
-                           confirmation=_confirmation_text(), outcomes=outcomes,
+                           confirmation=_confirmation_text(), outcomes=outcomes, code=state.follow_code(g.service, reference),
                            link_url=MiniSite(g.service, g.lang, None).link_url)

@@ -109,6 +109,42 @@ def sent_reference(draft: drafts.Draft | None) -> str | None:
     return draft.answers.get(SENT) if draft else None
 
 
+def remember_followed(service: Service, reference: str, code: str | None = None) -> None:
+    """This browser sent or followed ``reference`` (with its code): its follow-up page opens.
+
+    The code is kept only to be shown again on the confirmation page of the request just sent.
+    """
+    followed = session.setdefault("following", {})
+    followed[service.id] = [reference] + [known for known in followed.get(service.id, []) if known != reference][:4]
+    if code:
+        session.setdefault("follow_code", {})[service.id] = [reference, code]
+    session.modified = True
+
+
+def is_followed(service: Service, reference: str) -> bool:
+    """Whether this browser gave the code of ``reference`` (or sent it)."""
+    return reference in session.get("following", {}).get(service.id, [])
+
+
+def follow_code(service: Service, reference: str) -> str | None:
+    """The follow-up code of the request this browser just sent, to show on its confirmation."""
+    kept = session.get("follow_code", {}).get(service.id)
+    return kept[1] if kept and kept[0] == reference else None
+
+
+CORRECTING = "$correcting"  # key of a draft that corrects a sent request: its reference
+
+
+def start_correction(service: Service, answers: dict[str, Any], reference: str) -> drafts.Draft:
+    """A new draft holding the sent answers, to go through the journey again and correct them."""
+    return start(service, {**answers, CORRECTING: reference})
+
+
+def correcting(draft: drafts.Draft | None) -> str | None:
+    """The reference of the request this draft corrects, if it is a correction."""
+    return draft.answers.get(CORRECTING) if draft else None
+
+
 def answers_of(draft: drafts.Draft | None) -> dict[str, Any]:
     """The answers of a draft (empty without one)."""
     return dict(draft.answers) if draft else {}

@@ -122,7 +122,7 @@ def check() -> ResponseReturnValue:
     pending = journey.next_step(g.service, evaluation, answers)
     if pending is not None:
         return redirect(url_for("site.step", step_id=pending.id))
-    return flow.check_page(place, answers, evaluation)
+    return flow.check_page(place, answers, evaluation, correcting=state.correcting(place.draft))
 
 
 @bp.route("/resultat")

@@ -7,9 +7,11 @@ durable (see :mod:`builder.db`) before the caller shows the confirmation.
 
 The studio searches them (:func:`search`) and deletes them (:func:`delete`,
 :func:`delete_all`, and :mod:`builder.storage.retention` through
-:func:`delete_sent_before`): a deleted submission takes its outbox mails with it, and
-the record of who filled it in for someone (:mod:`builder.storage.intermediaries`),
-which :func:`with_intermediaries` adds to submissions read here.
+:func:`delete_sent_before`): a deleted submission takes with it its outbox mails, its
+revisions and the record of who filled it in for someone
+(:mod:`builder.storage.intermediaries`, which :func:`with_intermediaries` adds to
+submissions read here). Its follow-up (status, handler, notes, the hash of the person's
+code, the corrections) is :mod:`builder.storage.followup`'s.
 """
 
 from __future__ import annotations
@@ -48,11 +50,25 @@ submissions = Table(
     Column("answers", Text, nullable=False), Column("outcomes", Text), Column("lang", Text),
     Column("created_at", Text, nullable=False), Column("duration_seconds", Integer),
     Column("answers_folded", Text),  # the answers' words without case nor accents, for the search
+    # the follow-up (builder.storage.followup): the association's status, its date, a message to
+    # the person, the member handling it, notes the person never sees, and the hash of their code
+    Column("status", Text, nullable=False, server_default="received"), Column("status_at", Text),
+    Column("status_message", Text), Column("handler_id", Integer), Column("notes", Text),
+    Column("follow_hash", Text),
     Index("idx_submissions_reference", "reference", unique=True),
     Index("idx_submissions_idempotency_key", "idempotency_key", unique=True),
     Index("idx_submissions_service_id_created_at", "service_id", "created_at"),
 )
 _table = submissions
+
+# Every correction a person made to their answers (see builder.storage.followup).
+revisions = Table(
+    "submission_revisions", metadata,
+    Column("id", Integer, primary_key=True), Column("submission_id", Integer, nullable=False),
+    Column("at", Text, nullable=False), Column("author", Text, nullable=False),
+    Column("changes", Text, nullable=False),  # JSON: [{"key", "before", "after"}, …]
+    Index("idx_submission_revisions_submission_id", "submission_id"),
+)
 _BY_KEY = Prepared(select(_table).where(_table.c.idempotency_key == bindparam("key")))
 # The row, unless its key was sent before: its id, or no row (one statement, one round trip).
 _INSERT = {dialect: Prepared(statement) for dialect, statement in insert_unless_exists(
@@ -75,6 +91,13 @@ class Submission:
     outcomes: dict[str, str] = field(default_factory=dict)  # outcome id -> yes / no / unknown
     duration_seconds: int | None = None  # from the draft's creation to sending; None if unknown
     intermediary: Intermediary | None = None  # who filled it in for someone (see with_intermediaries)
+    status: str = "received"  # received / in_progress / treated / closed (builder.storage.followup)
+    status_at: dt.datetime | None = None
+    status_message: str = ""  # shown to the person on their follow-up page
+    handler_id: int | None = None  # the member of the organisation who handles it
+    notes: str = ""  # the association's own, never shown to the person
+    handler: str = ""  # the handler's name, when the reader asked for it (followup.with_follow_up)
+    revisions: tuple = ()  # followup.Revision, oldest first, when the reader asked for them
 
 
 Hook = Callable[[Database, Submission], None]
@@ -98,6 +121,7 @@ def record(
     outcomes: Mapping[str, str] | None = None,
     duration_seconds: int | None = None,
     intermediary: Intermediary | None = None,
+    follow_hash: str | None = None,
 ) -> Submission:
     """Record a submission once per ``idempotency_key`` and return it once committed.
 
@@ -105,7 +129,8 @@ def record(
     it is where the notification mails are put in the outbox, so that they exist if and
     only if the submission does. If it fails, the error is logged and the submission is
     kept all the same: losing what a person sent is worse than losing a mail.
-    ``duration_seconds`` is how long the journey took (for the studio's median time).
+    ``duration_seconds`` is how long the journey took (for the studio's median time);
+    ``follow_hash`` the hash of the person's follow-up code (:func:`builder.storage.followup.hash_code`).
     ``intermediary`` is who filled it in for someone, recorded with it (not in the hook:
     it must not be lost when a mail fails).
 
@@ -123,6 +148,8 @@ def record(
         "created_at": iso(now),
         "duration_seconds": duration_seconds,
         "answers_folded": folded_answers(answers),
+        "status": "received", "status_at": iso(now), "status_message": None, "handler_id": None,
+        "notes": None, "follow_hash": follow_hash,
     }
     for _ in range(_ATTEMPTS - 1):
         try:
@@ -254,18 +281,28 @@ def _search_terms(query: str) -> list[Any]:
             for word in fold(query).split()]
 
 
-def search(db: Database, service_id: str, query: str = "", *, page: int = 1, per_page: int = 50) -> Page:
+def search(db: Database, service_id: str, query: str = "", *, page: int = 1, per_page: int = 50,
+           status: str | None = None, handler_id: int | None = None) -> Page:
     """The submissions to ``service_id`` matching ``query``, newest first, one page of them.
 
     Each word of ``query`` must appear, without regard to case or accents, in the
     reference (dashes ignored) or in an answer as stored (an option's value, not its label).
+    ``status`` and ``handler_id`` keep only the submissions with that status, that handler
+    (``0``: the ones nobody handles).
     """
-    where = and_(_table.c.service_id == service_id, *_search_terms(query))
+    where = and_(_table.c.service_id == service_id, *_search_terms(query), *_follow_terms(status, handler_id))
     total = db.execute(select(func.count()).select_from(_table).where(where)).scalar()
     number = max(1, page)
     rows = db.execute(select(_table).where(where).order_by(_table.c.id.desc())
                       .limit(per_page).offset((number - 1) * per_page)).mappings()
     return Page([_to_submission(row, created=False) for row in rows], total, number, per_page)
+
+
+def _follow_terms(status: str | None, handler_id: int | None) -> list[Any]:
+    terms = [_table.c.status == status] if status else []
+    if handler_id is not None:
+        terms.append(_table.c.handler_id.is_(None) if handler_id == 0 else _table.c.handler_id == handler_id)
+    return terms
 
 
 def delete(db: Database, service_id: str, reference: str) -> bool:
@@ -285,11 +322,11 @@ def delete_sent_before(db: Database, service_id: str, moment: dt.datetime) -> in
 
 
 def _delete_where(db: Database, where: Any) -> int:
-    """Delete matching submissions with their outbox mails, sent or not, and who filled
-    them in, in one transaction."""
+    """Delete matching submissions with their outbox mails, sent or not, their revisions
+    and who filled them in, in one transaction."""
     with transaction(db):
         ids = select(_table.c.id).where(where)
-        for table in (outbox, intermediaries.intermediaries):
+        for table in (outbox, revisions, intermediaries.intermediaries):
             db.execute(delete_rows(table).where(table.c.submission_id.in_(ids)))
         return db.execute(delete_rows(_table).where(where)).rowcount
 
@@ -319,4 +356,9 @@ def _to_submission(row: Mapping[str, Any], created: bool = True) -> Submission:
         created=created,
         outcomes=json.loads(row.get("outcomes") or "{}"),
         duration_seconds=row.get("duration_seconds"),
+        status=row.get("status") or "received",
+        status_at=parse_iso(row.get("status_at")) or parse_iso(row["created_at"]),
+        status_message=row.get("status_message") or "",
+        handler_id=row.get("handler_id"),
+        notes=row.get("notes") or "",
     )

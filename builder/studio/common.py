@@ -17,7 +17,8 @@ from builder.editing.document import ServiceDocument
 from builder.editing.locate import anchor  # noqa: F401  (the studio's pages use it too)
 from builder.format.loader import ServiceFileError, load_service_text
 from builder.format.model import Service
-from builder.storage import accounts, services, workspace
+from builder.storage import accounts, services, submissions, workspace
+from builder.storage.submissions import Submission
 from builder.storage.accounts import READER
 from builder.studio.access import OrgAccess, current_user, require_org
 
@@ -44,6 +45,14 @@ def require_service(org_slug: str, service_id: str, at_least: str = READER) -> S
         abort(404)
     g.copy = copy
     return ServiceAccess(access, copy)
+
+
+def require_submission(service_id: str, reference: str) -> Submission:
+    """The submission ``reference`` to ``service_id`` (404 when there is none)."""
+    submission = submissions.get_by_reference(get_db(), reference)
+    if submission is None or submission.service_id != service_id:
+        abort(404)
+    return submission
 
 
 @functools.lru_cache(maxsize=64)

@@ -44,16 +44,18 @@ from wtforms.validators import DataRequired
 from builder.db import get_db
 from builder.format.loader import ServiceFileError
 from builder.format.model import Block, Service, localize
-from builder.storage import as_utc, retention, services, submissions
+from builder.storage import as_utc, followup, retention, services, submissions
 from builder.storage.accounts import EDITOR, HELPER
 from builder.storage.intermediaries import agreement_label
 from builder.storage.submissions import Submission
+from builder.studio import request_follow_up as follow_up
 from builder.studio.access import has_role, login_required
 from builder.studio.common import (
     compile_text,
     display_language,
     published_service,
     require_service,
+    require_submission,
     service_title,
     strip,
 )
@@ -121,6 +123,19 @@ def outcome_rows(service: Service | None, submission: Submission, lang: str) -> 
     return rows
 
 
+def revision_rows(service: Service | None, submission: Submission,
+                  lang: str) -> list[tuple[followup.Revision, list[tuple[str, str, str]]]]:
+    """Each correction, newest first: the revision and, per changed answer, its question's
+    label, the answer before and the answer after, written out."""
+    blocks = service.questions if service else {}
+    day = local_time(submission.created_at).date()
+    return [(revision, [(question_label(service, change.key, lang),
+                         answer_text(blocks.get(change.key), change.before, day, lang) or "—",
+                         answer_text(blocks.get(change.key), change.after, day, lang) or "—")
+                        for change in revision.changes])
+            for revision in reversed(submission.revisions)]
+
+
 def table_cells(service: Service | None, submission: Submission, lang: str) -> list[str]:
     """The first answers of a submission, for the table."""
     if service is None:
@@ -171,18 +186,23 @@ def index(org_slug: str, service_id: str):
     """The submissions, newest first, 50 a page, with a search over references and answers."""
     found = require_service(org_slug, service_id)
     query = request.args.get("q", "").strip()[:200]
-    page = submissions.search(get_db(), service_id, query, page=_page_number(), per_page=PER_PAGE)
+    status = request.args.get("statut") if request.args.get("statut") in followup.STATUSES else None
+    handler = request.args.get("suivi", type=int)
+    page = submissions.search(get_db(), service_id, query, page=_page_number(), per_page=PER_PAGE,
+                              status=status, handler_id=handler)
     compiled = published_service(service_id)
     service = compiled[0] if compiled else None
     lang = display_language(service)
     questions = [question_label(service, key, lang) for key in list(service.questions)[:TABLE_QUESTIONS]] \
         if service else []
-    shown = submissions.with_intermediaries(get_db(), page.submissions)
+    shown = followup.with_follow_up(get_db(), submissions.with_intermediaries(get_db(), page.submissions))
     rows = [(submission, table_cells(service, submission, lang)) for submission in shown]
     return render_template("studio/submissions/index.html", copy=found.copy, org=found.access.org,
                            role=found.access.role, title=service_title(found.copy.yaml, service_id),
                            page=page, query=query, rows=rows, questions=questions, formats=list(EXPORTERS),
                            published=compiled is not None, can_assist=_can_assist(found, service_id),
+                           status=status, handler=handler, handlers=follow_up.handler_choices(found.access.org.id),
+                           statuses=followup.STATUSES, waiting=follow_up.waiting(service_id),
                            total=submissions.count_for_service(get_db(), service_id))
 
 
@@ -195,19 +215,13 @@ def _can_assist(found, service_id: str) -> bool:
     return compiled is not None and "submission" in compiled.data
 
 
-def _submission_or_404(service_id: str, reference: str) -> Submission:
-    submission = submissions.get_by_reference(get_db(), reference)
-    if submission is None or submission.service_id != service_id:
-        abort(404)
-    return submission
-
-
 @bp.get("/<reference>")
 @login_required
 def detail(org_slug: str, service_id: str, reference: str):
     """One submission in full: each answer with its question, and the outcomes stored."""
     found = require_service(org_slug, service_id)
-    submission = submissions.with_intermediaries(get_db(), [_submission_or_404(service_id, reference)])[0]
+    submission = followup.with_follow_up(
+        get_db(), submissions.with_intermediaries(get_db(), [require_submission(service_id, reference)]))[0]
     compiled = published_service(service_id, submission.service_version) or published_service(service_id)
     service = compiled[0] if compiled else None
     lang = display_language(service)
@@ -215,7 +229,9 @@ def detail(org_slug: str, service_id: str, reference: str):
                            role=found.access.role, submission=submission,
                            answers=answer_rows(service, submission, lang),
                            outcomes=outcome_rows(service, submission, lang),
-                           agreement=_agreement(submission))
+                           agreement=_agreement(submission),
+                           form=follow_up.follow_up_form(found.access.org.id, submission),
+                           revisions=revision_rows(service, submission, lang))
 
 
 def _agreement(submission: Submission) -> str | None:
@@ -250,7 +266,7 @@ def export(org_slug: str, service_id: str, format_name: str):
 def delete(org_slug: str, service_id: str, reference: str):
     """Ask to confirm, then delete one submission and its mails (editors and owners)."""
     found = require_service(org_slug, service_id, EDITOR)
-    submission = _submission_or_404(service_id, reference)
+    submission = require_submission(service_id, reference)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("studio/submissions/delete.html", copy=found.copy, org=found.access.org,

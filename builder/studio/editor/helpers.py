@@ -51,6 +51,7 @@ from builder.messages import Problem, Problems
 from builder.storage import services as published
 from builder.storage import workspace
 from builder.storage.accounts import EDITOR
+from builder.studio import request_follow_up as follow_up
 from builder.studio.access import current_user, has_role
 from builder.studio.common import ServiceAccess, anchor, require_service
 from builder.studio.editor.analysis import analyse, preview_service
@@ -214,6 +215,8 @@ def editor_url(found: ServiceAccess, anchor: str = "") -> str:
 def render_editor(found: ServiceAccess, status: int = 200, **context: Any) -> Response:
     """The editor: the whole page, or only its partial for htmx."""
     template = EDITOR_PARTIAL if htmx else EDITOR_TEMPLATE
+    if not htmx:  # the service's page, not its editor alone: how many requests wait
+        context.setdefault("waiting", follow_up.waiting(found.copy.service_id))
     body = render_template(template, **editor_context(found), **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")

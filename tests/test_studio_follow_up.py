@@ -1,6 +1,6 @@
 """The association's follow-up in the studio: status, handler, message and internal notes
-on a submission's page (editors and owners change them, readers only see them), « Prévenir
-la personne » by mail through the outbox, filters by status and handler, the requests
+on a submission's page (« Accompagnement » members, editors and owners change them,
+readers only see them), « Prévenir la personne » by mail through the outbox, filters by status and handler, the requests
 waiting too long, corrections shown, and the follow-up in the exports. Both engines."""
 
 from __future__ import annotations
@@ -147,3 +147,17 @@ def test_a_request_whose_handler_left_can_still_change_status(studio):
         accounts.remove_member(get_db(), studio.org.id, eddie.id)
     change(studio.client("olga"), studio, sent.reference, status="closed", handler=str(eddie.id))
     assert (current(studio, sent.reference).status, current(studio, sent.reference).handler_id) == ("closed", eddie.id)
+
+
+def test_an_accompagnant_follows_requests_too(studio):
+    with studio.app.app_context():
+        db = get_db()
+        hana = accounts.create_user(db, "hana@example.org", "Hana", "une phrase assez longue")
+        accounts.add_member(db, studio.org.id, hana.id, accounts.HELPER)
+    studio.people["hana"] = hana
+    sent = studio.record(FATOU)
+    client = studio.client("hana")
+    assert "Enregistrer le suivi" in text(client.get(studio.url(f"/{sent.reference}")))
+    response = change(client, studio, sent.reference, status="in_progress", handler=str(hana.id))
+    assert response.status_code == 302
+    assert (current(studio, sent.reference).status, current(studio, sent.reference).handler_id) == ("in_progress", hana.id)

@@ -1,7 +1,8 @@
 """The association's follow-up in the studio: status, handler, message and internal notes
 on a submission's page (« Accompagnement » members, editors and owners change them,
-readers only see them), « Prévenir la personne » by mail through the outbox, filters by status and handler, the requests
-waiting too long, corrections shown, and the follow-up in the exports. Both engines."""
+readers only see them), « Prévenir la personne » by mail through the outbox, filters by
+status and handler, the requests waiting too long, corrections shown, and the follow-up
+in the exports. Both engines."""
 
 from __future__ import annotations
 

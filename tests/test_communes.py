@@ -8,10 +8,15 @@ import gzip
 import json
 
 import pytest
+import yaml
 from pyxform.xls2xform import convert as pyxform_convert
 
 from builder import communes
+from builder.editing.condition_words import condition_summary
+from builder.editing.conditions import subjects
 from builder.format.loader import load_service_text
+from builder.rules.conditions import parse_condition
+from builder.rules.in_words import glossary_of, if_clause
 from builder.rules.personas import run_personas
 from builder.rules.expressions import parse
 from builder.serving import publish_files
@@ -161,11 +166,6 @@ def test_the_result_says_where_the_commune_must_be_by_the_territories_names(pers
 
 
 def test_the_paper_and_the_studio_say_the_territories_by_their_names():
-    from builder.editing.condition_words import condition_summary
-    from builder.editing.conditions import subjects
-    from builder.rules.conditions import parse_condition
-    from builder.rules.in_words import glossary_of, if_clause
-    import yaml
     service = load_service_text(SERVICE, "ville.yaml")
     glossary = glossary_of(service)
     assert if_clause(parse_condition('not (region(commune) == "11")'), glossary) == \

@@ -11,6 +11,7 @@ import pytest
 from builder.db import get_db
 from builder.format.loader import ServiceFileError, load_service, load_service_text
 from builder.serving import EXAMPLES
+from builder.storage import accounts, workspace
 from builder.storage import services as published
 from test_figures import drive
 
@@ -102,7 +103,6 @@ def test_a_hand_off_names_questions_of_the_service_and_a_plain_parameter(handoff
 def offers_contact_service(app, contact_org: str) -> bool:
     """Whether the simulator's result page offers « Être rappelé·e » through the contact
     service, when that service belongs to ``contact_org`` and the simulator to « Mission »."""
-    from builder.storage import accounts, workspace
     simulator = (EXAMPLES / "aides-jeunes.yaml").read_text(encoding="utf-8") + \
         "settings:\n  contact_service: rappel-benevole\n"
     contact = (EXAMPLES / "rappel-benevole.yaml").read_text(encoding="utf-8")

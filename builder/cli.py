@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from builder.cli_common import (Group, argument, default_language, instance_option,
+from builder.cli_common import (Group, argument, default_language, instance_app, instance_option,
                                 instance_settings, message_lang, option)
 from builder.editing.checklist import report_lines, review
 from builder.format.loader import ServiceFileError, load_service
@@ -212,8 +212,7 @@ def run(port: int, host: str, examples: bool, instance: str | None) -> None:
 def mail_retry(instance: str | None) -> None:
     """Renvoyer les e-mails en attente (serveur de messagerie indisponible auparavant)."""
     from builder import mail
-    from builder.app import create_app
-    delivery = mail.deliver_pending(create_app(instance_settings(instance)))
+    delivery = mail.deliver_pending(instance_app(instance))
     if delivery.skipped:
         click.echo(render("cli.mail_unset", message_lang()))
     click.echo(render("cli.mail_done", message_lang(), sent=delivery.sent, failed=delivery.failed))

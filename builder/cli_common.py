@@ -20,9 +20,12 @@ import inspect
 import os
 import sys
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import click
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 DOMAIN = "cli"
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
@@ -142,8 +145,18 @@ def instance_settings(instance: str | None) -> dict[str, str]:
     return {"INSTANCE_PATH": instance} if instance else {}
 
 
-def instance_database(instance: str | None) -> str:
-    """The database file of ``instance`` (that of ``tremplin run`` when None)."""
+def instance_app(instance: str | None, **config: object) -> Flask:
+    """The application of ``instance`` (or of the environment) for a command that ends.
+
+    It is built as a server would build it, but not frozen (``GC_FREEZE``): freezing pays
+    only in a process that serves for long, and a command run in-process (tests, scripts)
+    would otherwise keep everything it loaded out of the collector's reach for good.
+    """
     from builder.app import create_app  # late: most commands need no application
 
-    return create_app(instance_settings(instance)).config["DATABASE"]
+    return create_app({**instance_settings(instance), "GC_FREEZE": False, **config})
+
+
+def instance_database(instance: str | None) -> str:
+    """The database file of ``instance`` (that of ``tremplin run`` when None)."""
+    return instance_app(instance).config["DATABASE"]

@@ -12,10 +12,9 @@ import contextlib
 import sys
 
 import click
-from flask import Flask
 
 from builder import deploy
-from builder.cli_common import Command, argument, instance_option, instance_settings, message_lang, option
+from builder.cli_common import Command, argument, instance_app, instance_option, message_lang, option
 from builder.cli_common import Group as _Group
 from builder.messages import register, render
 from builder.storage import backup as backups
@@ -38,13 +37,6 @@ register({
     "publish.summary": ("{published} publié(s), {unchanged} inchangé(s), {refused} refusé(s)",
                         "{published} published, {unchanged} unchanged, {refused} refused"),
 })
-
-
-def instance_app(instance: str | None, **config: object) -> Flask:
-    """The application of ``instance`` (or of the environment), as a server would build it."""
-    from builder.app import create_app  # late: the commands on files need no application
-
-    return create_app({**instance_settings(instance), **config} or None)
 
 
 @click.group("db", cls=_Group)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from builder.cli_common import Command, argument, instance_option, instance_settings, message_lang, option
+from builder.cli_common import Command, argument, instance_app, instance_option, message_lang, option
 from builder.format.loader import ServiceFileError, load_service
 from builder.messages import register, render
 
@@ -67,11 +67,10 @@ def paper_command(file: str, output: str | None, url: str | None, paper_lang: st
 def _write(service, lang: str, url: str | None, instance: str | None, suffix: str) -> bytes:
     """The PDF, or the HTML page for a ``.html`` file, made in an application of ``instance``."""
     from builder.addresses import external_url, only_here
-    from builder.app import create_app
     from builder.paper import paper_of
     from builder.paper.pdf import paper_page, paper_pdf
 
-    app = create_app(instance_settings(instance))
+    app = instance_app(instance)
     with app.test_request_context("/"):
         address = url or external_url("site.start", service_id=service.id)
         if only_here(address):

@@ -16,7 +16,6 @@ import segno
 
 from blocks import REGISTRY
 from builder.format.loader import load_service
-from builder.format.model import localize
 from builder.rules.in_words import glossary_of, if_clause
 from builder.serving import publish_files
 from test_block_templates import service_text

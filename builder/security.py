@@ -176,9 +176,13 @@ def client_key() -> str:
     Behind a reverse proxy, set ``PROXY_FIX_X_FOR`` so that the address is the
     client's, not the proxy's.
     """
+    return keyed_hash(request.remote_addr or "unknown")
+
+
+def keyed_hash(text: str) -> str:
+    """A stable hash of ``text`` keyed with the secret key, for rate-limit keys."""
     secret = current_app.config["SECRET_KEY"].encode()
-    address = (request.remote_addr or "unknown").encode()
-    return hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+    return hmac.new(secret, text.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def limit_rate(scope: str, *, limit: int | None = None, window: int | None = None) -> None:
@@ -194,6 +198,16 @@ def limit_rate(scope: str, *, limit: int | None = None, window: int | None = Non
     db = get_db()
     if not ratelimit.hit(db, key, limit=limit, window=span):
         raise TooManyRequests(retry_after=ratelimit.retry_after(db, key, window=span))
+
+
+def within_rate_on(scope: str, thing: str, *, limit: int, window: int) -> bool:
+    """Count one action of ``scope`` on ``thing``, from whatever address; False when over.
+
+    For a limit on what is tried rather than on who tries, such as the codes tried on
+    one request from many addresses. ``thing`` is stored only as a keyed hash.
+    """
+    key = f"{scope}:{keyed_hash(thing)}"
+    return ratelimit.hit(get_db(), key, limit=limit, window=dt.timedelta(seconds=window))
 
 
 def honeypot_field() -> Markup:

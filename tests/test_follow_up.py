@@ -87,7 +87,7 @@ def test_a_code_is_checked_against_the_current_key_then_the_former_ones():
 def test_reference_and_code_show_the_status_from_another_device(site, service):
     _, reference, code = send(site, service)
     other = site.test_client()
-    response = follow(other, reference.lower(), code.lower().replace("-", " "))
+    response = follow(other, reference.lower().replace("-", " "), code.lower().replace("-", " "))
     assert response.status_code == 303
     page = other.get(response.headers["Location"]).get_data(as_text=True)
     assert "Reçue" in page and "Fatou" in page and "Corriger ma demande" in page
@@ -117,6 +117,23 @@ def test_wrong_codes_are_rate_limited(site, service):
     statuses = [follow(guesser, reference, "ABC-DEF").status_code for _ in range(4)]
     assert statuses == [422] * 4
     assert follow(guesser, reference, code).status_code == 429  # even the right one, for a while
+
+
+def test_one_request_tried_from_many_addresses_is_closed_for_the_day(app_factory, service):
+    site = app_factory(FOLLOW_REFERENCE_LIMIT=3)
+    publish_files(site, [SERVICE_FILE])
+    _, reference, code = send(site, service)
+    _, other_reference, other_code = send(site, service, prenom="Inès")
+    for number in range(3):  # each address stays far below its own limit
+        guesser = site.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"203.0.113.{number}"
+        assert follow(guesser, reference.lower(), "ABC-DEF").status_code == 422
+    person = site.test_client()
+    person.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    refused = follow(person, reference, code)
+    assert refused.status_code == 429
+    assert "Trop d’essais pour cette demande" in refused.get_data(as_text=True)
+    assert follow(person, other_reference, other_code).status_code == 303  # the others stay open
 
 
 def test_the_status_the_association_sets_shows_with_its_message(site, service):

@@ -160,6 +160,7 @@ def test_submission_gets_a_reference_people_can_read_out(db):
     assert re.fullmatch(r"TRM-\w{3}-\w{3}", sent.reference)
     found = submissions.get_by_reference(db, sent.reference.lower())
     assert found.answers == {"prenom": "Camille"}
+    assert submissions.get_by_reference(db, sent.reference.replace("-", "")) == found  # as read out
     assert found.service_version == 3
     assert found.created_at == T0
 

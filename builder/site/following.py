@@ -2,7 +2,9 @@
 
 The person types the reference and the follow-up code they were given when sending
 (:mod:`builder.site.sending`); each try counts against a rate limit, as signing in does
-(``FOLLOW_RATE_LIMIT`` tries per ``FOLLOW_RATE_WINDOW`` seconds and address). Once the
+(``FOLLOW_RATE_LIMIT`` tries per ``FOLLOW_RATE_WINDOW`` seconds and address), and so do
+the tries on one reference from any address (``FOLLOW_REFERENCE_LIMIT`` per
+``FOLLOW_REFERENCE_WINDOW`` seconds), which many addresses could not share out. Once the
 code was right, this browser's session remembers the reference: nothing of the request
 shows without it.
 
@@ -27,6 +29,8 @@ from builder.storage import followup, submissions
 from builder.storage.submissions import Submission
 
 DEFAULTS = {"limit": 10, "window": 600}  # as signing in: FOLLOW_RATE_LIMIT, FOLLOW_RATE_WINDOW
+# FOLLOW_REFERENCE_LIMIT, FOLLOW_REFERENCE_WINDOW: a day at most (builder.storage.ratelimit.MAX_WINDOW)
+REFERENCE_DEFAULTS = {"limit": 20, "window": 24 * 3600}
 
 
 @bp.route("/suivre", methods=["GET", "POST"])
@@ -40,15 +44,16 @@ def follow_request() -> ResponseReturnValue:
         config = current_app.config
         security.limit_rate(f"follow:{g.service.id}", **{
             name: config.get(f"FOLLOW_RATE_{name.upper()}", default) for name, default in DEFAULTS.items()})
-        errors = _form_errors(reference, code)
+        errors = _form_errors(reference, code) or _reference_errors(reference)
         keys = [current_app.secret_key, *(config.get("SECRET_KEY_FALLBACKS") or ())]
         found = None if errors else followup.find(get_db(), g.service.id, reference, code, keys)
         if found is not None:
             state.remember_followed(g.service, found.reference)
             return redirect(url_for("site.request_status", reference=found.reference), 303)
         errors = errors or {"code": "wrong"}
+    status = 429 if errors.get("code") == "locked" else 422 if errors else 200
     return render_template("site/follow.html", errors=errors, reference=reference,
-                           back_url=url_for("site.start")), (422 if errors else 200)
+                           back_url=url_for("site.start")), status
 
 
 def _form_errors(reference: str, code: str) -> dict[str, str]:
@@ -58,6 +63,15 @@ def _form_errors(reference: str, code: str) -> dict[str, str]:
     if not code:
         errors["code"] = "missing"
     return errors
+
+
+def _reference_errors(reference: str) -> dict[str, str]:
+    """``{"code": "locked"}`` when this reference was tried too often, from anywhere."""
+    config = current_app.config
+    limits = {name: int(config.get(f"FOLLOW_REFERENCE_{name.upper()}", default))
+              for name, default in REFERENCE_DEFAULTS.items()}
+    tried = submissions.normal_reference(reference)
+    return {} if security.within_rate_on(f"follow-reference:{g.service.id}", tried, **limits) else {"code": "locked"}
 
 
 def _followed_or_none(reference: str) -> Submission | None:

@@ -30,7 +30,7 @@ from sqlalchemy import delete as delete_rows
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from builder.storage import group_commit, intermediaries, iso, parse_iso
-from builder.storage.codes import new_reference
+from builder.storage.codes import new_reference, normalize
 from builder.storage.database import Database, Prepared, metadata, savepoint, transaction
 from builder.storage.intermediaries import Intermediary
 from builder.storage.outbox import outbox
@@ -210,10 +210,14 @@ def get_by_key(db: Database, idempotency_key: str) -> Submission | None:
     return _to_submission(row, created=False) if row else None
 
 
+def normal_reference(reference: str) -> str:
+    """``reference`` as stored, whatever its case, spaces and dashes (« trm 7k4 2qx » → « TRM-7K4-2QX »)."""
+    return normalize(reference, groups=3) or "".join(reference.split()).upper()
+
+
 def get_by_reference(db: Database, reference: str) -> Submission | None:
-    """The submission with this reference (case and spaces do not matter), if any."""
-    wanted = "".join(reference.split()).upper()
-    row = db.execute(select(_table).where(_table.c.reference == wanted)).mappings().first()
+    """The submission with this reference (case, spaces and dashes do not matter), if any."""
+    row = db.execute(select(_table).where(_table.c.reference == normal_reference(reference))).mappings().first()
     return _to_submission(row, created=False) if row else None
 
 

@@ -20,6 +20,7 @@ import pytest
 import pgserver
 from builder.app import create_app
 from builder.db import close_connections, get_db
+from builder.site import funnel
 from builder.storage.database import close_idle_connections
 from mailserver import free_port, smtp_server
 from seeding import owner_and_reader
@@ -77,6 +78,8 @@ def app_factory(tmp_path, monkeypatch, database_url):
         return made[-1]
 
     yield make
+    for app in made:  # the funnel's events are written now, not by a timer once the database is gone
+        funnel.close_buffer(app)
     if database_url:  # the test's connections end with it: PostgreSQL accepts only so many
         for app in made:
             close_connections(app)

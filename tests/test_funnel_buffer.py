@@ -46,6 +46,15 @@ def test_a_page_view_is_written_by_the_timer_without_any_other_request(site):
     assert stored_events(site) == [("rappel-benevole", "demande", "view")]
 
 
+def test_closing_an_application_buffer_writes_its_events_and_stops_its_timer(site):
+    visit_first_question(site)
+    timer = funnel.buffer_of(site)._timer
+    funnel.close_buffer(site)
+    assert stored_events(site) == [("rappel-benevole", "demande", "view")]  # now, not a second later
+    assert timer.finished.is_set()  # nothing left to write where the database may be gone
+    funnel.close_buffer(site)  # once is enough: again does nothing
+
+
 def test_a_full_buffer_is_written_at_once_in_order(site, monkeypatch):
     monkeypatch.setattr(funnel, "MAX_PENDING", 3)
     person, location = visit_first_question(site)               # view

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import keyword
 import re
+import threading
 from typing import Any, Callable
 
 from builder import numbers
@@ -35,6 +36,10 @@ _FORBIDDEN = set("$?;`#")
 _NUMBER = re.compile(r"0[xXbBoO][0-9a-fA-F_]*|[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9_]+)?[jJ]?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _CURLY_QUOTES = set("“”‘’«»„‚")
+# CPython 3.11 keeps the depth counter of its AST conversion per interpreter, not per
+# thread: two threads parsing at once may fail with « SystemError: AST constructor
+# recursion depth mismatch » (seen in this suite; python/cpython#106905). One at a time.
+_PARSING = threading.Lock()
 _COMPARE_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
                 ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in"}
 _ARITHMETIC_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
@@ -151,7 +156,8 @@ def parse_tree(source: str) -> nodes.Node:
     """The node tree of ``source``; raises Problem on any error."""
     text, where = prepare(source)
     try:
-        tree = ast.parse(text, mode="eval")
+        with _PARSING:
+            tree = ast.parse(text, mode="eval")
     except SyntaxError as error:
         raise syntax_problem(error, text, where) from None
     except (RecursionError, MemoryError):

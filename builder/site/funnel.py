@@ -105,6 +105,14 @@ def buffer_of(app: Flask) -> EventBuffer:
     return buffer
 
 
+def close_buffer(app: Flask) -> None:
+    """Write ``app``'s waiting events and close its buffer, if it has one (an application
+    being done with: the tests, before ending its database, lest a timer write there later)."""
+    buffer = app.extensions.pop(_BUFFER, None)
+    if buffer is not None:
+        buffer.close()
+
+
 def record(service_id: str, step_id: str | None, kind: str, journey_id: str) -> None:
     """Record one event of the current application (written within :data:`MAX_DELAY`)."""
     buffer_of(current_app._get_current_object()).add(service_id, step_id, kind, journey_id)

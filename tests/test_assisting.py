@@ -253,6 +253,39 @@ def test_owners_give_the_role_on_the_members_page(app, studio):
     assert studio.client("rita").get(studio.url("/accompagner")).status_code == 200
 
 
+def saved_code(client) -> str:
+    """« Enregistrer et reprendre plus tard »: the code the page gives."""
+    saved = client.get(f"/s/{CONTACT}/sauvegarde").get_data(as_text=True)
+    return re.search(r"<strong>([A-Z0-9]{3}-[A-Z0-9]{3})</strong>", saved).group(1)
+
+
+def test_a_draft_filled_in_for_someone_goes_on_in_the_mode_on_the_helpers_other_device(app, studio):
+    office = studio.client("amina")  # the helper, signed in at the office
+    office.post(studio.url("/accompagner"), data=AGREED)
+    code = saved_code(office)
+    laptop = studio.client("amina")
+    resumed = laptop.post(f"/s/{CONTACT}/reprendre", data={"code": code})
+    assert resumed.status_code == 303 and resumed.headers["Location"] == f"/s/{CONTACT}/etape/demande"
+    kept = stored(app, reference_in(fill_in(laptop, resumed.headers["Location"])))
+    assert (kept.intermediary.name, kept.intermediary.person) == ("Amina Benali", "Fatou Diallo")
+    stopped = laptop.post(f"/s/{CONTACT}/accompagnement/arreter")
+    assert stopped.headers["Location"] == studio.url("/reponses/")
+
+
+def test_a_draft_filled_in_for_someone_is_anyone_elses_own_journey(app, studio):
+    helper = studio.client("amina")
+    helper.post(studio.url("/accompagner"), data=AGREED)
+    code = saved_code(helper)
+    person = app.test_client()  # the person, at home, with the code written down
+    resumed = person.get(f"/s/{CONTACT}/reprendre/{code}")
+    assert BANNER not in person.get(resumed.headers["Location"]).get_data(as_text=True)
+    visitor = app.test_client()  # and a mode never passes to someone else's draft
+    visitor.post(f"/s/{CONTACT}/commencer")
+    own = saved_code(visitor)
+    taken = helper.post(f"/s/{CONTACT}/reprendre", data={"code": own})
+    assert BANNER not in helper.get(taken.headers["Location"]).get_data(as_text=True)
+
+
 def test_stop_leaves_a_persons_own_journey_alone(app, studio):
     visitor = app.test_client()
     begun = visitor.post(f"/s/{CONTACT}/commencer")

@@ -13,6 +13,11 @@ records the intermediary with the submission, after checking that the account th
 started the mode is still signed in here and still has the role. At the end, the
 confirmation leads to a printable slip for the person. The routes (« Arrêter », the
 slip) are in :mod:`builder.site.assisting`.
+
+The draft keeps the intermediary too (``$assisted``), so that « Enregistrer et reprendre
+plus tard » takes the mode up again on another device — for that same account, signed in
+there with the role. Anyone else who types the draft's code takes it up as their own
+journey, without the banner, and sends it as their own.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from builder.studio.access import current_user, has_role
 
 SLOT_KEY = "assisted"  # in the session's slot of the service (see builder.site.state)
 RETURN_KEY = "assisted_return"  # the studio page « Arrêter » leads back to
+DRAFT_KEY = "$assisted"  # in the draft's answers: the slot's two keys, to take the mode up elsewhere
 
 
 def current(service_id: str) -> Intermediary | None:
@@ -38,11 +44,25 @@ def current(service_id: str) -> Intermediary | None:
 
 def begin(service: Service, intermediary: Intermediary, return_to: str) -> drafts.Draft:
     """A fresh draft of ``service`` filled in by ``intermediary`` (the studio checked the role)."""
-    draft = state.start(service, {})
-    slot = session["journeys"][service.id]
-    slot.update({SLOT_KEY: intermediary.as_dict(), RETURN_KEY: return_to})
+    kept = {SLOT_KEY: intermediary.as_dict(), RETURN_KEY: return_to}
+    draft = state.start(service, {DRAFT_KEY: kept})
+    session["journeys"][service.id].update(kept)
     session.modified = True
     return draft
+
+
+def take_up(service: Service, draft: drafts.Draft) -> None:
+    """The draft was just taken up on this device (:func:`builder.site.state.resume`): the
+    mode goes on when its intermediary's account is signed in here with the role, and stops
+    for anyone else (nor does a mode of this session carry over to another person's draft)."""
+    slot = session["journeys"][service.id]
+    kept = draft.answers.get(DRAFT_KEY)
+    if isinstance(kept, dict) and may_send(service.id, Intermediary.from_dict(kept[SLOT_KEY])):
+        slot.update(kept)
+    else:
+        slot.pop(SLOT_KEY, None)
+        slot.pop(RETURN_KEY, None)
+    session.modified = True
 
 
 def may_send(service_id: str, intermediary: Intermediary) -> bool:

@@ -6,7 +6,7 @@ from flask import g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from builder import security
-from builder.site import bp, flow, state
+from builder.site import assisted, bp, flow, state
 from builder.site.places import MiniSite
 
 
@@ -31,7 +31,7 @@ def resume() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
         security.limit_rate(f"resume:{g.service.id}", limit=10)
-        draft = state.resume(g.service, request.form.get("code", ""))
+        draft = _take_up(request.form.get("code", ""))
         if draft is not None:
             return redirect(_continue_url(draft), 303)
         error = True
@@ -41,10 +41,19 @@ def resume() -> ResponseReturnValue:
 @bp.route("/reprendre/<code>")
 def resume_code(code: str) -> ResponseReturnValue:
     """The link of « Enregistrer et reprendre plus tard »."""
-    draft = state.resume(g.service, code)
+    draft = _take_up(code)
     if draft is None:
         return render_template("site/resume.html", error=True, back_url=url_for("site.start")), 404
     return redirect(_continue_url(draft))
+
+
+def _take_up(code: str):
+    """The draft ``code``, taken up on this device (and its mode « accompagnant », when it
+    was filled in for someone: :func:`builder.site.assisted.take_up`); None if unknown."""
+    draft = state.resume(g.service, code)
+    if draft is not None:
+        assisted.take_up(g.service, draft)
+    return draft
 
 
 def _continue_url(draft) -> str:

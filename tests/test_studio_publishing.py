@@ -244,6 +244,20 @@ def test_restoring_asks_first_and_can_keep_the_draft_as_a_copy(ready):
     assert "« aide-permis-2 »" in ready.page("historique")
 
 
+def test_a_long_history_comes_a_page_at_a_time_each_version_compared_with_the_one_before(ready):
+    with ready.app.app_context():
+        for number in range(1, 24):
+            published.publish(get_db(), "aide-permis", READY.replace("    title: Vous\n", f"    title: Vous {number}\n"))
+    newest = text_of(ready.page("historique"))
+    assert "Version 23" in newest and "Version 4," in newest and "Version 3," not in newest
+    assert "Étape « Vous 3 » renommée « Vous 4 »" in newest  # the oldest shown, against one not shown
+    assert "Versions plus anciennes" in newest and "Versions plus récentes" not in newest
+    oldest = text_of(ready.page("historique?page=2"))
+    assert "Version 3," in oldest and "Version 4," not in oldest and "Première publication." in oldest
+    assert "Versions plus récentes" in oldest and "Page 2 sur 2" in oldest
+    assert "Version 3," in text_of(ready.page("historique?page=99"))  # past the end: the last page
+
+
 # --- « Annuler » survives a reload --------------------------------------------------------
 
 def test_undo_is_still_offered_after_a_reload_until_the_next_edit(ready):

@@ -108,11 +108,17 @@ def list_published(db: Database) -> list[PublishedService]:
     return [_to_service(row) for row in rows]
 
 
-def versions(db: Database, service_id: str) -> list[PublishedService]:
-    """Every published version of ``service_id``, newest first."""
+def versions(db: Database, service_id: str, *, limit: int | None = None, offset: int = 0) -> list[PublishedService]:
+    """The published versions of ``service_id``, newest first: all of them, or ``limit``
+    after the ``offset`` newest."""
     rows = db.execute(select(_table).where(_table.c.service_id == service_id)
-                      .order_by(_table.c.version.desc())).mappings()
+                      .order_by(_table.c.version.desc()).limit(limit).offset(offset)).mappings()
     return [_to_service(row) for row in rows]
+
+
+def count_versions(db: Database, service_id: str) -> int:
+    """How many versions of ``service_id`` were published."""
+    return db.execute(select(func.count()).select_from(_table).where(_table.c.service_id == service_id)).scalar()
 
 
 def _to_service(row: Mapping[str, Any]) -> PublishedService:

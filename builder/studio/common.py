@@ -69,7 +69,7 @@ def published_service(service_id: str, version: int | None = None) -> tuple[Serv
     db = get_db()
     found = services.get_published(db, service_id, version)
     if found is None and version is None:
-        found = next(iter(services.versions(db, service_id)), None)
+        found = next(iter(services.versions(db, service_id, limit=1)), None)
     service = compile_text(found.yaml) if found else None
     return (service, found.version) if service else None
 

@@ -37,6 +37,8 @@ from builder.studio.tasks import online_state, reason_link, service_review
 
 bp = Blueprint("studio_publish", __name__, url_prefix="/studio/o/<org_slug>/services/<service_id>")
 
+HISTORY_PER_PAGE = 20  # versions on a page of « Historique »: each one is compared with the one before
+
 
 def _user_id() -> int | None:
     user = current_user()
@@ -135,24 +137,25 @@ def _data(text: str) -> dict:
 @bp.route("/historique")
 @login_required
 def history(org_slug: str, service_id: str):
-    """Every published version, each with what changed since the one before, in words
-    and as a file diff."""
+    """The published versions, newest first and :data:`HISTORY_PER_PAGE` a page, each
+    with what changed since the one before, in words and as a file diff."""
     found = require_service(org_slug, service_id)
-    versions = published.versions(get_db(), service_id)
-    newest_first = sorted(versions, key=lambda item: item.version, reverse=True)
-    live = published.get_published(get_db(), service_id)
+    pages = max(1, -(-published.count_versions(get_db(), service_id) // HISTORY_PER_PAGE))
+    number = min(max(1, request.args.get("page", 1, type=int) or 1), pages)
+    # one more than the page shows: the version before its oldest, to say what that one changed
+    loaded = published.versions(get_db(), service_id, limit=HISTORY_PER_PAGE + 1,
+                                offset=(number - 1) * HISTORY_PER_PAGE)
+    shown = loaded[:HISTORY_PER_PAGE]
+    before = {item.version: (loaded[index + 1].yaml if index + 1 < len(loaded) else "")
+              for index, item in enumerate(shown)}
     changes = {item.version: ([change.message(_ui()) for change in
-                               changes_in_words(_data(_previous(versions, item.version)), _data(item.yaml))],
-                              readable_diff(_previous(versions, item.version), item.yaml))
-               for item in versions}
+                               changes_in_words(_data(before[item.version]), _data(item.yaml))],
+                              readable_diff(before[item.version], item.yaml))
+               for item in shown}
+    live = published.get_published(get_db(), service_id)
     return render_template("studio/editor/history.html", copy=found.copy, org=found.access.org,
-                           versions=newest_first, changes=changes, live=live, role=found.access.role,
-                           online=online_state(found.copy, live))
-
-
-def _previous(versions, number: int) -> str:
-    earlier = [item for item in versions if item.version < number]
-    return max(earlier, key=lambda item: item.version).yaml if earlier else ""
+                           versions=shown, changes=changes, live=live, role=found.access.role,
+                           online=online_state(found.copy, live), page_number=number, pages=pages)
 
 
 

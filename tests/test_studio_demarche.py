@@ -3,7 +3,9 @@ démarches-simplifiées, for one link of an outcome (stored under the link as ``
 
 from __future__ import annotations
 
-from test_studio_editor import Studio, people, studio  # noqa: F401  (fixtures)
+from builder.db import get_db
+from builder.storage import workspace
+from test_studio_editor import SERVICE, Studio, people, studio  # noqa: F401  (fixtures)
 
 LINK = "Faire la demande | https://www.demarches-simplifiees.fr/commencer/aide-permis"
 
@@ -54,3 +56,15 @@ def test_emptying_every_field_stops_the_prefill(studio: Studio):
     studio.post("resultats/aide-permis/liens/0/demarche", {"champ-age": "Q2hhbXAtMQ=="})
     studio.post("resultats/aide-permis/liens/0/demarche", {"champ-age": ""})
     assert "demarche" not in studio.data()["outcomes"][0]["links"][0]
+
+
+def test_the_questions_of_a_reusable_block_can_be_sent_too(studio: Studio):
+    with studio.app.app_context():
+        copy = studio.copy()
+        workspace.save(get_db(), studio.service_id, SERVICE.replace(
+            "        label: Avez-vous déjà le permis ?\n",
+            "        label: Avez-vous déjà le permis ?\n      - use: coordonnees\n", 1), copy.revision)
+    with_link(studio)
+    page = studio.page("resultats/aide-permis/liens/0/demarche")
+    assert 'name="champ-email"' in page and "Votre numéro de téléphone" in page
+    assert 'name="champ-deja_permis"' in page

@@ -47,8 +47,9 @@ def offered_ages(data: dict) -> dict[str, str]:
     computed = data.get("computed") if isinstance(data.get("computed"), dict) else {}
     already = {str(source).replace(" ", "") for source in computed.values()}
     taken, offered = taken_ids(data), {}
+    dates = {name for name, subject in subjects(data).items() if subject.kind == "date" and not subject.computed}
     for block in _questions(data):
-        if block.get("type") != "date" or f"years_since({block['id']})" in already:
+        if block.get("id") not in dates or f"years_since({block['id']})" in already:
             continue
         base = "age" if not offered and "age" not in taken else f"age_{block['id']}"[:40]
         name = unique(base, taken | set(offered), "_")

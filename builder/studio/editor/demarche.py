@@ -10,6 +10,7 @@ import copy
 from flask import abort, render_template, request
 from flask_babel import gettext as _
 
+from builder.editing.conditions import subjects
 from builder.editing.document import ServiceDocument
 from builder.editing.locate import find_outcome
 from builder.messages import Problem
@@ -21,14 +22,8 @@ from builder.studio.editor.helpers import Editing, after_edit, anchor, editor_ur
 
 
 def _questions(data: dict) -> list[tuple[str, str]]:
-    """``(id, label)`` of every question of the service, in its order."""
-    found = []
-    for step in data.get("steps") or []:
-        for block in step.get("blocks") or [] if isinstance(step, dict) else []:
-            if isinstance(block, dict) and block.get("id") and block.get("type") != "content":
-                label = block.get("label")
-                found.append((block["id"], label.get("fr", block["id"]) if isinstance(label, dict) else str(label or "")))
-    return found
+    """``(id, label)`` of every question of the service (those of reusable blocks too), in its order."""
+    return [(name, subject.label) for name, subject in subjects(data).items() if not subject.computed]
 
 
 def read_mapping(form, questions: list[tuple[str, str]]) -> tuple[dict | None, dict[str, str]]:

@@ -116,3 +116,15 @@ def test_explanations_are_readable_lines(service):
     lines = run(service, naissance="2007-03-02", statut="apprenti").explanation("permis")
     assert not any(line.startswith("toutes ces conditions") for line in lines)  # never bare
     assert "Situation : apprenti — il faut : apprenti ✓" in [line.strip() for line in lines]
+
+
+def test_a_computed_value_is_explained_with_the_words_the_file_gives_it():
+    labelled = SERVICE.replace("  age: years_since(naissance)\n",
+                               "  age: years_since(naissance)\n  reste: 2000 - salaire\n"
+                               "computed_labels:\n  reste: {fr: Reste à vivre, en: Money left}\n")
+    labelled = labelled.replace('"salaire <= 2000"]', '"reste >= 0"]')
+    service = load_service_text(labelled)
+    french = evaluate(service, {"naissance": "2000-01-01", "statut": "apprenti", "salaire": 1500}, TODAY).explanation("prime")
+    english = evaluate(service, {"naissance": "2000-01-01", "statut": "apprenti", "salaire": 1500}, TODAY, "en").explanation("prime")
+    assert any(line.strip().startswith("Reste à vivre : 500") for line in french), french
+    assert any(line.strip().startswith("Money left: 500") for line in english), english

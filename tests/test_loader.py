@@ -128,6 +128,14 @@ def test_cycle_between_computed_values():
     assert any("boucle" in message and "age" in message and "bonus" in message for _, message in problems)
 
 
+def test_computed_labels_give_a_value_its_words_and_name_only_computed_values():
+    labelled = replaced("  age: years_since(date_naissance)\n",
+                        "  age: years_since(date_naissance)\ncomputed_labels:\n  age: {fr: Votre âge aujourd’hui}\n")
+    assert load_service_text(labelled).computed["age"].label == {"fr": "Votre âge aujourd’hui"}
+    [(line, message)] = problems_of(labelled.replace("  age: {fr:", "  agee: {fr:"))
+    assert line == 7 and "« agee » n'est pas une valeur calculée" in message
+
+
 def test_use_of_a_library_block_that_does_not_exist():
     [(line, message)] = problems_of(replaced("      - type: choice\n", "      - use: coordonnes\n      - type: choice\n"))
     assert line == 13

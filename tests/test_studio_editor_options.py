@@ -34,11 +34,13 @@ def test_a_calculation_is_named_in_a_form_and_shown_in_words(studio: Studio):
                                        "operation": "plus", "second": "2"})
     assert response.status_code == 303
     assert studio.data()["computed"] == {"age_dans_deux": "age + 2"}
+    assert studio.data()["computed_labels"] == {"age_dans_deux": "Âge dans deux ans"}  # as it was typed
     shown = text_of(studio.page("valeurs"))
-    assert "Age dans deux — la réponse à « Quel est votre âge ? » plus 2" in shown and "age_dans_deux" not in shown
+    assert "Âge dans deux ans — la réponse à « Quel est votre âge ? » plus 2" in shown and "age_dans_deux" not in shown
     refused = studio.post("valeurs", {"label": "", "kind": "arith", "first": "age", "operation": "plus", "second": "2"})
     assert refused.status_code == 422 and "Donnez un nom à la valeur" in refused.get_data(as_text=True)
-    assert studio.post("valeurs/age_dans_deux/supprimer").status_code == 303 and "computed" not in studio.data()
+    assert studio.post("valeurs/age_dans_deux/supprimer").status_code == 303
+    assert "computed" not in studio.data() and "computed_labels" not in studio.data()
 
 
 def test_a_value_a_condition_uses_is_not_removed(studio: Studio):

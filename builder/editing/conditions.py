@@ -165,17 +165,20 @@ def subjects(data: dict) -> dict[str, Subject]:
                 if subject is not None:
                     found.setdefault(subject.name, subject)
     computed = data.get("computed")
+    labels = data.get("computed_labels") if isinstance(data.get("computed_labels"), dict) else {}
     for name, source in (computed.items() if isinstance(computed, dict) else ()):
-        found.setdefault(name, computed_subject(name, source, found))
+        found.setdefault(name, computed_subject(name, source, found, labels.get(name)))
     return found
 
 
-def computed_subject(name: str, source: Any, known: Mapping[str, Subject]) -> Subject:
-    """A computed value as rows test it: « Âge » in years for an age, else its name in words."""
+def computed_subject(name: str, source: Any, known: Mapping[str, Subject], label: Any = None) -> Subject:
+    """A computed value as rows test it: its ``label`` when the file gives one (else « Âge »
+    for an age, its name in words otherwise), an age counted in years."""
     root = parse_root(source)
+    words = localize(label, "fr") if label else ""
     if root is not None and is_age(root):
-        return Subject(name, phrase("age", "fr"), "number", unit="ans", computed=True, source=str(source))
-    return Subject(name, computed_label(name, root) if root is not None else name,
+        return Subject(name, words or phrase("age", "fr"), "number", unit="ans", computed=True, source=str(source))
+    return Subject(name, words or (computed_label(name, root) if root is not None else name),
                    _computed_kind(source, known), computed=True, source=str(source))
 
 

@@ -99,14 +99,19 @@ def calculation(kind: str, first: str, operation: str = "", second: str = "",
 
 
 def add_value(data: dict, label: str, source: str) -> tuple[dict, str]:
-    """Add a computed value named from ``label``; returns the data and its name."""
-    if not label.strip():
+    """Add a computed value named from ``label``, which is kept as its words for people
+    (``computed_labels``: the name loses accents and capitals); returns the data and its name."""
+    label = " ".join(label.split())
+    if not label:
         raise Problem("editing.value_name", ("label",))
     parse(source)  # a Problem if the calculation cannot be read
     name = unique(question_id(label, "valeur"), taken_ids(data), "_")
     data = copy.deepcopy(data)
     computed = data.get("computed") if isinstance(data.get("computed"), dict) else {}
     data["computed"] = {**computed, name: source}
+    labels = data.get("computed_labels") if isinstance(data.get("computed_labels"), dict) else {}
+    languages = as_list(data.get("languages")) or ["fr"]
+    data["computed_labels"] = {**labels, name: label if len(languages) == 1 else {languages[0]: label}}
     return data, name
 
 
@@ -116,12 +121,13 @@ def remove_value(data: dict, name: str, used_in: str | None = None, label: str |
     if used_in:
         raise Problem("editing.value_used", name=label or name, where=used_in)
     data = copy.deepcopy(data)
-    computed = dict(data.get("computed") or {})
-    computed.pop(name, None)
-    if computed:
-        data["computed"] = computed
-    else:
-        data.pop("computed", None)
+    for key in ("computed", "computed_labels"):
+        kept = dict(data.get(key) or {}) if isinstance(data.get(key), dict) else {}
+        kept.pop(name, None)
+        if kept:
+            data[key] = kept
+        else:
+            data.pop(key, None)
     return data
 
 

@@ -30,6 +30,9 @@ register({
         "chiffres et « _ », en commençant par une lettre.",
         "The name \"{value}\" cannot be used in a condition: lowercase letters, digits and \"_\", "
         "starting with a letter."),
+    "computed_label_unknown": (
+        "« {value} » n'est pas une valeur calculée : computed_labels ne nomme que des valeurs de computed.",
+        "\"{value}\" is not a computed value: computed_labels names only values of computed."),
 })
 
 
@@ -159,6 +162,10 @@ class _Compiler:
             entries.append((name, ("computed", name)))
             if not IDENTIFIER.match(name):
                 self.problems.append(Problem("computed_not_identifier", ("computed", name), value=name))
+        labels = self.data.get("computed_labels")
+        for name in labels if isinstance(labels, dict) else {}:
+            if name not in (computed if isinstance(computed, dict) else {}):
+                self.problems.append(Problem("computed_label_unknown", ("computed_labels", name), value=name))
         for index, outcome in enumerate(self._list("outcomes")):
             if isinstance(outcome, dict):
                 entries.append((outcome.get("id"), ("outcomes", index, "id")))
@@ -227,7 +234,8 @@ class _Compiler:
             data=self.data, id=self.data["id"], title=self.data["title"], languages=languages,
             steps=built_steps,
             blocks={block.id: block for step in built_steps for block in step.blocks},
-            computed={name: Computed(name, parse(str(source)), self.line_of(("computed", name)))
+            computed={name: Computed(name, parse(str(source)), self.line_of(("computed", name)),
+                                     (self.data.get("computed_labels") or {}).get(name))
                       for name, source in (self.data.get("computed") or {}).items()},
             outcomes=[self._build_outcome(index, outcome) for index, outcome in enumerate(self._list("outcomes"))],
             personas=[self._build_persona(index, persona) for index, persona in enumerate(self._list("tests"))],

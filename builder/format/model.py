@@ -76,6 +76,7 @@ class Computed:
     name: str
     expression: Any  # builder.rules.expressions.Expression
     line: int = 0
+    label: Any = None  # its words for people (``computed_labels``), a text of the format
 
 
 @dataclass

@@ -213,6 +213,8 @@ SERVICE = obj(
     organisation=ORGANISATION,
     help=HELP,
     computed=_s("map", "Valeurs calculées : nom: expression.", item=_s("expression", "Une expression.")),
+    computed_labels=_s("map", "Comment dire aux personnes chaque valeur calculée : nom: texte.",
+                       item=_s("text", "Le nom de la valeur, en mots (« Revenu par personne »).")),
     steps=_s("list", "Les étapes du parcours.", item=STEP, non_empty=True),
     outcomes=_s("list", "Les résultats possibles.", item=OUTCOME),
     submission=SUBMISSION,

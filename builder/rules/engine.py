@@ -233,7 +233,8 @@ class Evaluation:
 
     def labels(self) -> dict[str, str]:
         """Short labels for the names used in conditions."""
-        labels = {name: computed_label(name, computed.expression.root, self.lang)
+        labels = {name: computed_label(name, computed.expression.root, self.lang, computed.label,
+                                       self.service.languages)
                   for name, computed in self.service.computed.items()}
         for name, block in self.service.questions.items():
             labels[name] = block.text("label", self.lang, self.service.languages) or name

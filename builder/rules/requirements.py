@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable
 
+from builder.format.model import localize
 from builder.rules import nodes
 from builder.rules.values import UNKNOWN, as_date, whole_years
 from builder.rules.vocabulary import (
@@ -88,9 +89,13 @@ def is_age(root: nodes.Node) -> bool:
     return subject is not None and subject[0] == "age"
 
 
-def computed_label(name: str, root: nodes.Node, lang: str = "fr") -> str:
-    """How a computed value is named for people: « Votre âge » for an age, else its
-    name in words (``revenu_par_personne`` → « Revenu par personne »)."""
+def computed_label(name: str, root: nodes.Node, lang: str = "fr", label: Any = None,
+                   languages: tuple[str, ...] = ()) -> str:
+    """How a computed value is named for people: its ``label`` (``computed_labels``) when
+    the file gives one, « Votre âge » for an age, else its name in words
+    (``revenu_par_personne`` → « Revenu par personne »)."""
+    if label:
+        return localize(label, lang, languages or ("fr",))
     if is_age(root):
         return age_label(lang)
     words = name.replace("_", " ").strip()

@@ -107,7 +107,8 @@ class _Export:
                 self._note(computed.line, "xlsform.export_computed", name=computed.name, reason=error.reason)
                 continue
             self.sheets.survey({"type": "calculate", "name": self.rows.name_of(computed.name),
-                                "calculation": calculation})
+                                "calculation": calculation},
+                               label=self.rows.texts(computed.label) if computed.label else None)
 
     def _step(self, step: Any) -> None:
         relevant = self.condition(step.show_if, step.line, step.id)

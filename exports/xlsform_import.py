@@ -125,7 +125,7 @@ class _Import:
             context.note_at("survey", self.form.survey.header_row, "xlsform.no_question")
             steps = [{"id": "etape-1", "blocks": [{"type": "content", "id": "a_completer",
                                                     "body": render("xlsform.placeholder", "fr")}]}]
-        data = self._service(steps, computed)
+        data = self._service(steps, computed, self._computed_labels(list(items(tree)), computed))
         text = self._checked(data)
         return Imported(text, sorted(context.notes, key=_note_order))
 
@@ -213,7 +213,18 @@ class _Import:
 
     # --- the service ----------------------------------------------------------------------
 
-    def _service(self, steps: list[dict], computed: dict[str, str]) -> dict[str, Any]:
+    def _computed_labels(self, rows: list[Item], computed: dict[str, str]) -> dict[str, Any]:
+        """The labels of the calculations kept, as their words for people (``computed_labels``)."""
+        labels = {}
+        for item in rows:
+            identifier = self.ids.get((item.row.number, ""))
+            if item.type.base == "calculate" and identifier in computed:
+                label = self.context.text(item.row, "label")
+                if label:
+                    labels[identifier] = label
+        return labels
+
+    def _service(self, steps: list[dict], computed: dict[str, str], labels: dict[str, Any]) -> dict[str, Any]:
         settings = self._settings()
         stem = PurePath(self.context.file).stem
         data: dict[str, Any] = {
@@ -225,6 +236,8 @@ class _Import:
             data["languages"] = list(self.context.languages.order)
         if computed:
             data["computed"] = computed
+        if labels:
+            data["computed_labels"] = labels
         data["steps"] = steps
         return data
 

@@ -138,3 +138,13 @@ steps:
 """
     found = binds(xform(export(load_service_text(text)).content))
     assert "meta_2" in found and found["suite"]["relevant"] == " /data/une/meta_2  = 'yes'"
+
+
+def test_a_computed_values_words_go_out_as_its_label_and_come_back():
+    text = BILINGUAL.replace("steps:\n", "computed:\n  double: heures * 2\ncomputed_labels:\n"
+                                         "  double: {fr: Heures doublées, en: Double hours}\nsteps:\n", 1)
+    result = export(load_service_text(text))
+    xform(result.content)  # pyxform takes a label on a calculation
+    back = import_files([Source("bilingue.xlsx", result.content)], "xlsform")
+    again = load_service_text(back.text)
+    assert again.computed["double"].label == {"fr": "Heures doublées", "en": "Double hours"}

@@ -36,7 +36,8 @@ PASSWORD = "une phrase assez longue"
 EXPLAINED_SIGNED_OUT = ("orgs.accept_invitation",)
 # What a helper may post: starting a journey for someone else (builder.studio.assisting),
 # and a request's follow-up (builder.studio.follow_up).
-HELPER_POSTS = ("studio_assist.start", "studio_assist.paper", "studio_follow_up.update")
+HELPER_POSTS = ("studio_assist.start", "studio_assist.paper", "studio_follow_up.update",
+                "studio_follow_up.new_code")
 
 
 def studio_rules(app):

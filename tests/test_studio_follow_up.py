@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from email import message_from_bytes, policy
 
 import openpyxl
@@ -162,3 +163,24 @@ def test_an_accompagnant_follows_requests_too(studio):
     response = change(client, studio, sent.reference, status="in_progress", handler=str(hana.id))
     assert response.status_code == 302
     assert (current(studio, sent.reference).status, current(studio, sent.reference).handler_id) == ("in_progress", hana.id)
+
+
+def test_a_person_who_lost_their_code_is_given_a_new_one_and_the_old_one_stops(studio):
+    sent = studio.record(FATOU)
+
+    def new_code():
+        response = studio.client("eddie").post(studio.url(f"/{sent.reference}/nouveau-code"))
+        assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+        page = response.get_data(as_text=True)
+        assert f"/s/{CONTACT}/suivre" in page and sent.reference in page
+        return re.search(r'class="follow-code">([\w-]+)<', page).group(1)
+
+    first, second = new_code(), new_code()
+    person = studio.app.test_client()
+    follow = f"/s/{CONTACT}/suivre"
+    assert person.post(follow, data={"reference": sent.reference, "code": first}).status_code == 422
+    assert person.post(follow, data={"reference": sent.reference, "code": second}).status_code == 303
+    for name in ("rita", "oscar"):
+        assert studio.client(name).post(studio.url(f"/{sent.reference}/nouveau-code")).status_code == 403
+    assert "Donner un nouveau code de suivi" in text(studio.client("eddie").get(studio.url(f"/{sent.reference}")))
+    assert "Donner un nouveau code de suivi" not in text(studio.client("rita").get(studio.url(f"/{sent.reference}")))

@@ -92,6 +92,11 @@ def find(db: Database, service_id: str, reference: str, code: str,
     return submission if code_matches(stored, code, keys) else None
 
 
+def replace_code(db: Database, submission: Submission, follow_hash: str) -> None:
+    """Keep ``follow_hash`` as the request's code (:func:`hash_code`): the former one no longer opens it."""
+    db.execute(update(submissions).where(submissions.c.id == submission.id).values(follow_hash=follow_hash))
+
+
 def can_correct(submission: Submission) -> bool:
     """Whether the person may still change their answers."""
     return submission.status in CORRECTABLE

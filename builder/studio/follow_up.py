@@ -5,12 +5,13 @@ them, see :mod:`builder.studio.submissions`).
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from builder import mail
+from builder.addresses import external_url
 from builder.db import get_db
-from builder.storage import followup
+from builder.storage import codes, followup
 from builder.storage.accounts import HELPER
 from builder.studio.access import login_required
 from builder.studio.common import require_service, require_submission
@@ -45,3 +46,20 @@ def update(org_slug: str, service_id: str, reference: str):
     return redirect(detail)
 
 
+
+
+@bp.post("/<reference>/nouveau-code")
+@login_required
+def new_code(org_slug: str, service_id: str, reference: str):
+    """A new follow-up code for a person who lost theirs (« Accompagnement » and above), to
+    read out or print: only its keyed hash is kept, and the former code stops working."""
+    found = require_service(org_slug, service_id, HELPER)
+    submission = require_submission(service_id, reference)
+    code = codes.new_code()
+    followup.replace_code(get_db(), submission, followup.hash_code(code, current_app.secret_key))
+    page = render_template("studio/submissions/new_code.html", org=found.access.org, copy=found.copy,
+                           role=found.access.role, submission=submission, code=code,
+                           follow_address=external_url("site.follow_request", service_id=service_id))
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"  # the code is shown once, never kept by a browser or proxy
+    return response

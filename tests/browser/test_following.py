@@ -143,3 +143,17 @@ def test_a_person_follows_and_corrects_and_sees_the_volunteers_status(server, de
     main = page.locator("main").inner_text()
     assert "Traitée" in main and "Une bénévole vous appelle jeudi soir." in main
     assert page.locator("button", has_text="Corriger ma demande").count() == 0
+
+    # the person lost their code and calls: the volunteer gives a new one; the old one stops
+    volunteer.activate("Donner un nouveau code de suivi")
+    given = studio.locator(".follow-code").inner_text().strip()
+    assert given != code and "l’ancien ne marche plus" in studio.locator("main").inner_text()
+    assert axe_violations(studio) == []
+    again = ClickingPerson(device(javascript=False))
+    again.page.goto(f"/s/rappel-benevole/suivre?reference={reference}")
+    again.page.fill("#code", code)
+    again.activate("Voir ma demande")
+    assert "Il y a un problème" in again.page.locator(".error-summary").inner_text()
+    again.page.fill("#code", given)
+    again.activate("Voir ma demande")
+    assert "Traitée" in again.page.locator("main").inner_text()

@@ -57,7 +57,8 @@ def take_up(service: Service, draft: drafts.Draft) -> None:
     for anyone else (nor does a mode of this session carry over to another person's draft)."""
     slot = session["journeys"][service.id]
     kept = draft.answers.get(DRAFT_KEY)
-    if isinstance(kept, dict) and may_send(service.id, Intermediary.from_dict(kept[SLOT_KEY])):
+    if isinstance(kept, dict) and isinstance(kept.get(SLOT_KEY), dict) \
+            and may_send(service.id, Intermediary.from_dict(kept[SLOT_KEY])):
         slot.update(kept)
     else:
         slot.pop(SLOT_KEY, None)

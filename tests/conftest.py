@@ -8,6 +8,11 @@ turn CSRF back on). Each test gets its own instance folder, hence its own SQLite
 marked ``both_engines`` (``pytestmark = pytest.mark.both_engines`` in a module), which
 run once on SQLite and once on PostgreSQL. On PostgreSQL each test gets an empty schema of its own on one
 throwaway server (:mod:`pgserver`), started once for the whole run.
+
+Property tests (Hypothesis) draw new examples on every run, except under the profile
+``ci`` (``HYPOTHESIS_PROFILE=ci``, set by ``scripts/test``): there they draw the same ones
+each time, so that CI's verdict on a commit does not depend on luck; a run of plain
+``pytest`` goes on exploring.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import itertools
 import os
 
 import pytest
+from hypothesis import settings
 
 import pgserver
 from builder.app import create_app
@@ -24,6 +30,9 @@ from builder.site import funnel
 from builder.storage.database import close_idle_connections
 from mailserver import free_port, smtp_server
 from seeding import owner_and_reader
+
+settings.register_profile("ci", derandomize=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 ENGINES = ["sqlite", "postgresql"]
 _SCHEMAS = itertools.count(1)

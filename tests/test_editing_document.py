@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder.editing.document import ServiceDocument, dump_service, dump_yaml, load_yaml, open_yaml_tab
@@ -133,12 +133,13 @@ def test_with_data_keeps_the_header():
     assert changed.to_yaml().startswith("# En-tête\n") and document.data["title"] == "Essai"
 
 
-texts = st.text(st.one_of(st.sampled_from("\n \t#:-\"'|>[{a1é\x85\u2028"),
+texts = st.text(st.one_of(st.sampled_from("\n \t#:-\"'|>[{a1é\x85\u2028\xa0\u3000"),
                           st.characters(blacklist_categories=("Cs",))), max_size=30)
 
 
 @settings(max_examples=300, deadline=None)
 @given(label=texts, hint=texts)
+@example(label="", hint="\n\xa0")  # a line of a no-break space, in a block shifted into a list
 def test_any_text_comes_back_exactly(label, hint):
     data = dict(MINIMAL, summary=label, steps=[{"id": "vous", "blocks": [
         {"type": "text", "id": "prenom", "label": label, "hint": hint}]}] * 2,

@@ -157,8 +157,9 @@ _FRAGMENTS = FragmentMemory(_dump_fragment, DUMPS_KEPT)
 
 
 def _indent(text: str) -> str:
-    """``text`` shifted two spaces right; empty lines stay empty (no trailing spaces)."""
-    return "".join("  " + line if line.strip() else line for line in text.splitlines(keepends=True))
+    """``text`` shifted two spaces right; empty lines stay empty (no trailing spaces).
+    A line of other blanks (a no-break space…) is content: it moves with its block."""
+    return "".join(line if line == "\n" else "  " + line for line in text.splitlines(keepends=True))
 
 
 def leading_comments(text: str) -> str:

@@ -43,7 +43,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))  # pgserver: the tests' throwaway PostgreSQL
 
 import pgserver  # noqa: E402
-from bench.site import Gunicorn, Load, python_load, question_page_session, server_env  # noqa: E402
+from bench.load import Load, python_load  # noqa: E402
+from bench.site import Gunicorn, question_page_session, server_env  # noqa: E402
 from bench.submissions import Run, record_in_processes  # noqa: E402
 
 SUBMISSIONS_TARGET = 2000   # durable submissions per second, two servers on PostgreSQL
@@ -166,7 +167,7 @@ def report(figures: dict, options: argparse.Namespace) -> None:
     print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
     for row in rows:
         print(line.format(*row[:4], "" if row[4] is None else ("ok" if row[4] else "NOT OK")))
-    print(f"\nLoad average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print("\nLoad average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

@@ -35,29 +35,27 @@ import html.parser
 import http.client
 import http.cookiejar
 import io
-import multiprocessing
 import os
 import pstats
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing the package
 
+from bench.load import CONNECTIONS, Load, load_generator  # noqa: E402
 from bench.submissions import measure_submissions  # noqa: E402  (part 3)
 from bench.submissions import report as submissions_report  # noqa: E402
 from bench.submissions import table_rows as submissions_rows  # noqa: E402
@@ -66,7 +64,6 @@ GZIP_LEVEL = 6            # gzip's and zlib's default; nginx's own default (gzip
 WEIGHT_TARGET = 20 * 1024  # bytes, gzipped, per page on first load
 RATIO_TARGET = 0.7
 QUESTION_SERVICE, QUESTION_STEP = "rappel-benevole", "demande"
-CONNECTIONS = 4           # load generator connections (2 per gunicorn worker)
 PAGE_TYPES = ["start", "step", "step with errors", "check", "result", "confirmation", "save", "resume", "404"]
 
 
@@ -367,95 +364,6 @@ def print_weights(weights: list[Weight]) -> None:
 # 2. Requests per second
 # --------------------------------------------------------------------------------------
 
-@dataclass
-class Load:
-    requests: int
-    errors: int
-    seconds: float
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds if self.seconds else 0.0
-
-
-def wrk_load(url: str, headers: dict[str, str], seconds: float) -> Load:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{max(1, round(seconds))}s", "--timeout", "10s"]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
-    total = re.search(r"(\d+) requests in ([\d.]+)(m?s|m)\b", output)
-    requests = int(total.group(1))
-    duration = float(total.group(2)) * {"s": 1, "ms": 0.001, "m": 60}[total.group(3)]
-    errors = 0
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if bad:
-        errors += int(bad.group(1))
-    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    if socket_errors:  # "read" counts the connections gunicorn's sync workers close after each answer
-        errors += int(socket_errors.group(1)) + int(socket_errors.group(3)) + int(socket_errors.group(4))
-    return Load(requests - errors, errors, duration)
-
-
-def _python_load_worker(host: str, port: int, path: str, headers: dict[str, str], seconds: float,
-                        threads: int, results) -> None:
-    counts = [[0, 0] for _ in range(threads)]
-
-    def run(count: list[int], deadline: float) -> None:
-        connection = None
-        while time.monotonic() < deadline:
-            try:
-                if connection is None:
-                    connection = http.client.HTTPConnection(host, port, timeout=10)
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                response.read()
-                count[0 if response.status == 200 else 1] += 1
-                if response.will_close:
-                    connection.close()
-                    connection = None
-            except (OSError, http.client.HTTPException):
-                count[1] += 1
-                if connection is not None:
-                    connection.close()
-                connection = None
-        if connection is not None:
-            connection.close()
-
-    deadline = time.monotonic() + seconds
-    workers = [threading.Thread(target=run, args=(count, deadline)) for count in counts]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    results.put((sum(c[0] for c in counts), sum(c[1] for c in counts)))
-
-
-def python_load(url: str | list[str], headers: dict[str, str], seconds: float) -> Load:
-    """A keep-alive client (http.client) in 2 processes of CONNECTIONS/2 threads each; given
-    several URLs (servers behind a load balancer), each process loads one of them in turn."""
-    urls = [url] if isinstance(url, str) else url
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    results = context.Queue()
-    processes = []
-    for number in range(2):
-        parts = urllib.parse.urlsplit(urls[number % len(urls)])
-        processes.append(context.Process(target=_python_load_worker, args=(
-            parts.hostname, parts.port, parts.path, headers, seconds, CONNECTIONS // 2, results)))
-    started = time.monotonic()
-    for process in processes:
-        process.start()
-    counts = [results.get(timeout=seconds + 60) for _ in processes]
-    for process in processes:
-        process.join(timeout=30)
-    return Load(sum(c[0] for c in counts), sum(c[1] for c in counts), time.monotonic() - started)
-
-
-def load_generator(python_client: bool = False) -> tuple[str, Callable[[str, dict[str, str], float], Load]]:
-    if shutil.which("wrk") and not python_client:
-        return "wrk", wrk_load
-    return "python (http.client, 2 processes)", python_load
-
-
 def question_page_session(base: str) -> tuple[str, str]:
     """Start a journey on the question page; return its path and the session cookie."""
     visitor = Visitor(base)
@@ -571,55 +479,55 @@ def print_table(table: list) -> None:
         print(line.format(*r))
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_options(argv: list[str] | None) -> argparse.Namespace:
+    """The command line's options (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="shorter durations (a smoke test)")
     parser.add_argument("--profile", action="store_true", help="also print cProfile of the hot paths")
     parser.add_argument("--python-client", action="store_true",
                         help="load the servers with the Python client even when wrk is installed")
-    options = parser.parse_args(argv)
-    rps_seconds, rounds, warmup, record_seconds = (4, 2, 1, 2) if options.quick else (20, 2, 3, 6)
+    return parser.parse_args(argv)
 
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
-          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
-    table: list = []
-    with tempfile.TemporaryDirectory(prefix="tremplin-bench-") as folder:
-        folder = Path(folder)
-        instance = folder / "instance"
-        publish_examples(instance)
-        env = server_env(instance)
-        tremplin = Gunicorn("builder.app:create_app()", env, "/healthz", folder, "tremplin")
+
+def measure_servers(folder: Path, instance: Path, options: argparse.Namespace, durations: tuple) -> tuple:
+    """Parts 1 and 2 against Tremplin and the bare app, both under gunicorn: the weights,
+    and the load generator's name, the page loaded, the pages' sizes and the loads."""
+    rps_seconds, rounds, warmup = durations
+    env = server_env(instance)
+    tremplin = Gunicorn("builder.app:create_app()", env, "/healthz", folder, "tremplin")
+    try:
+        bare = Gunicorn("bench.bare_app:app", env, "/healthz", folder, "bare")
         try:
-            bare = Gunicorn("bench.bare_app:app", env, "/healthz", folder, "bare")
-            try:
-                weights = measure_weights(tremplin.base)
-                print_weights(weights)
-                name, path, sizes, loads = measure_rps(tremplin, bare, rps_seconds, rounds, warmup,
-                                                      options.python_client)
-            finally:
-                bare.stop()
+            weights = measure_weights(tremplin.base)
+            print_weights(weights)
+            rps = measure_rps(tremplin, bare, rps_seconds, rounds, warmup, options.python_client)
         finally:
-            tremplin.stop()
-        for log in (tremplin.log, bare.log):
-            text = log.read_text(errors="replace").strip()
-            if "Traceback" in text:
-                print(f"\n{log.name}:\n{text[-3000:]}")
+            bare.stop()
+    finally:
+        tremplin.stop()
+    for log in (tremplin.log, bare.log):
+        text = log.read_text(errors="replace").strip()
+        if "Traceback" in text:
+            print(f"\n{log.name}:\n{text[-3000:]}")
+    return weights, rps
 
-        print(f"\nRequests per second ({name}, {CONNECTIONS} connections, {rps_seconds / rounds:g} s × {rounds} "
-              f"alternate rounds each, after {warmup:g} s of warm-up; gunicorn -w 2 sync workers):")
-        print(f"  Tremplin {path} ({sizes['tremplin']:,} bytes): {loads['tremplin'].requests:,} answers, "
-              f"{loads['tremplin'].errors} errors")
-        print(f"  bare Flask + Jinja /etape/demande ({sizes['bare']:,} bytes): "
-              f"{loads['bare'].requests:,} answers, {loads['bare'].errors} errors")
 
-        print(f"\nDurable submissions ({record_seconds:g} s per measure)…")
-        subs = measure_submissions(folder, record_seconds, options.profile)
-        print(submissions_report(subs))
-        if options.profile:
-            print("cProfile of the question page:\n" + profile_question_page(instance, 300))
+def print_rps(rps: tuple, durations: tuple) -> None:
+    """The figures of part 2 as measured."""
+    name, path, sizes, loads = rps
+    rps_seconds, rounds, warmup = durations
+    print(f"\nRequests per second ({name}, {CONNECTIONS} connections, {rps_seconds / rounds:g} s × {rounds} "
+          f"alternate rounds each, after {warmup:g} s of warm-up; gunicorn -w 2 sync workers):")
+    print(f"  Tremplin {path} ({sizes['tremplin']:,} bytes): {loads['tremplin'].requests:,} answers, "
+          f"{loads['tremplin'].errors} errors")
+    print(f"  bare Flask + Jinja /etape/demande ({sizes['bare']:,} bytes): "
+          f"{loads['bare'].requests:,} answers, {loads['bare'].errors} errors")
 
-    worst = worst_per_type(weights)
-    for kind, weight in worst.items():
+
+def summary_rows(weights: list[Weight], loads: dict[str, Load], subs) -> list:
+    """The table at the end: every figure with its target."""
+    table: list = []
+    for kind, weight in worst_per_type(weights).items():
         row(table, f"first load, {kind} (worst: {weight.service})", f"{weight.total:,} B",
             f"≤ {WEIGHT_TARGET:,} B", weight.total <= WEIGHT_TARGET)
     heaviest = max(weights, key=lambda w: w.total)
@@ -634,8 +542,29 @@ def main(argv: list[str] | None = None) -> int:
         ratio >= RATIO_TARGET and not loads["tremplin"].errors)
     for figure in submissions_rows(subs):
         row(table, *figure)
-    print_table(table)
-    print(f"\nLoad average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    return table
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the three measures and print their table (exit 0 even when a target is missed)."""
+    options = parse_options(argv)
+    rps_seconds, rounds, warmup, record_seconds = (4, 2, 1, 2) if options.quick else (20, 2, 3, 6)
+    durations = (rps_seconds, rounds, warmup)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    with tempfile.TemporaryDirectory(prefix="tremplin-bench-") as folder:
+        folder = Path(folder)
+        instance = folder / "instance"
+        publish_examples(instance)
+        weights, rps = measure_servers(folder, instance, options, durations)
+        print_rps(rps, durations)
+        print(f"\nDurable submissions ({record_seconds:g} s per measure)…")
+        subs = measure_submissions(folder, record_seconds, options.profile)
+        print(submissions_report(subs))
+        if options.profile:
+            print("cProfile of the question page:\n" + profile_question_page(instance, 300))
+    print_table(summary_rows(weights, rps[3], subs))
+    print("\nLoad average at the end: " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 
 

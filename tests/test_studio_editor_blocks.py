@@ -16,8 +16,9 @@ def test_every_block_type_can_be_added_and_its_form_shown(studio: Studio, type_n
     response = studio.post("etapes/permis/blocs", {"type": type_name})
     assert response.status_code == 303
     new_id = studio.block_ids("permis")[-1]
-    assert response.location.endswith(f"#bloc-{new_id.replace('_', '_')}")
+    assert response.location.endswith(f"/blocs/{new_id}")  # without JavaScript, its form is the next page
     page = studio.page(f"blocs/{new_id}")
+    assert "Le bloc est ajouté. Écrivez sa question." in page
     for param in REGISTRY.get(type_name).all_params():
         if param.kind == "condition":  # the condition has its own page, linked from the form
             assert f"blocs/{new_id}/condition" in page

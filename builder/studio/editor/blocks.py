@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import abort, make_response, render_template, request
+from flask import abort, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
@@ -73,9 +73,12 @@ def add_block(org_slug: str, service_id: str, step_id: str):
     if sending is not data:  # contact details asked: the answers must reach someone
         notice += " " + _("Le service demande maintenant des coordonnées : ses réponses seront envoyées. "
                           "Vérifiez où elles vont (« Où vont les réponses »).")
-    # a new question is written next: with htmx its form opens in place
-    opened = None if library else {"tremplin:open": "#" + anchor("bloc", key)}
-    return after_edit(editing, sending, notice, anchor("bloc", key), trigger=opened)
+    if library:
+        return after_edit(editing, sending, notice, anchor("bloc", key))
+    # a new question is written next: with htmx its form opens in place, else it is the next page
+    form = url_for("studio_editor.block", org_slug=org_slug, service_id=service_id, block_id=key)
+    return after_edit(editing, sending, notice, anchor("bloc", key),
+                      trigger={"tremplin:open": "#" + anchor("bloc", key)}, then=form)
 
 
 @bp.route("/etapes/<step_id>/ajouter")

@@ -143,14 +143,15 @@ def store(editing: Editing, data: dict) -> tuple[workspace.WorkingCopy, WrittenT
 
 
 def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo: dict | None = None,
-               back: str | None = None, trigger: dict | None = None) -> Response:
+               back: str | None = None, trigger: dict | None = None, then: str | None = None) -> Response:
     """Save the edit, then show the editor: the partial for htmx, else back to the page
     (the page itself after a delete, with its « Annuler » button, also kept for the
     person's next visit: :func:`keep_undo`). ``back`` is the page to reload after a
     conflict (the editor by default). ``trigger`` names what studio.js does next with
     htmx (``{"tremplin:open": "#bloc-age"}`` opens that block's form in place,
     ``{"tremplin:visit": url}`` goes on to a page); the page itself stays the one a
-    reload shows."""
+    reload shows. Without htmx, ``then`` is the page to go on to instead of the editor
+    (a new question's form, as htmx opens it in place)."""
     try:
         copy, written = store(editing, data)
     except workspace.Conflict as conflict:
@@ -170,7 +171,7 @@ def after_edit(editing: Editing, data: dict, notice: str, anchor: str = "", undo
     flash(notice)
     for name, passes in changes:
         flash(persona_change_message(name, passes), "persona")
-    return redirect(editor_url(found, anchor), 303)
+    return redirect(then or editor_url(found, anchor), 303)
 
 
 def refuse(editing: Editing, error: Problem | Problems, status: int = 422) -> Response:

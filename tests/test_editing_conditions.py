@@ -65,9 +65,10 @@ def test_operators_fit_each_kind_of_question():
     labels = lambda name: [op.label_fr for op in operators_for(name)]  # noqa: E731
     assert labels("choice")[:3] == ["est", "n'est pas", "est parmi"]
     assert labels("choices")[:2] == ["contient", "ne contient pas"]
-    assert labels("number")[:7] == ["=", "≠", "<", "≤", ">", "≥", "entre"]
+    assert labels("number")[:7] == ["est égal à", "n'est pas égal à", "moins de", "au plus", "plus de", "au moins",
+                                    "entre"]
     assert labels("yesno") == labels("consent") == ["oui", "non"]
-    assert labels("date")[:3] == ["avant le", "après le", "âge ≥ (ans)"]
+    assert labels("date")[:3] == ["avant le", "après le", "âge : au moins (ans)"]
     for name in ("text", "textarea", "email", "phone", "postcode"):
         assert "est rempli" in labels(name) and "est" in labels(name)
     assert operators_for("content") == []

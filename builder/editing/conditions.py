@@ -10,11 +10,11 @@ est (eq)               ``statut == "apprenti"`` (``age == 18`` for a number)
 n'est pas (ne)         ``statut != "apprenti"``
 parmi (in)             ``statut in ["apprenti", "etudiant"]`` (``not_in``: pas parmi)
 contient (contains)    ``"logement" in besoins`` (``lacks``: ne contient pas)
-< ≤ > ≥ (lt le gt ge)  ``revenus <= 2000``
+au plus (le)…          ``revenus <= 2000`` (lt moins de, gt plus de, ge au moins)
 entre (between)        ``age >= 16 and age <= 25``: one row, both ends included
 oui / non (yes / no)   ``boursier`` / ``not boursier``
 avant / après          ``date_rdv < "2026-09-01"`` / ``date_rdv > "2026-09-01"``
-âge ≥ / âge < / entre  ``years_since(date_naissance) >= 18`` (… ``and … <= 25``)
+âge : au moins…        ``years_since(date_naissance) >= 18`` (… ``and … <= 25``)
 est rempli / vide      ``answered(telephone)`` / ``not answered(telephone)``
 =====================  ===========================================================
 
@@ -89,9 +89,10 @@ class Operator:
 
 
 _ENGLISH = {"eq": "is", "ne": "is not", "in": "is one of", "not_in": "is none of", "contains": "includes",
-            "lacks": "does not include", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "between": "between",
-            "yes": "yes", "no": "no", "before": "before", "after": "after", "age_ge": "age ≥ (years)",
-            "age_lt": "age < (years)", "age_between": "age between (years)", "answered": "is answered",
+            "lacks": "does not include", "lt": "less than", "le": "at most", "gt": "more than", "ge": "at least",
+            "between": "between", "yes": "yes", "no": "no", "before": "before", "after": "after",
+            "age_ge": "age: at least (years)", "age_lt": "age: under (years)", "age_between": "age: between (years)",
+            "answered": "is answered",
             "not_answered": "is not answered"}
 
 
@@ -104,12 +105,14 @@ OPERATORS: dict[str, tuple[Operator, ...]] = {
     "option": _ops(("eq", "est", "text"), ("ne", "n'est pas", "text"), ("in", "est parmi", "texts"),
                    ("not_in", "n'est pas parmi", "texts"), *_FILLED),
     "options": _ops(("contains", "contient", "text"), ("lacks", "ne contient pas", "text"), *_FILLED),
-    "number": _ops(("eq", "=", "number"), ("ne", "≠", "number"), ("lt", "<", "number"), ("le", "≤", "number"),
-                   ("gt", ">", "number"), ("ge", "≥", "number"), ("between", "entre", "range"), *_FILLED),
+    # In words, not signs: « Âge » [au moins] [18] reads as a sentence.
+    "number": _ops(("eq", "est égal à", "number"), ("ne", "n'est pas égal à", "number"),
+                   ("lt", "moins de", "number"), ("le", "au plus", "number"), ("gt", "plus de", "number"), ("ge", "au moins", "number"),
+                   ("between", "entre", "range"), *_FILLED),
     "boolean": _ops(("yes", "oui", "none"), ("no", "non", "none")),
     "date": _ops(("before", "avant le", "date"), ("after", "après le", "date"),
-                 ("age_ge", "âge ≥ (ans)", "years"), ("age_lt", "âge < (ans)", "years"),
-                 ("age_between", "âge entre (ans)", "years_range"), *_FILLED),
+                 ("age_ge", "âge : au moins (ans)", "years"), ("age_lt", "âge : moins de (ans)", "years"),
+                 ("age_between", "âge : entre (ans)", "years_range"), *_FILLED),
     "string": _ops(("eq", "est", "text"), ("ne", "n'est pas", "text"), ("in", "est parmi", "texts"),
                    ("answered", "est rempli", "none"), ("not_answered", "n'est pas rempli", "none")),
 }

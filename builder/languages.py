@@ -12,8 +12,14 @@ from typing import Any
 
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import lazy_gettext as _l
 
+# Each language in itself: the switcher at the top of every page, for people who may not
+# read the page's language.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# Each language in the interface's: the studio's authors choose and fill translations in
+# their own language (« Anglais » in the French studio, « French » in the English one).
+_NAMES_IN_INTERFACE = {"fr": _l("Français"), "en": _l("Anglais")}
 
 babel = Babel()
 
@@ -64,10 +70,19 @@ def remember_language() -> None:
         session["lang"] = asked
 
 
+def language_label(code: str) -> str:
+    """The name of the language ``code`` in the interface's language (the code itself
+    for a language Tremplin does not name)."""
+    name = _NAMES_IN_INTERFACE.get(code)
+    return str(name) if name is not None else code
+
+
 def language_context() -> dict[str, Any]:
-    """What every template knows of languages: the page's, the interface's, their names."""
+    """What every template knows of languages: the page's, the interface's, their names
+    (each in itself, ``language_names``; in the interface's language, ``language_label``)."""
     return {
         "lang": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "languages": current_app.config["LANGUAGES"],
         "language_names": LANGUAGE_NAMES,
+        "language_label": language_label,
     }

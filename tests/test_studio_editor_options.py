@@ -19,7 +19,8 @@ def test_adding_english_gives_every_text_its_english_field_and_lists_what_to_tra
     assert "Textes à traduire" in page and "Quel est votre âge ?" in text_of(page)
     assert "/blocs/age" in page  # each text leads to its field
     block = studio.page("blocs/age")
-    assert 'name="label.en"' in block and 'lang="en"' in block
+    assert 'name="label.en"' in block and 'lang="en"' in block  # the field's text is English
+    assert ">Anglais</label>" in block and ">English</label>" in studio.page("blocs/age?lang=en")
     assert studio.post("blocs/age", {"label.fr": "Quel est votre âge ?", "label.en": "How old are you?"}).status_code == 303
     assert studio.data()["steps"][0]["blocks"][0]["label"] == {"fr": "Quel est votre âge ?", "en": "How old are you?"}
     tasks = studio.page()

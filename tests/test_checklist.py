@@ -119,7 +119,8 @@ def test_texts_missing_in_a_language_are_to_look_at_again():
     data["languages"] = ["fr", "en"]
     result = review(data, today=TODAY)
     [note] = [reason for reason in result.notes if reason.task == checklist.LANGUAGES]
-    assert "(fr, en)" in note.message()
+    assert "pas encore traduits dans toutes les langues du service : " in note.message()
+    assert "(fr, en)" not in note.message()  # no language codes: the task's own line names them
 
 
 # --- tremplin validate --strict ----------------------------------------------------------

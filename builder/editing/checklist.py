@@ -70,8 +70,8 @@ register({
         "The answers are sent: check where they go and tell the person what happens next "
         "(the message after sending)."),
     "checklist.untranslated": (
-        "Des textes ne sont pas encore dans toutes les langues du service ({languages}) : {count}.",
-        "Texts not yet in every language of the service ({languages}): {count}."),
+        "Des textes ne sont pas encore traduits dans toutes les langues du service : {count}.",
+        "Texts not yet translated into every language of the service: {count}."),
     "checklist.warning": ("attention : {message}", "warning: {message}"),
 })
 

@@ -71,9 +71,10 @@ TEXTS = FieldSet(
             "help_hours": _l("Horaires d’ouverture"),
             "org_name": _l("Nom de l’organisation"),
             "confirmation": _l("Message affiché après l’envoi")})
-HELPS = {"summary": _l("En Markdown : **gras**, listes avec « - », liens [texte](https://…)."),
+HELPS = {"summary": _l("Mise en forme possible : **gras**, listes avec « - », liens [texte](https://…)."),
          "help_text": _l("Par exemple : Une question ? L’équipe vous répond."),
-         "confirmation": _l("En Markdown. Par exemple : Merci ! Nous vous rappelons sous 3 jours.")}
+         "confirmation": _l("Par exemple : Merci ! Nous vous rappelons sous 3 jours. "
+                            "Mise en forme possible : **gras**, listes avec « - », liens.")}
 # Plain values (not translated): form name → label, help.
 PLAIN = {"help_phone": (_l("Téléphone"), _l("Par exemple 01 23 45 67 89.")),
          "help_email": (_l("Adresse e-mail de contact"), _l("Par exemple contact@association.fr.")),

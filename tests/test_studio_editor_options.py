@@ -7,7 +7,7 @@ from __future__ import annotations
 from test_studio_editor import SERVICE, Studio, people, studio, text_of  # noqa: F401  (fixtures)
 
 from builder.db import get_db
-from builder.storage import accounts, workspace
+from builder.storage import accounts, services, workspace
 
 
 def test_adding_english_gives_every_text_its_english_field_and_lists_what_to_translate(studio: Studio):
@@ -120,3 +120,20 @@ def test_a_calculation_starts_from_an_answer_of_the_right_kind(studio: Studio):
     assert refused.status_code == 422
     assert "choisissez une question qui demande une date" in refused.get_data(as_text=True)
     assert "computed" not in studio.data()
+
+
+def test_a_contact_service_offline_or_short_of_a_language_is_said_before_publishing(people):
+    people.create()
+    people.create(SERVICE.replace("id: aide-permis", "id: rappel", 1).replace("title: Aide au permis",
+                                                                             "title: Être rappelé"), "rappel")
+    studio = people.studio("olga", "aide-permis")
+    studio.post("options", {"ask_only_needed": "oui", "contact_service": "rappel"})
+    offline = "Le service « Être rappelé », proposé pour être rappelé·e, n'est pas en ligne"
+    assert offline in text_of(studio.page())  # the task list says it, under « Qui aide les personnes »
+    page = studio.page("publier")
+    assert offline in text_of(page) and f'href="{studio.url("options")}"' in page  # a warning, linked
+    with people.app.app_context():
+        services.publish(get_db(), "rappel", workspace.get(get_db(), "rappel").yaml)
+    assert offline not in text_of(studio.page())
+    studio.post("langues", {"languages": "en"})
+    assert "« Être rappelé », proposé pour être rappelé·e, n'est pas dans toutes les langues" in text_of(studio.page())

@@ -11,12 +11,15 @@ task list where it is fixed:
   contact details or consent in a service that sends nothing (the person would fill
   them in for nobody);
 - **warned** (:data:`WARN`): a rule source checked longer ago than the delay (a setting,
-  365 days by default); a step asking several unrelated questions;
+  365 days by default); a step asking several unrelated questions; a contact service
+  (« Être rappelé·e ») that is not online, so that the result page would offer nothing;
 - **to look at again** (:data:`NOTE`, task list only): no example, answers sent without
-  a word on what happens next, texts missing in a language of the service.
+  a word on what happens next, texts missing in a language of the service, a contact
+  service missing one of them.
 
-The studio's publish page and ``tremplin validate --strict`` list the same reasons. No
-Flask here: the messages are in :mod:`builder.messages`, French and English.
+The studio's publish page and ``tremplin validate --strict`` list the same reasons, but
+for the contact service, which only the studio knows (``contact``: a :class:`ContactService`).
+No Flask here: the messages are in :mod:`builder.messages`, French and English.
 """
 
 from __future__ import annotations
@@ -72,6 +75,16 @@ register({
     "checklist.untranslated": (
         "Des textes ne sont pas encore traduits dans toutes les langues du service : {count}.",
         "Texts not yet translated into every language of the service: {count}."),
+    "checklist.contact_offline": (
+        "Le service « {title} », proposé pour être rappelé·e, n'est pas en ligne : la page de résultat "
+        "n'aura pas le bouton « Être rappelé·e ». Publiez-le, ou choisissez-en un autre (« Options du parcours »).",
+        "The service “{title}”, offered for a call back, is not online: the result page will not have the "
+        "“Ask for a call back” button. Publish it, or choose another one (“Path options”)."),
+    "checklist.contact_languages": (
+        "Le service « {title} », proposé pour être rappelé·e, n'est pas dans toutes les langues de celui-ci : "
+        "une personne qui lit ce service dans une autre langue y arrivera dans la langue de départ de « {title} ».",
+        "The service “{title}”, offered for a call back, is not in every language of this one: a person "
+        "reading this service in another language will find it in the first language of “{title}”."),
     "checklist.warning": ("attention : {message}", "warning: {message}"),
 })
 
@@ -126,6 +139,15 @@ class Task:
 
 
 @dataclass(frozen=True)
+class ContactService:
+    """The service a result page hands people to (``settings.contact_service``), as the
+    studio finds it: its title, and its languages when it is online (None when not)."""
+
+    title: str
+    languages: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
 class Review:
     """Every reason of a service, in the order of the task list."""
 
@@ -154,16 +176,17 @@ class Review:
 
 def review(data: Mapping, service: Service | None = None, personas: Iterable[Any] = (), *,
            problems: Iterable[Problem] = (), today: dt.date | None = None,
-           source_max_age_days: int = SOURCE_MAX_AGE_DAYS) -> Review:
+           source_max_age_days: int = SOURCE_MAX_AGE_DAYS, contact: ContactService | None = None) -> Review:
     """The reasons of the service ``data`` (compiled as ``service``, None while the file
-    has ``problems``; ``personas``: the results of its examples)."""
+    has ``problems``; ``personas``: the results of its examples; ``contact``: its contact
+    service, when it names one the studio found)."""
     today = today or dt.date.today()
     found = [Reason(REFUSE, task_of(problem.path), problem) for problem in problems]
     found += _help(data) + _placeholders(data) + _sending(data, service)
     if service is not None:
         found += _personas(service, personas) + _old_sources(service, today, source_max_age_days)
         found += _crowded_steps(data, service)
-    found += _examples(data) + _translations(data)
+    found += _examples(data) + _translations(data) + _contact(data, contact)
     order = {task: index for index, task in enumerate(TASKS)}
     return Review(tuple(sorted(found, key=lambda reason: order[reason.task])))
 
@@ -244,6 +267,19 @@ def _sending(data: Mapping, service: Service | None) -> list[Reason]:
     questions = ", ".join(_question_label(service, identifier) if service is not None else identifier
                           for _path, identifier in asked)
     return [Reason(REFUSE, SENDING, Problem("checklist.contact_not_sent", asked[0][0], questions=questions))]
+
+
+def _contact(data: Mapping, contact: ContactService | None) -> list[Reason]:
+    """A contact service that is not online, or that lacks a language of this service."""
+    if contact is None:
+        return []
+    path = ("settings", "contact_service")
+    if contact.languages is None:
+        return [Reason(WARN, HELP, Problem("checklist.contact_offline", path, title=contact.title))]
+    languages = [lang for lang in as_list(data.get("languages")) if isinstance(lang, str)] or ["fr"]
+    if any(lang not in contact.languages for lang in languages):
+        return [Reason(NOTE, LANGUAGES, Problem("checklist.contact_languages", path, title=contact.title))]
+    return []
 
 
 def recipients(data: Mapping) -> list[str]:

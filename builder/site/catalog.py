@@ -17,6 +17,7 @@ from builder.db import get_db
 from builder.format.loader import load_service, load_service_text
 from builder.format.model import Service
 from builder.storage import services as published
+from builder.storage import workspace
 
 _LOCK = threading.Lock()
 _COMPILED: dict[tuple[str, str, int], Service] = {}
@@ -33,16 +34,41 @@ class LiveService:
 
 def get_live_service(service_id: str) -> LiveService:
     """The live version of ``service_id``, or a 404 page."""
+    found = live_service(service_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def live_service(service_id: str) -> LiveService | None:
+    """The live version of ``service_id``, or None (never published, withdrawn, or not
+    the one file ``tremplin serve`` serves)."""
     served_file = current_app.config.get("SERVE_FILE")
     if served_file:
         service = _from_file(served_file)
-        if service.id != service_id:
-            abort(404)
-        return LiveService(service, 0)
+        return LiveService(service, 0) if service.id == service_id else None
     version = published.live_version(get_db(), service_id)
     if version is None:
-        abort(404)
+        return None
     return LiveService(_compiled(service_id, version), version)
+
+
+def same_organisation(service_id: str, other_id: str) -> bool:
+    """Whether both services belong to one organisation of the studio (or both to none,
+    as the examples a ``tremplin run`` publishes)."""
+    db = get_db()
+    mine, theirs = workspace.get(db, service_id), workspace.get(db, other_id)
+    return (mine and mine.org_id) == (theirs and theirs.org_id)
+
+
+def contact_service(service_id: str, target: str) -> Service | None:
+    """The live contact service ``target`` that ``service_id`` hands people to
+    (``settings.contact_service``): never another organisation's, which the answers
+    must not reach (a file may name any); None when it is not online."""
+    if not same_organisation(service_id, target):
+        return None
+    found = live_service(target)
+    return found.service if found else None
 
 
 def _compiled(service_id: str, version: int) -> Service:

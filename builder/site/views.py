@@ -7,15 +7,12 @@ from typing import Any
 from flask import abort, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import refresh
-from werkzeug.exceptions import NotFound
 
-from builder.db import get_db
 from builder.format.model import Service, Step
-from builder.site import assisted, bp, context, flow, journey, state
+from builder.site import assisted, bp, catalog, context, flow, journey, state
 from builder.site.catalog import get_live_service
 from builder.site.forms import posted_answers
 from builder.site.places import MiniSite
-from builder.storage import workspace
 
 
 @bp.url_value_preprocessor
@@ -138,25 +135,14 @@ def result() -> ResponseReturnValue:
 
 
 def _handoff(answers: dict[str, Any]) -> dict[str, Any] | None:
-    """The contact service of the same organisation, to be called back without retyping:
-    never another organisation's, which the answers must not reach (a file may name any)."""
+    """The contact service of the same organisation, to be called back without retyping
+    (:func:`builder.site.catalog.contact_service`)."""
     target = (g.service.data.get("settings") or {}).get("contact_service")
-    if not target or not _same_organisation(g.service.id, target):
-        return None
-    try:
-        contact = get_live_service(target).service
-    except NotFound:
+    contact = catalog.contact_service(g.service.id, target) if target else None
+    if contact is None:
         return None
     return {"url": url_for("site.begin", service_id=contact.id), "answers": _handoff_fields(contact, answers),
             "title": contact.text("title", g.lang)}
-
-
-def _same_organisation(service_id: str, other_id: str) -> bool:
-    """Whether both services belong to one organisation of the studio (or both to none,
-    as the examples a ``tremplin run`` publishes)."""
-    db = get_db()
-    mine, theirs = workspace.get(db, service_id), workspace.get(db, other_id)
-    return (mine and mine.org_id) == (theirs and theirs.org_id)
 
 
 def _handoff_fields(contact: Service, answers: dict[str, Any]) -> list[tuple[str, Any]]:

@@ -106,7 +106,7 @@ def publish(org_slug: str, service_id: str):
 def _publish_context(found: ServiceAccess) -> dict[str, Any]:
     """What the publish page shows: the reasons, linked; the changes in words; the diff."""
     analysis = analyse(found.copy)
-    result = service_review(analysis)
+    result = service_review(analysis, found.copy)
     live = published.get_published(get_db(), found.copy.service_id)
     slug, data = found.access.org.slug, analysis.data
     lines = {id(item.problem): item.line for item in analysis.problems}

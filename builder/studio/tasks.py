@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from builder.editing import checklist
 from builder.editing.analysis import Analysis
+from builder.editing.document import ServiceDocument
 from builder.editing.checklist import (
     CHANGED,
     DONE,
@@ -38,10 +39,16 @@ from builder.editing.checklist import (
     Task,
 )
 from builder.editing.locate import Where, anchor, as_list, where_of
+from builder.db import get_db
+from builder.format.loader import ServiceFileError
+from builder.format.model import localize
 from builder.messages import register, render
+from builder.site import catalog
 from builder.site.state import today
+from builder.storage import workspace
 from builder.storage.services import PublishedService
 from builder.storage.workspace import WorkingCopy
+from builder.studio.common import display_language
 
 TASK_LABELS = {QUESTIONS: _l("Questions"), OUTCOMES: _l("Résultats"), HELP: _l("Qui aide les personnes"),
                SENDING: _l("Où vont les réponses"), EXAMPLES: _l("Exemples de test"), LANGUAGES: _l("Langues"),
@@ -86,12 +93,39 @@ def online_state(copy: WorkingCopy, live: PublishedService | None) -> str:
     return LIVE if live.yaml == copy.yaml else CHANGED
 
 
-def service_review(analysis: Analysis) -> Review:
-    """The review of the revision ``analysis`` describes, today, with the delay after which a
-    rule source should be checked again (``SOURCE_MAX_AGE_DAYS``)."""
+def service_review(analysis: Analysis, copy: WorkingCopy) -> Review:
+    """The review of the revision ``analysis`` describes (of the working copy ``copy``),
+    today, with the delay after which a rule source should be checked again
+    (``SOURCE_MAX_AGE_DAYS``) and the contact service it names as it stands."""
     return checklist.review(analysis.data, analysis.service, analysis.personas,
                             problems=[item.problem for item in analysis.problems], today=today(),
-                            source_max_age_days=int(current_app.config["SOURCE_MAX_AGE_DAYS"]))
+                            source_max_age_days=int(current_app.config["SOURCE_MAX_AGE_DAYS"]),
+                            contact=contact_of(analysis.data, copy))
+
+
+def contact_of(data: dict, copy: WorkingCopy) -> checklist.ContactService | None:
+    """The contact service ``data`` names (``settings.contact_service``): online with its
+    languages, or not (None when it names none). Another organisation's is never online
+    for it (:func:`builder.site.catalog.contact_service`), and keeps its name unsaid."""
+    settings = data.get("settings")
+    target = settings.get("contact_service") if isinstance(settings, dict) else None
+    if not isinstance(target, str) or not target:
+        return None
+    live = catalog.contact_service(copy.service_id, target)
+    if live is not None:
+        return checklist.ContactService(live.text("title", display_language(live)), live.languages)
+    theirs = workspace.get(get_db(), target)
+    mine = theirs is not None and theirs.org_id == copy.org_id
+    return checklist.ContactService(_draft_title(theirs.yaml) or target if mine else target, None)
+
+
+def _draft_title(text: str) -> str:
+    """The title of a working copy in the studio's language, even while it has problems."""
+    try:
+        title = ServiceDocument.from_yaml(text).data.get("title")
+    except ServiceFileError:
+        return ""
+    return localize(title, str(get_locale() or "fr")) if isinstance(title, (str, dict)) else ""
 
 
 def task_list(org_slug: str, analysis: Analysis, result: Review, copy: WorkingCopy,
@@ -176,6 +210,8 @@ def place_url(org_slug: str, service_id: str, data: dict, path: tuple, line: int
         return url_for("studio_editor.settings", **args) + fragment
     if where.section in ("submission", "organisation"):
         return url_for("studio_editor.sending", **args)
+    if where.section == "settings":
+        return url_for("studio_editor.path_options", **args)
     return url_for("studio_publish.yaml_tab", **args) + (f"#ligne-{line}" if line else "")
 
 

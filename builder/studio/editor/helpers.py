@@ -241,7 +241,7 @@ def editor_context(found: ServiceAccess) -> dict[str, Any]:
     """What the editor's templates are drawn from."""
     analysis = analyse(found.copy)
     live = published.get_published(get_db(), found.copy.service_id)
-    result = service_review(analysis)
+    result = service_review(analysis, found.copy)
     return {"org": found.access.org, "copy": found.copy, "role": found.access.role,
             "can_edit": has_role(found.access.role, EDITOR), "analysis": analysis, "data": analysis.data,
             "live": live, "online": online_state(found.copy, live),

@@ -101,6 +101,28 @@ def test_the_compiled_catalog_matches_the_po_file():
     assert mo == po, "Run `pybabel compile -d builder/translations` (see docs/translations.md)."
 
 
+FR_PO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po"
+FR_MO = TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.mo"
+
+
+def test_every_plural_text_follows_french_rule_in_french(extracted):
+    french = catalog_pairs(read_catalog(FR_PO))
+    missing = [described(message) for message in extracted
+               if message.id and message.pluralizable and french.get(tuple(message.id)) != tuple(message.id)]
+    assert not missing, "Run `python scripts/french_plurals.py` (see docs/translations.md):\n" + "\n".join(missing)
+    assert catalog_pairs(read_catalog(FR_MO)) == french
+    assert read_catalog(FR_MO).plural_forms == "nplurals=2; plural=(n > 1);"
+
+
+def test_none_and_one_take_the_singular_in_french(app):
+    from flask_babel import force_locale, ngettext
+    with app.test_request_context(), force_locale("fr"):
+        said = [ngettext("%(num)d exemple.", "%(num)d exemples.", count) for count in (0, 1, 2)]
+    assert said == ["0 exemple.", "1 exemple.", "2 exemples."]
+    with app.test_request_context(), force_locale("en"):
+        assert ngettext("%(num)d exemple.", "%(num)d exemples.", 0) == "0 examples."
+
+
 def test_the_application_loads_the_english_catalog(app):
     from flask_babel import force_locale, gettext
     with app.test_request_context(), force_locale("en"):

@@ -46,6 +46,12 @@ def test_edit_an_outcome_title_amount_body_links_and_source(studio: Studio):
     assert "Faire la demande | https://example.org/demande" in page and 'value="01/09/2026"' in page
 
 
+def test_an_outcome_form_speaks_the_studio_s_language(studio: Studio):
+    assert "Gras avec **…**" in text_of(studio.page("resultats/aide-permis"))
+    english = text_of(studio.page("resultats/aide-permis?lang=en"))
+    assert "Bold with **…**" in english and "Gras" not in english
+
+
 def test_an_outcome_form_with_mistakes_keeps_what_was_typed(studio: Studio):
     before = studio.copy().revision
     response = studio.post("resultats/aide-permis", {"title": "", "links": "un lien sans adresse",

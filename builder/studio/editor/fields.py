@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any, Mapping
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from blocks.base import Param
@@ -46,8 +47,10 @@ class FieldSet:
         return self.params
 
     def fields(self, item: Mapping, languages: tuple[str, ...]) -> list[FieldSpec]:
-        """The form's fields, filled from ``item``, with the studio's labels."""
-        return [replace(spec, label=self.labels[spec.name]) for spec in param_fields(self, item, languages)]
+        """The form's fields, filled from ``item``, with the studio's labels and helps in
+        the studio's language."""
+        lang = str(get_locale() or "fr")
+        return [replace(spec, label=self.labels[spec.name]) for spec in param_fields(self, item, languages, lang)]
 
     def read(self, formdata: Mapping, item: Mapping, languages: tuple[str, ...]) -> dict:
         """The new values from what was posted (raises Problems, one per field)."""

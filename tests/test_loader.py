@@ -128,6 +128,29 @@ def test_cycle_between_computed_values():
     assert any("boucle" in message and "age" in message and "bonus" in message for _, message in problems)
 
 
+@pytest.mark.parametrize("computed, condition, what, column", [
+    ("  total: (age or 0) * 12\n", "total > 5", "un oui ou non", 2),  # « or » gives true or false
+    ("  total: age + statut\n", "total > 5", "un texte", 7),           # the answer to a choice
+    ("  total: age * 2\n", 'total + "1" > 5', "un texte", 9),
+    ("  total: age * 2\n", "-date_naissance < 0", "une date", 2),
+    ("  total: age * 2\n", "(total > 5) / 2", "un oui ou non", 2),
+])
+def test_a_calculation_on_what_is_never_a_number_is_located(computed, condition, what, column):
+    text = replaced("  age: years_since(date_naissance)\n", "  age: years_since(date_naissance)\n" + computed)
+    text = text.replace("        - age >= 18\n", f"        - {condition}\n")
+    [(line, message)] = problems_of(text)
+    assert "Un calcul (+ - * /) porte ici sur " + what in message and f"(colonne {column})" in message
+    wrong = computed if "statut" in computed or " or " in computed else f"        - {condition}\n"
+    assert line == text[:text.index(wrong)].count("\n") + 1  # the line of the computed value, or of the leaf
+
+
+def test_calculations_on_numbers_and_unknown_kinds_load():
+    text = replaced("  age: years_since(date_naissance)\n",
+                    "  age: years_since(date_naissance)\n  double: age * 2 - count([1, 2]) / 2\n"
+                    "  moitie: -double / 2\n")
+    assert load_service_text(text.replace("        - age >= 18\n", "        - moitie + age > 0\n"))
+
+
 def test_computed_labels_give_a_value_its_words_and_name_only_computed_values():
     labelled = replaced("  age: years_since(date_naissance)\n",
                         "  age: years_since(date_naissance)\ncomputed_labels:\n  age: {fr: Votre âge aujourd’hui}\n")

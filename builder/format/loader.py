@@ -126,6 +126,8 @@ class _Compiler:
         steps = self._step_blocks()
         self._check_ids(steps)
         order = self._check_references(steps)
+        if not self.problems:
+            self._check_calculations(steps, order)
         questions = {block.params.get("id") for _, blocks in steps for block in blocks if block.is_question}
         outcome_ids = {o.get("id") for o in self._list("outcomes") if isinstance(o, dict)}
         refs.check_personas(self.data.get("tests"), questions, outcome_ids, self.problems)
@@ -195,6 +197,15 @@ class _Compiler:
         if cycle:
             self.problems.append(refs.cycle_problem(cycle, self._path_of_name(cycle[0], steps)))
         return order
+
+    def _check_calculations(self, steps: list[tuple[dict, list[CheckedBlock]]], order: list[str]) -> None:
+        """Calculations on what can never be a number (every expression reads well by now)."""
+        roots = {leaf.path: leaf.expression.root for condition in self.conditions.values()
+                 for leaf in condition.leaves() if hasattr(leaf, "expression")}
+        answer_types = {block.params.get("id"): block.type.answer_type for _, blocks in steps for block in blocks
+                        if block.is_question}
+        computed = self.data.get("computed") if isinstance(self.data.get("computed"), dict) else {}
+        refs.check_calculations(roots, computed, order, answer_types, self.problems)
 
     def _step_dependencies(self, step: dict, path: tuple, known: set, content: set, dependencies: dict) -> str | None:
         if step.get("show_if") is None:

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 from builder.messages import Problem, Suggestion, register
 from builder.rules.expressions import parse
+from builder.rules.kinds import ANSWER_KINDS, kind_of, not_numbers
 
 register({
     "demarche_unknown_question": (
@@ -36,10 +37,38 @@ register({
     "handoff_unknown_question": ("« {name} » n'est pas une question de ce service : elle ne peut pas être "
                                  "transmise.{hint}",
                                  "\"{name}\" is not a question of this service: it cannot be passed on.{hint}"),
+    "calculation_not_number": (
+        "Un calcul (+ - * /) porte ici sur {what_fr}, pas sur un nombre : son résultat serait toujours vide.",
+        "A calculation (+ - * /) here works on {what_en}, not a number: its result would always be empty."),
     "condition_bad_leaf": ("Une condition doit être une expression entre guillemets, ou « all: », « any: » "
                            "ou « not: ».",
                            "A condition must be a quoted expression, or \"all:\", \"any:\" or \"not:\"."),
 })
+
+
+# What a calculation was given instead of a number, by kind (see builder.rules.kinds).
+_KIND_WORDS = {"boolean": ("un oui ou non (une condition, vraie ou fausse)", "a yes or no (a condition, true or false)"),
+               "text": ("un texte", "a text"), "date": ("une date", "a date"), "list": ("une liste", "a list")}
+
+
+def check_calculations(roots: dict[tuple, Any], computed: dict[str, Any], order: list[str],
+                       answer_types: dict[str, str | None], problems: list[Problem]) -> None:
+    """Report every calculation on what can never be a number (:mod:`builder.rules.kinds`):
+    ``roots`` are the parsed leaves of the conditions by path, ``computed`` the computed
+    values' sources, ``order`` the order they are worked out in, ``answer_types`` the
+    questions' ``answer_type``."""
+    kinds = {name: ANSWER_KINDS.get(answer_type or "") for name, answer_type in answer_types.items()}
+    roots = dict(roots)
+    for name in order:
+        if name in computed:
+            root = parse(str(computed[name])).root
+            roots[("computed", name)] = root
+            kinds[name] = kind_of(root, kinds)
+    for path, root in roots.items():
+        for node, kind in not_numbers(root, kinds):
+            what_fr, what_en = _KIND_WORDS[kind]
+            problems.append(Problem("calculation_not_number", path, column=node.column, what_fr=what_fr,
+                                    what_en=what_en))
 
 
 def condition_leaves(data: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from builder.format.model import localize
 from builder.rules import nodes
 from builder.rules.clauses import Group, Test, clauses
 from builder.rules.in_words_phrases import phrases
@@ -58,10 +59,12 @@ class Question:
 
 @dataclass(frozen=True)
 class Glossary:
-    """The words of a service: its questions by id, and its computed values' expressions."""
+    """The words of a service: its questions by id, its computed values' expressions, and
+    the words the file gives some of them (``computed_labels``: « Revenu annuel »)."""
 
     questions: Mapping[str, Question] = field(default_factory=dict)
     computed: Mapping[str, nodes.Node] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
 
 
 # A date question that speaks to the person (« Votre date de naissance »), in any of the
@@ -75,7 +78,9 @@ def glossary_of(service: Any, lang: str = "fr") -> Glossary:
                                 block.type.answer_type, _answer_text(block, lang))
                  for name, block in service.questions.items()}
     computed = {name: item.expression.root for name, item in service.computed.items()}
-    return Glossary(questions, computed)
+    labels = {name: localize(item.label, lang, service.languages) for name, item in service.computed.items()
+              if item.label}
+    return Glossary(questions, computed, labels)
 
 
 def _answer_text(block: Any, lang: str) -> Callable[[Any], str]:
@@ -225,7 +230,7 @@ def _join(parts: list[str], comma: str, last: str) -> str:
 class Subject:
     """What a clause is about, and how it is said: a question (by its label), a person's
     age (« vous avez … ans »), someone else's age, a count of ticked boxes, a computed
-    value (described), or any other expression."""
+    value (described, or by the name the file gives it), or any other expression."""
 
     kind: str
     name: str = ""
@@ -249,6 +254,9 @@ class Subject:
             if expression is None:
                 return cls("missing", quoted(node.name, lang))  # a name a draft no longer has
             age = cls._age(expression, glossary, lang)
+            label = glossary.labels.get(node.name)
+            if age is None and label:  # named by the file: said by its name, not worked out
+                return cls("named", quoted(label, lang), node=expression)
             return age or cls("computed", node=expression)
         if isinstance(node, nodes.Call) and node.function in TERRITORIES and isinstance(node.children[0], nodes.Name):
             question = glossary.questions.get(node.children[0].name)
@@ -325,7 +333,7 @@ class Subject:
         """The subject as a noun phrase (« la réponse à « … » », « l'âge d'après « … » »)."""
         if self.kind == "question":
             return writer.words["answer_to"].format(self.name)
-        if self.kind == "age":
+        if self.kind in ("age", "named"):
             return self.name
         if self.kind == "count":
             return writer.words["count_of"].format(self.name)

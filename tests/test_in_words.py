@@ -128,6 +128,16 @@ def test_english_words(service, condition, expected):
     assert words(service, condition, "en") == expected
 
 
+def test_a_computed_value_the_file_names_is_said_by_its_name():
+    named = load_service_text(SERVICE.replace("  jeune: age", "  annuel: revenus * 12\n  jeune: age") +
+                              "computed_labels:\n  annuel: {fr: Revenu annuel, en: Yearly income}\n  age: Âge\n")
+    assert words(named, "annuel < 12000") == "si « Revenu annuel » vaut moins de 12\u00a0000"
+    assert words(named, "annuel / foyer < 800") == \
+        "si « Revenu annuel » divisé par (la réponse à « Combien d'enfants ? » plus 1) vaut moins de 800"
+    assert words(named, "annuel < 12000", "en") == "if “Yearly income” is less than 12,000"
+    assert words(named, "age >= 18") == "si vous avez 18\u00a0ans ou plus"  # an age stays the person's
+
+
 def test_a_condition_that_always_holds_needs_no_words():
     assert always(None) and always(parse_condition(True)) and always(parse_condition("true"))
     assert not always(parse_condition("age >= 18")) and not always(parse_condition(False))

@@ -106,7 +106,7 @@ tremplin: 1
 id: bilingue
 title: {fr: Aide au transport, en: Travel grant}
 languages: [fr, en]
-help: {phone: "01 23 45 67 89", text: {fr: Appelez-nous., en: Call us.}}
+help: {phone: "01 23 45 67 89", text: {fr: Appelez-nous., en: Call us.}, appointment_url: "https://rdv.example/"}
 steps:
   - id: vous
     blocks:
@@ -117,6 +117,12 @@ steps:
         id: km
         label: {fr: Combien de kilomètres ?, en: How many kilometres?}
         show_if: not boursier
+outcomes:
+  - id: aide
+    title: {fr: L'aide, en: The grant}
+    when: km > 10
+    links: [{label: {fr: Demander, en: Apply}, url: "https://aide.example/"}]
+    source: {url: "https://loi.example/", checked: 2026-09-01}
 """
 
 
@@ -130,6 +136,9 @@ def test_the_paper_speaks_the_services_other_language(tmp_path):
     assert flat("Only answer if you answered “No” to “Do you have a grant?”.") in text
     assert "How many kilometres?" in text and "Need help?" in text and "Call us." in text
     assert "Répondez" not in text and "Avez-vous" not in text
+    # English typography: no space before a colon
+    assert "Apply: https://aide.example/" in text and "checked on 01/09/2026: official text" in text
+    assert "Book an appointment: https://rdv.example/" in text and " :" not in text
 
 
 def test_the_cli_writes_the_html_page_and_warns_about_an_address_only_this_computer_reaches(tmp_path):

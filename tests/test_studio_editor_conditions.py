@@ -106,6 +106,17 @@ def test_without_javascript_the_text_is_checked_on_save(studio: Studio):
     assert studio.copy().revision == before
 
 
+def test_a_calculation_on_a_choice_s_answer_is_refused_where_it_is_written(studio: Studio):
+    before = studio.copy().revision
+    response = studio.post("etapes/permis/condition", text("age + statut > 20"))
+    assert response.status_code == 422
+    page = text_of(response.get_data(as_text=True))
+    assert "Un calcul (+ - * /) porte ici sur un texte, pas sur un nombre" in page and "colonne 7" in page
+    assert studio.copy().revision == before
+    checked = studio.post("condition/verifier", {"expression": "(age > 3) * 2 > 1"}).get_data(as_text=True)
+    assert "porte ici sur un oui ou non" in text_of(checked)
+
+
 def test_as_one_types_the_check_answers_with_the_message_and_its_column(studio: Studio):
     response = studio.post("condition/verifier", {"expression": "age >= 18 et statut"})
     body = response.get_data(as_text=True)

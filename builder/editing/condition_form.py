@@ -29,6 +29,7 @@ from builder.editing.conditions import (
 )
 from builder.editing.locate import entries
 from builder.messages import Problem, register
+from builder.rules.kinds import ANSWER_KINDS
 
 MAX_ROWS = 40
 
@@ -168,7 +169,7 @@ def to_text(state: ConditionForm, known: Mapping[str, Subject]) -> ConditionForm
     return replace(checked, mode="text", expression=condition_to_text(built) if built is not None else "")
 
 
-def to_rows(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set, set],
+def to_rows(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set, set, dict],
             lang: str = "fr") -> ConditionForm:
     """The expression shown as rows again, when rows can show it."""
     if not state.expression.strip():
@@ -182,7 +183,7 @@ def to_rows(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set
 
 # --- the condition to save --------------------------------------------------------------
 
-def build(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set, set] = (set(), set()),
+def build(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set, set, dict] = (set(), set(), {}),
           required: bool = False, lang: str = "fr") -> tuple[Any, ConditionForm]:
     """``(condition, form)``: the condition to save (None for none), and the form with a
     message next to each mistake (then the condition is not to be saved)."""
@@ -203,7 +204,7 @@ def build(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set, 
     return (rows_to_condition(rows, state.group) if not state.has_errors else None), state
 
 
-def _build_text(state: ConditionForm, names: tuple[set, set], required: bool, lang: str) -> tuple[Any, ConditionForm]:
+def _build_text(state: ConditionForm, names: tuple[set, set, dict], required: bool, lang: str) -> tuple[Any, ConditionForm]:
     text = state.expression.strip()
     if not text:
         errors = [(None, Problem("editing.condition_required").message(lang))] if required else []
@@ -228,14 +229,15 @@ def _asks_nothing(type_name: Any) -> bool:
     return isinstance(type_name, str) and type_name in REGISTRY and not REGISTRY.get(type_name).is_question
 
 
-def expression_names(data: dict) -> tuple[set, set]:
-    """The names an expression may use, and those of blocks that ask nothing (content:
-    they have no value)."""
+def expression_names(data: dict) -> tuple[set, set, dict]:
+    """The names an expression may use, those of blocks that ask nothing (content: they
+    have no value), and the kinds of the names' values (:mod:`builder.rules.kinds`)."""
     content = set()
     for _, _, _, entry in entries(data):
         for block in expanded_blocks(entry):
             if _asks_nothing(block.get("type")) and isinstance(block.get("id"), str):
                 content.add(block["id"])
-    return set(subjects(data)), content
+    found = subjects(data)
+    return set(found), content, {name: ANSWER_KINDS.get(subject.kind) for name, subject in found.items()}
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from builder.format import references  # noqa: F401  (registers « unknown_name »…)
+from typing import Mapping
+
+from builder.format.references import calculation_problems  # also registers « unknown_name »…
 from builder.messages import Problem, Suggestion
 from builder.rules.expressions import parse
 from builder.rules.nodes import AND, ATOM, NOT, OR
@@ -18,11 +20,12 @@ from builder.rules.nodes import AND, ATOM, NOT, OR
 _GROUP_LEVEL = {"all": AND, "any": OR}
 
 
-def check_expression(text: str, known_names: Iterable[str],
-                     content_names: Iterable[str] = ()) -> list[Problem]:
+def check_expression(text: str, known_names: Iterable[str], content_names: Iterable[str] = (),
+                     kinds: Mapping[str, str | None] | None = None) -> list[Problem]:
     """Every problem of the expression ``text`` (empty when it is fine), each a
     :class:`~builder.messages.Problem` whose ``column`` (from 1) points at the mistake and
-    whose ``message(lang)`` says what to write instead."""
+    whose ``message(lang)`` says what to write instead; with the ``kinds`` of the names,
+    a calculation on what can never be a number too (as the loader finds it)."""
     try:
         expression = parse(text)
     except Problem as problem:
@@ -35,6 +38,8 @@ def check_expression(text: str, known_names: Iterable[str],
         elif name not in known:
             problems.append(Problem("unknown_name", column=column, name=name,
                                     hint=Suggestion.among(name, known)))
+    if not problems and kinds is not None:
+        problems = calculation_problems(expression.root, dict(kinds))
     return problems
 
 

@@ -13,6 +13,8 @@ from typing import Any, Mapping
 from builder.messages import Problem
 from builder.rules import nodes
 from builder.rules.expressions import parse
+from builder.rules.kinds import kind_of
+from builder.rules.values import BOOLEAN, DATE, NUMBER, TEXT
 
 _OPERATORS = {"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 _FLIPPED = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -52,16 +54,10 @@ def expression_kind(source: Any, kinds: Mapping[str, str]) -> str:
     root = parse_root(source)
     if isinstance(root, nodes.Name):
         return kinds.get(root.name, "")
-    if isinstance(root, nodes.Const) and not isinstance(root.value, bool):
-        return "number" if isinstance(root.value, (int, float)) else "string"
-    if isinstance(root, (nodes.Arithmetic, nodes.Negative)):
-        return "number"
-    if isinstance(root, nodes.Call):
-        return {"years_since": "number", "count": "number", "answered": "boolean", "today": "date",
-                "departement": "string", "region": "string", "epci": "string"}[root.function]
-    if isinstance(root, (nodes.Compare, nodes.Chain, nodes.Logic, nodes.Not, nodes.Const)):
-        return "boolean"
-    return ""
+    return _ROW_KINDS.get(kind_of(root, {}) or "", "") if root is not None else ""
+
+
+_ROW_KINDS = {NUMBER: "number", TEXT: "string", BOOLEAN: "boolean", DATE: "date"}
 
 
 # --- the shapes -----------------------------------------------------------------------

@@ -65,10 +65,14 @@ def check_calculations(roots: dict[tuple, Any], computed: dict[str, Any], order:
             roots[("computed", name)] = root
             kinds[name] = kind_of(root, kinds)
     for path, root in roots.items():
-        for node, kind in not_numbers(root, kinds):
-            what_fr, what_en = _KIND_WORDS[kind]
-            problems.append(Problem("calculation_not_number", path, column=node.column, what_fr=what_fr,
-                                    what_en=what_en))
+        problems += calculation_problems(root, kinds, path)
+
+
+def calculation_problems(root: Any, kinds: dict[str, str | None], path: tuple = ()) -> list[Problem]:
+    """One problem per side of a calculation under ``root`` that can never be a number
+    (``kinds``: the kinds of the names, :data:`builder.rules.kinds.ANSWER_KINDS`' values)."""
+    return [Problem("calculation_not_number", path, column=node.column, what_fr=_KIND_WORDS[kind][0],
+                    what_en=_KIND_WORDS[kind][1]) for node, kind in not_numbers(root, kinds)]
 
 
 def condition_leaves(data: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:

@@ -11,7 +11,7 @@ from tables import rows
 
 from builder import mail
 from builder.db import get_db
-from builder.storage import accounts, utcnow
+from builder.storage import account_links, accounts, utcnow
 from builder.storage.accounts import EDITOR, OWNER, READER
 
 PASSWORD = "une phrase assez longue"
@@ -87,31 +87,31 @@ def test_an_organisation_always_keeps_an_owner(app):
 def test_an_invitation_works_once_before_it_expires_and_never_demotes(app):
     camille, dominique = make_user(app), make_user(app, "dominique@example.org", "Dominique")
     org = make_org(app, camille)
-    token, invitation = in_db(app, accounts.create_invitation, org.id, EDITOR,
+    token, invitation = in_db(app, account_links.create_invitation, org.id, EDITOR,
                               created_by=camille.id)
     with app.app_context():
         assert token not in str(list(rows(get_db(), "invitations")))  # only its hash is kept
-    assert in_db(app, accounts.accept_invitation, token, dominique.id).id == invitation.id
-    assert in_db(app, accounts.accept_invitation, token, dominique.id) is None
+    assert in_db(app, account_links.accept_invitation, token, dominique.id).id == invitation.id
+    assert in_db(app, account_links.accept_invitation, token, dominique.id) is None
     assert in_db(app, accounts.role_of, dominique.id, org.id) == EDITOR
-    later, _ = in_db(app, accounts.create_invitation, org.id, READER, created_by=camille.id)
-    in_db(app, accounts.accept_invitation, later, dominique.id)
+    later, _ = in_db(app, account_links.create_invitation, org.id, READER, created_by=camille.id)
+    in_db(app, account_links.accept_invitation, later, dominique.id)
     assert in_db(app, accounts.role_of, dominique.id, org.id) == EDITOR
-    old, _ = in_db(app, accounts.create_invitation, org.id, READER, created_by=camille.id,
+    old, _ = in_db(app, account_links.create_invitation, org.id, READER, created_by=camille.id,
                    now=utcnow() - dt.timedelta(days=8))
-    assert in_db(app, accounts.get_invitation, old) is None
+    assert in_db(app, account_links.get_invitation, old) is None
 
 
 def test_a_reset_token_lasts_an_hour_works_once_and_retires_older_ones(app):
     camille = make_user(app)
     t0 = utcnow()
-    older = in_db(app, accounts.create_password_reset, camille.id, now=t0)
-    token = in_db(app, accounts.create_password_reset, camille.id, now=t0)
+    older = in_db(app, account_links.create_password_reset, camille.id, now=t0)
+    token = in_db(app, account_links.create_password_reset, camille.id, now=t0)
     late = t0 + dt.timedelta(minutes=61)
-    assert in_db(app, accounts.reset_password, token, "nouveau mot de passe", now=late) is None
-    assert in_db(app, accounts.reset_password, token, "nouveau mot de passe", now=t0) == camille
-    assert in_db(app, accounts.reset_password, token, "encore un autre mot", now=t0) is None
-    assert in_db(app, accounts.password_reset_user, older, now=t0) is None
+    assert in_db(app, account_links.reset_password, token, "nouveau mot de passe", now=late) is None
+    assert in_db(app, account_links.reset_password, token, "nouveau mot de passe", now=t0) == camille
+    assert in_db(app, account_links.reset_password, token, "encore un autre mot", now=t0) is None
+    assert in_db(app, account_links.password_reset_user, older, now=t0) is None
     assert in_db(app, accounts.authenticate, camille.email, "nouveau mot de passe") == camille
 
 
@@ -249,7 +249,7 @@ def test_the_forgotten_password_page_does_not_tell_who_has_an_account(mail_app, 
 
 def test_an_expired_reset_link_explains_what_to_do(client, app):
     user = make_user(app)
-    token = in_db(app, accounts.create_password_reset, user.id,
+    token = in_db(app, account_links.create_password_reset, user.id,
                   now=utcnow() - dt.timedelta(hours=2))
     response = client.get(f"/compte/nouveau-mot-de-passe/{token}")
     assert response.status_code == 404
@@ -370,19 +370,19 @@ def test_removing_a_member_asks_first(client, app):
 def test_owners_can_cancel_an_invitation(client, app):
     camille = make_user(app)
     org = make_org(app, camille)
-    token, invitation = in_db(app, accounts.create_invitation, org.id, READER,
+    token, invitation = in_db(app, account_links.create_invitation, org.id, READER,
                               created_by=camille.id)
     sign_in(client, camille)
     client.post(f"/studio/o/{org.slug}/invitations/{invitation.id}/annuler")
-    assert in_db(app, accounts.get_invitation, token) is None
+    assert in_db(app, account_links.get_invitation, token) is None
 
 
 def test_every_studio_page_has_one_h1_and_labelled_fields(client, app):
     camille, dominique = make_user(app), make_user(app, "dominique@example.org", "Dominique")
     org = make_org(app, camille)
     in_db(app, accounts.add_member, org.id, dominique.id, READER)
-    token, _ = in_db(app, accounts.create_invitation, org.id, READER, created_by=camille.id)
-    reset = in_db(app, accounts.create_password_reset, camille.id)
+    token, _ = in_db(app, account_links.create_invitation, org.id, READER, created_by=camille.id)
+    reset = in_db(app, account_links.create_password_reset, camille.id)
     anonymous = ["/compte/inscription", "/compte/connexion", "/compte/mot-de-passe-oublie",
                  f"/compte/nouveau-mot-de-passe/{reset}", f"/studio/invitation/{token}"]
     pages = [client.get(url).text for url in anonymous]

@@ -30,7 +30,7 @@ from builder.db import get_db
 from builder.editing.locate import entries
 from builder.format.loader import load_service
 from builder.serving import EXAMPLES, publish_files
-from builder.storage import accounts, drafts, submissions, workspace
+from builder.storage import account_links, accounts, drafts, submissions, workspace
 from builder.storage.accounts import READER
 from seeding import PASSWORD, owner_and_reader
 
@@ -98,8 +98,8 @@ def _seed(app) -> dict[str, list[str]]:
         for path in sorted(EXAMPLES.glob("*.yaml")):
             workspace.create(db, org.id, path.stem, path.read_text(encoding="utf-8"), user_id=olga.id)
         workspace.create(db, org.id, "vide", NO_OUTCOMES, user_id=olga.id)
-        invitation_token, invitation = accounts.create_invitation(db, org.id, READER, created_by=olga.id)
-        reset_token = accounts.create_password_reset(db, rita.id)
+        invitation_token, invitation = account_links.create_invitation(db, org.id, READER, created_by=olga.id)
+        reset_token = account_links.create_password_reset(db, rita.id)
         sent = submissions.record(db, "rappel-benevole", {"sujet": "benevolat"}, "graine", service_version=1)
         draft = drafts.save_draft(db, "aides-jeunes", {"situation": "etudiant"})
     publish_files(app, sorted(EXAMPLES.glob("*.yaml")))

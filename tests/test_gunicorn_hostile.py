@@ -24,7 +24,7 @@ import pytest
 from builder.app import create_app
 from builder.db import get_db
 from builder.serving import EXAMPLES
-from builder.storage import accounts, services, workspace
+from builder.storage import account_links, services, workspace
 from mailserver import free_port
 from seeding import PASSWORD, owner_and_reader
 from test_number_bounds import SERVICE
@@ -104,7 +104,7 @@ def _seed(instance: Path) -> dict:
         workspace.create(db, org.id, "vide", NO_OUTCOMES)
         workspace.create(db, org.id, "avis", (EXAMPLES / "avis.yaml").read_text(encoding="utf-8"))
         services.publish(db, "calcul", CALCUL)
-        reset = accounts.create_password_reset(db, olga.id)
+        reset = account_links.create_password_reset(db, olga.id)
     return {"slug": org.slug, "reset": reset, "database": app.config["DATABASE"]}
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from builder.db import get_db
-from builder.storage import accounts
+from builder.storage import account_links, accounts
 
 pytestmark = pytest.mark.both_engines
 
@@ -69,7 +69,7 @@ def test_a_password_reset_ends_every_session(app):
     user = make_user(app)
     _, cookie = signed_in(app)
     with app.app_context():
-        token = accounts.create_password_reset(get_db(), user.id)
+        token = account_links.create_password_reset(get_db(), user.id)
     stranger = app.test_client()
     response = stranger.post(f"/compte/nouveau-mot-de-passe/{token}",
                              data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})

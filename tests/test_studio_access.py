@@ -25,7 +25,7 @@ from builder.db import get_db
 from builder.serving import EXAMPLES
 from builder.storage import services as published, workspace
 from builder.storage import submissions
-from builder.storage import accounts
+from builder.storage import account_links, accounts
 from builder.storage.accounts import EDITOR, HELPER, OWNER, READER
 from builder.studio.access import login_required
 
@@ -80,7 +80,7 @@ class World:
             accounts.add_member(db, self.org.id, people["rita"].id, READER)
             accounts.add_member(db, self.org.id, people["hana"].id, HELPER)
             accounts.create_organisation(db, "Club d’Oscar", people["oscar"].id)
-            self.invitation_token, invitation = accounts.create_invitation(db, self.org.id, OWNER,
+            self.invitation_token, invitation = account_links.create_invitation(db, self.org.id, OWNER,
                                                                            created_by=people["olga"].id)
             service_text = (EXAMPLES / "avis.yaml").read_text(encoding="utf-8")
             workspace.create(db, self.org.id, "avis", service_text)
@@ -102,7 +102,7 @@ class World:
         with app.app_context():
             db = get_db()
             return ([(m.user.id, m.role) for m in accounts.members(db, self.org.id)],
-                    [i.id for i in accounts.pending_invitations(db, self.org.id)],
+                    [i.id for i in account_links.pending_invitations(db, self.org.id)],
                     count(db, "organisations"),
                     [(c.service_id, c.revision, c.archived_at) for c in workspace.for_org(db, self.org.id)],
                     [(v.service_id, v.version) for v in published.versions(db, "avis")],

@@ -1,5 +1,5 @@
-"""Accounts of the studio: users, organisations, members and their roles, invitations,
-password resets.
+"""Accounts of the studio: users, organisations, members and their roles (the links
+sent by mail, invitations and password resets, are :mod:`builder.storage.account_links`).
 
 - A user signs in with an e-mail address, unique whatever its case (it is stored in
   lower case), and a password kept only as a Werkzeug hash (scrypt).
@@ -12,10 +12,6 @@ password resets.
   sign-in. Ending an account's sessions (:func:`end_sessions`: signing out, « Se
   déconnecter partout », a new password) adds one to it, so that every cookie signed
   before no longer opens the studio, on every server sharing this database.
-- An invitation is a link carrying a random token, for one role, valid
-  :data:`INVITATION_TTL`, used once. A password reset is the same for one user,
-  valid :data:`RESET_TTL`. Only a SHA-256 of each token is stored: a copy of the
-  database does not hand out working links.
 
 Functions that write several rows do it atomically, joining the caller's transaction
 when there is one (a savepoint), so that a mail can be put in the outbox together.
@@ -26,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import hashlib
 import secrets
 from typing import Any, Mapping, TypeVar
 
@@ -36,13 +31,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from builder import slugs
-from builder.storage import as_utc, iso, parse_iso
+from builder.storage import iso, parse_iso
 from builder.storage.database import Database, Prepared, atomic, metadata
 
 READER, HELPER, EDITOR, OWNER = "reader", "helper", "editor", "owner"
 ROLES = (READER, HELPER, EDITOR, OWNER)  # least to most: each role may do what those before it do
-INVITATION_TTL = dt.timedelta(days=7)
-RESET_TTL = dt.timedelta(hours=1)
 _SLUG_MAX = 40
 Record = TypeVar("Record")
 
@@ -90,20 +83,6 @@ class Member:
     role: str
 
 
-@dataclasses.dataclass(frozen=True)
-class Invitation:
-    """An invitation to join ``org_id`` as ``role`` (the token itself is not kept)."""
-
-    id: int
-    org_id: int
-    role: str
-    email: str | None
-    created_by: int | None
-    created_at: dt.datetime
-    expires_at: dt.datetime
-    used_at: dt.datetime | None
-
-
 # -- Schema ------------------------------------------------------------------------------
 
 users = Table(
@@ -129,30 +108,12 @@ memberships = Table(
     PrimaryKeyConstraint("org_id", "user_id"),
     Index("idx_memberships_user_id", "user_id"),
 )
-invitations = Table(
-    "invitations", metadata,
-    Column("id", Integer, primary_key=True), Column("token_hash", Text, nullable=False),
-    Column("org_id", Integer, ForeignKey("organisations.id"), nullable=False),
-    Column("role", Text, nullable=False), Column("email", Text), Column("created_by", Integer),
-    Column("created_at", Text, nullable=False), Column("expires_at", Text, nullable=False),
-    Column("used_at", Text), Column("used_by", Integer),
-    Index("idx_invitations_token_hash", "token_hash", unique=True),
-    Index("idx_invitations_org_id", "org_id"),
-)
-password_resets = Table(
-    "password_resets", metadata,
-    Column("token_hash", Text, primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
-    Column("created_at", Text, nullable=False), Column("expires_at", Text, nullable=False),
-    Column("used_at", Text),
-    Index("idx_password_resets_user_id", "user_id"),
-)
 _USER_COLUMNS = [users.c.id, users.c.email, users.c.name, users.c.created_at, users.c.session_generation]
 # the user of every studio request (the session generation is checked against it)
 _USER_BY_ID = Prepared(select(*_USER_COLUMNS).where(users.c.id == bindparam("id")))
 
 
-def _load(cls: type[Record], row: Mapping[str, Any]) -> Record:
+def load_record(cls: type[Record], row: Mapping[str, Any]) -> Record:
     """A record from its row: the columns it has, times parsed."""
     values = {field.name: row[field.name] for field in dataclasses.fields(cls)}
     return cls(**{key: parse_iso(value) if key.endswith("_at") else value
@@ -177,13 +138,13 @@ def create_user(db: Database, email: str, name: str, password: str, *,
             user_id = db.execute(users.insert(), row).inserted_primary_key[0]
     except IntegrityError as error:
         raise EmailTaken(row["email"]) from error
-    return _load(User, {**row, "id": user_id})
+    return load_record(User, {**row, "id": user_id})
 
 
 def get_user(db: Database, user_id: int) -> User | None:
     """The user with this id, if any (read on every studio request: a precompiled statement)."""
     row = _USER_BY_ID.first(db, id=user_id)
-    return _load(User, row) if row else None
+    return load_record(User, row) if row else None
 
 
 def get_user_by_email(db: Database, email: str) -> User | None:
@@ -201,7 +162,7 @@ def authenticate(db: Database, email: str, password: str) -> User | None:
     if row is None:
         check_password_hash(_decoy_hash(), password)
         return None
-    return _load(User, row) if check_password_hash(row["password_hash"], password) else None
+    return load_record(User, row) if check_password_hash(row["password_hash"], password) else None
 
 
 def change_password(db: Database, user_id: int, current: str, new: str) -> int | None:
@@ -232,7 +193,7 @@ def _decoy_hash() -> str:
 
 def _first_user(db: Database, where: Any) -> User | None:
     row = db.execute(select(*_USER_COLUMNS).where(where).limit(1)).mappings().first()
-    return _load(User, row) if row else None
+    return load_record(User, row) if row else None
 
 
 # -- Organisations -----------------------------------------------------------------------
@@ -255,7 +216,7 @@ def create_organisation(db: Database, name: str, owner_id: int, *, time_zone: st
         org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
         db.execute(memberships.insert(), {"org_id": org_id, "user_id": owner_id, "role": OWNER,
                                           "created_at": iso(now)})
-    return _load(Organisation, {**row, "id": org_id})
+    return load_record(Organisation, {**row, "id": org_id})
 
 
 def create_bare_organisation(db: Database, slug: str, *, name: str | None = None,
@@ -267,7 +228,7 @@ def create_bare_organisation(db: Database, slug: str, *, name: str | None = None
     row = {"slug": slug, "name": name or slug, "created_at": iso(now), "time_zone": None}
     with atomic(db):
         org_id = db.execute(organisations.insert(), row).inserted_primary_key[0]
-    return _load(Organisation, {**row, "id": org_id})
+    return load_record(Organisation, {**row, "id": org_id})
 
 
 def _free_slug(db: Database, base: str) -> str:
@@ -299,12 +260,12 @@ def organisations_of(db: Database, user_id: int) -> list[tuple[Organisation, str
         select(organisations, memberships.c.role).join(memberships, memberships.c.org_id == organisations.c.id)
         .where(memberships.c.user_id == user_id)
         .order_by(func.lower(organisations.c.name), organisations.c.id)).mappings()
-    return [(_load(Organisation, row), row["role"]) for row in rows]
+    return [(load_record(Organisation, row), row["role"]) for row in rows]
 
 
 def _first_organisation(db: Database, where: Any) -> Organisation | None:
     row = db.execute(select(organisations).where(where).limit(1)).mappings().first()
-    return _load(Organisation, row) if row else None
+    return load_record(Organisation, row) if row else None
 
 
 # -- Members and roles -------------------------------------------------------------------
@@ -327,7 +288,7 @@ def members(db: Database, org_id: int) -> list[Member]:
     rows = db.execute(
         select(*_USER_COLUMNS, memberships.c.role).join(users, users.c.id == memberships.c.user_id)
         .where(memberships.c.org_id == org_id).order_by(rank, func.lower(users.c.name), users.c.id)).mappings()
-    return [Member(user=_load(User, row), role=row["role"]) for row in rows]
+    return [Member(user=load_record(User, row), role=row["role"]) for row in rows]
 
 
 def add_member(db: Database, org_id: int, user_id: int, role: str, *,
@@ -336,7 +297,7 @@ def add_member(db: Database, org_id: int, user_id: int, role: str, *,
 
     A member keeps a higher role they already have: joining never demotes anyone.
     """
-    _check_role(role)
+    check_role(role)
     with atomic(db):
         current = role_of(db, user_id, org_id)
         if current is None:
@@ -354,7 +315,7 @@ def change_role(db: Database, org_id: int, user_id: int, role: str) -> bool:
 
     :class:`LastOwner` when that would demote the organisation's only owner.
     """
-    _check_role(role)
+    check_role(role)
     return _change_membership(db, org_id, user_id, role)
 
 
@@ -392,110 +353,7 @@ def _keep_an_owner(db: Database, org_id: int) -> None:
         raise LastOwner(f"organisation {org_id} would have no owner")
 
 
-def _check_role(role: str) -> None:
+def check_role(role: str) -> None:
+    """Refuse a role that is not one of :data:`ROLES`."""
     if role not in ROLES:
         raise ValueError(f"unknown role: {role!r}")
-
-
-# -- Invitations -------------------------------------------------------------------------
-
-def create_invitation(db: Database, org_id: int, role: str, *, created_by: int | None,
-                      email: str | None = None,
-                      now: dt.datetime | None = None) -> tuple[str, Invitation]:
-    """A new invitation to ``org_id`` as ``role``: its token (for the link) and itself."""
-    _check_role(role)
-    now = as_utc(now)
-    token = secrets.token_urlsafe(32)
-    row = {"token_hash": _digest(token), "org_id": org_id, "role": role,
-           "email": normalize_email(email) if email else None, "created_by": created_by,
-           "created_at": iso(now), "expires_at": iso(now + INVITATION_TTL),
-           "used_at": None, "used_by": None}
-    invitation_id = db.execute(invitations.insert(), row).inserted_primary_key[0]
-    return token, _load(Invitation, {**row, "id": invitation_id})
-
-
-def get_invitation(db: Database, token: str, *, now: dt.datetime | None = None
-                   ) -> Invitation | None:
-    """The invitation of this token if it can still be accepted (unused, not expired)."""
-    row = db.execute(select(invitations).where(
-        invitations.c.token_hash == _digest(token), invitations.c.used_at.is_(None),
-        invitations.c.expires_at > iso(now))).mappings().first()
-    return _load(Invitation, row) if row else None
-
-
-def accept_invitation(db: Database, token: str, user_id: int, *,
-                      now: dt.datetime | None = None) -> Invitation | None:
-    """Make ``user_id`` a member as the invitation says, and use it up.
-
-    None when the token is unknown, used or expired. An invitation works once.
-    """
-    with atomic(db):
-        invitation = get_invitation(db, token, now=now)
-        if invitation is None:
-            return None
-        db.execute(update(invitations).where(invitations.c.id == invitation.id)
-                   .values(used_at=iso(now), used_by=user_id))
-        add_member(db, invitation.org_id, user_id, invitation.role, now=now)
-    return invitation
-
-
-def pending_invitations(db: Database, org_id: int, *, now: dt.datetime | None = None
-                        ) -> list[Invitation]:
-    """The invitations to ``org_id`` that can still be accepted, newest first."""
-    rows = db.execute(select(invitations).where(
-        invitations.c.org_id == org_id, invitations.c.used_at.is_(None), invitations.c.expires_at > iso(now))
-        .order_by(invitations.c.id.desc())).mappings()
-    return [_load(Invitation, row) for row in rows]
-
-
-def revoke_invitation(db: Database, org_id: int, invitation_id: int) -> bool:
-    """Cancel an unused invitation of ``org_id``; False if there was none."""
-    cursor = db.execute(delete(invitations).where(
-        invitations.c.id == invitation_id, invitations.c.org_id == org_id, invitations.c.used_at.is_(None)))
-    return cursor.rowcount > 0
-
-
-# -- Password resets ---------------------------------------------------------------------
-
-def create_password_reset(db: Database, user_id: int, *,
-                          now: dt.datetime | None = None) -> str:
-    """A new token letting ``user_id`` choose a password within :data:`RESET_TTL`."""
-    now = as_utc(now)
-    token = secrets.token_urlsafe(32)
-    db.execute(password_resets.insert(), {
-        "token_hash": _digest(token), "user_id": user_id, "created_at": iso(now),
-        "expires_at": iso(now + RESET_TTL), "used_at": None})
-    return token
-
-
-def password_reset_user(db: Database, token: str, *, now: dt.datetime | None = None
-                        ) -> User | None:
-    """The user a reset token is for, if it is unused and not expired."""
-    user_id = db.execute(select(password_resets.c.user_id).where(
-        password_resets.c.token_hash == _digest(token), password_resets.c.used_at.is_(None),
-        password_resets.c.expires_at > iso(now))).scalar()
-    return get_user(db, user_id) if user_id is not None else None
-
-
-def reset_password(db: Database, token: str, password: str, *,
-                   now: dt.datetime | None = None) -> User | None:
-    """Set a new password with a reset token; None if the token cannot be used.
-
-    Every reset token of that user is used up, so that older mails stop working too,
-    and every session of theirs ends.
-    """
-    password_hash = generate_password_hash(password)  # slow: outside the transaction
-    with atomic(db):
-        user = password_reset_user(db, token, now=now)
-        if user is None:
-            return None
-        db.execute(update(users).where(users.c.id == user.id).values(password_hash=password_hash))
-        db.execute(update(password_resets).where(password_resets.c.user_id == user.id,
-                                                 password_resets.c.used_at.is_(None)).values(used_at=iso(now)))
-        end_sessions(db, user.id)
-    return user
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-

@@ -27,6 +27,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from builder.storage import (  # noqa: F401  (each defines its tables on the metadata)
+    account_links,
     accounts,
     drafts,
     events,

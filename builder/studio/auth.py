@@ -34,7 +34,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Regexp
 from builder import mail, security
 from builder.addresses import external_url
 from builder.db import get_db, transaction
-from builder.storage import accounts
+from builder.storage import account_links, accounts
 from builder.studio import access
 from builder.studio.common import EMAIL_PATTERN, strip
 
@@ -217,12 +217,12 @@ def forgot_password():
 def reset_password(token: str):
     """Choose a new password with the link received by mail (once, within the hour)."""
     db = get_db()
-    user = accounts.password_reset_user(db, token)
+    user = account_links.password_reset_user(db, token)
     if user is None:
         return render_template("studio/reset_invalid.html"), 404
     form = NewPasswordForm()
     if form.validate_on_submit():
-        if accounts.reset_password(db, token, form.password.data) is None:
+        if account_links.reset_password(db, token, form.password.data) is None:
             return render_template("studio/reset_invalid.html"), 404
         access.forget_session()  # the account's sessions have all ended with the reset
         flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
@@ -239,7 +239,7 @@ def send_reset_link(email: str) -> None:
     if user is None:
         return
     with transaction(db):
-        token = accounts.create_password_reset(db, user.id)
+        token = account_links.create_password_reset(db, user.id)
         mail.enqueue(db, reset_message(user, token))
     mail.deliver_after_response()
 

@@ -37,7 +37,7 @@ except ImportError:  # WTForms before 3.3 takes (value, label) pairs
 from builder import mail
 from builder.addresses import external_url
 from builder.db import get_db, transaction
-from builder.storage import accounts, outbox
+from builder.storage import account_links, accounts, outbox
 from builder.storage.accounts import EDITOR, OWNER, READER
 from builder.studio import access
 from builder.studio.access import login_required, require_org
@@ -61,7 +61,7 @@ TIME_ZONES = [
 def roles_context() -> dict:
     """What the roles allow, and how long an invitation lasts, for this blueprint's pages."""
     return {"roles": access.ROLE_ORDER, "role_descriptions": access.ROLE_DESCRIPTIONS,
-            "invitation_days": accounts.INVITATION_TTL.days, "role_abilities": access.ROLE_ABILITIES}
+            "invitation_days": account_links.INVITATION_TTL.days, "role_abilities": access.ROLE_ABILITIES}
 
 
 def time_zone_field() -> SelectField:
@@ -151,7 +151,7 @@ def members(org_slug: str):
     """Who belongs to the organisation, with their roles (owners manage them here)."""
     org, role = require_org(org_slug, READER)
     db = get_db()
-    pending = accounts.pending_invitations(db, org.id) if role == OWNER else []
+    pending = account_links.pending_invitations(db, org.id) if role == OWNER else []
     return render_template("studio/members.html", org=org, role=role,
                            members=accounts.members(db, org.id), invitations=pending,
                            form=ConfirmForm())
@@ -219,7 +219,7 @@ def revoke_invitation(org_slug: str, invitation_id: int):
     """Cancel an invitation nobody has used yet (owners only)."""
     org = require_org(org_slug, OWNER).org
     if ConfirmForm().validate_on_submit():
-        found = accounts.revoke_invitation(get_db(), org.id, invitation_id)
+        found = account_links.revoke_invitation(get_db(), org.id, invitation_id)
         _flash_done(found, _("L’invitation est annulée : son lien ne marche plus."))
     return redirect(url_for("orgs.members", org_slug=org.slug))
 
@@ -229,7 +229,7 @@ def accept_invitation(token: str):
     """Join an organisation with an invitation link. Someone signed out is told what the
     link is and asked to sign in or sign up first (a POST goes to the sign-in page)."""
     db = get_db()
-    invitation = accounts.get_invitation(db, token)
+    invitation = account_links.get_invitation(db, token)
     if invitation is None:
         return render_template("studio/invitation_invalid.html"), 404
     org = accounts.get_organisation(db, invitation.org_id)
@@ -240,7 +240,7 @@ def accept_invitation(token: str):
                                next=url_for("orgs.accept_invitation", token=token))
     form = ConfirmForm()
     if form.validate_on_submit():
-        if accounts.accept_invitation(db, token, access.current_user().id) is None:
+        if account_links.accept_invitation(db, token, access.current_user().id) is None:
             return render_template("studio/invitation_invalid.html"), 404
         flash(_("Vous avez rejoint « %(name)s ».", name=org.name), "success")
         return redirect(url_for("orgs.members", org_slug=org.slug))
@@ -259,7 +259,7 @@ def _create_invitation(org: accounts.Organisation, role: str, email: str | None
     inviter = access.current_user()
     mailed = bool(email) and bool(current_app.config["MAIL_SERVER"])
     with transaction(db):
-        token, _invitation = accounts.create_invitation(db, org.id, role, created_by=inviter.id,
+        token, _invitation = account_links.create_invitation(db, org.id, role, created_by=inviter.id,
                                                         email=email)
         link = external_url("orgs.accept_invitation", token=token)
         outbox_id = mail.enqueue(db, invitation_message(email, org, role, link, inviter)) if mailed else None
@@ -290,7 +290,7 @@ def invitation_message(to: str, org: accounts.Organisation, role: str, link: str
           " « %(role)s » : vous pourrez %(abilities)s.", inviter=inviter.name, org=org.name,
           role=access.ROLE_LABELS[role], abilities=access.ROLE_ABILITIES[role]),
         _("Pour accepter, ouvrez ce lien dans les %(days)d jours, puis connectez-vous ou"
-          " créez votre compte :", days=accounts.INVITATION_TTL.days),
+          " créez votre compte :", days=account_links.INVITATION_TTL.days),
         link,
     ])
     subject = _("Invitation à rejoindre « %(org)s » sur Tremplin", org=org.name)

@@ -5,7 +5,8 @@
 19
 """
 
-from blocks.base import COMMON_PARAMS, BlockType, Example, Param
+from blocks.base import BlockType
+from blocks.params import COMMON_PARAMS, Example, Param
 from blocks.registry import REGISTRY, DuplicateBlockType, Registry
 import blocks.types  # noqa: E402,F401  (registers the built-in types)
 

@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from blocks.base import ID_PATTERN
+from blocks.params import ID_PATTERN
 from builder.messages import Problem, Suggestion, register
 
 LIBRARY_DIR = Path(__file__).parent / "library"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from blocks import REGISTRY
-from blocks.base import ID_PATTERN
+from blocks.params import ID_PATTERN
 from blocks.library import check_use, expand_use, library_blocks, library_names
 from builder.messages import Problem
 

@@ -10,7 +10,8 @@ from wtforms.fields import BooleanField, RadioField, SelectField, SelectMultiple
 
 from wtforms.fields.choices import SelectChoice
 
-from blocks.base import BlockType, Example, Param
+from blocks.base import BlockType
+from blocks.params import Example, Param
 from builder.format.model import localize
 from builder.messages import Problem, register, render
 

@@ -15,7 +15,8 @@ from typing import Any, Mapping
 from wtforms.fields import StringField
 from wtforms.utils import unset_value
 
-from blocks.base import BlockType, Example
+from blocks.base import BlockType
+from blocks.params import Example
 from builder import communes
 from builder.messages import Problem, register, render
 

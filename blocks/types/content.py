@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-from blocks.base import BlockType, Example, Param, common_param
+from blocks.base import BlockType
+from blocks.params import Example, Param, common_param
 from builder.format.model import localize
 from builder.messages import Problem, register
 

@@ -8,7 +8,8 @@ from typing import Any, Mapping
 
 from wtforms.fields import StringField
 
-from blocks.base import BlockType, Example, Param, is_date_bound
+from blocks.base import BlockType
+from blocks.params import Example, Param, is_date_bound
 from blocks.types.text import autocomplete_param
 from builder.format.model import localize
 from builder.messages import Problem, register, render

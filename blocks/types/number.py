@@ -10,7 +10,8 @@ from typing import Any, Mapping
 
 from wtforms.fields import StringField
 
-from blocks.base import BlockType, Example, Param
+from blocks.base import BlockType
+from blocks.params import Example, Param
 from builder import numbers
 from builder.format.model import localize
 from builder.messages import Problem, register

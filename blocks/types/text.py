@@ -8,7 +8,8 @@ from typing import Any, Mapping
 
 from wtforms.fields import EmailField, StringField, TelField, TextAreaField
 
-from blocks.base import BlockType, Example, Param
+from blocks.base import BlockType
+from blocks.params import Example, Param
 from builder import patterns
 from builder.format.model import localize
 from builder.messages import Problem, register

@@ -8,7 +8,8 @@ import re
 from typing import Any, Mapping
 
 from blocks import REGISTRY
-from blocks.base import ID_PATTERN, BlockType
+from blocks.base import BlockType
+from blocks.params import ID_PATTERN
 from blocks.library import USE_KEYS, library_blocks, library_names
 from builder.editing.edits import (
     check_ids_free,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from blocks.base import BlockType, Param
+from blocks.base import BlockType
+from blocks.params import Param
 
 # Folded under « Options avancées »: what a first-time author never needs.
 ADVANCED = frozenset({"id", "pattern", "pattern_message", "autocomplete", "step"})

@@ -30,7 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from blocks.base import BlockType, Param
+from blocks.base import BlockType
+from blocks.params import Param
 from blocks.library import library_blocks
 from blocks.types.choice import parse_bool
 from blocks.types.date import parse_date

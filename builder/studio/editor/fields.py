@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from blocks.base import Param
+from blocks.params import Param
 from blocks.types.date import parse_date
 from builder.editing.forms import FieldSpec, form_to_params, param_fields
 from builder.format.model import localize

@@ -18,7 +18,7 @@ from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from blocks.base import Param
+from blocks.params import Param
 from builder.editing import operations as ops
 from builder.editing.checklist import contact_questions, recipients
 from builder.editing.conditions import subjects

@@ -197,6 +197,7 @@ def _quotient(t: Translator, condition: dict, line: int) -> str:
     name = "quotient_familial_mensuel" if condition.get("period") == "month" else "quotient_familial"
     divider = " / 12" if name.endswith("mensuel") else ""
     t.questions.computed[name] = f"{income} / {parts}{divider}"
+    t.questions.computed_labels[name] = "Quotient familial par mois" if divider else "Quotient familial"
     return _compare(name, condition)
 
 

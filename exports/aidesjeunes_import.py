@@ -171,6 +171,8 @@ class _Import:
         }
         if self.questions.computed:
             data["computed"] = dict(self.questions.computed)
+        if self.questions.computed_labels:
+            data["computed_labels"] = dict(self.questions.computed_labels)
         data["steps"] = [{"id": "page-" + block["id"].replace("_", "-"), "blocks": [block]} for block in blocks] or \
             [{"id": "presentation", "blocks": [{"type": "content", "id": "sans_condition",
                                                   "body": render("aj.no_question", "fr")}]}]

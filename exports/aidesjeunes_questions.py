@@ -104,6 +104,7 @@ class Questions:
     def __init__(self) -> None:
         self.needed: dict[str, dict[str, Any]] = {}
         self.computed: dict[str, str] = {}
+        self.computed_labels: dict[str, str] = {}  # their words for people (format 1's computed_labels)
 
     def need(self, identifier: str) -> str:
         """Ask the catalogue's question ``identifier`` (and what it depends on); its id."""

@@ -48,6 +48,11 @@ def test_several_benefits_make_one_simulator_that_validates(result, service):
     assert "tremplin: 1" in result.text and "Importé d'Aides Jeunes" in result.text
 
 
+def test_a_computed_quotient_is_named_in_words_for_people(service):
+    named = {name: computed.label for name, computed in service.computed.items() if "quotient" in name}
+    assert named and set(named.values()) <= {"Quotient familial", "Quotient familial par mois"}
+
+
 def test_each_file_alone_validates_and_its_personas_pass():
     for path in FILES:
         alone = load_service_text(imported([path]).text, path.name)

@@ -8,7 +8,7 @@ as its own translation, under French's rule (``plural=(n > 1)``).
 
     python scripts/french_plurals.py      # after extracting (docs/translations.md)
 
-tests/test_french_plurals.py fails when a plural text is missing here.
+tests/test_i18n.py fails when a plural text is missing here.
 """
 
 from __future__ import annotations

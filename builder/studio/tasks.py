@@ -17,9 +17,9 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from builder.db import get_db
 from builder.editing import checklist
 from builder.editing.analysis import Analysis
-from builder.editing.document import ServiceDocument
 from builder.editing.checklist import (
     CHANGED,
     DONE,
@@ -38,8 +38,8 @@ from builder.editing.checklist import (
     Review,
     Task,
 )
+from builder.editing.document import ServiceDocument
 from builder.editing.locate import Where, anchor, as_list, where_of
-from builder.db import get_db
 from builder.format.loader import ServiceFileError
 from builder.format.model import localize
 from builder.messages import register, render

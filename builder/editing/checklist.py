@@ -77,7 +77,8 @@ register({
         "Texts not yet translated into every language of the service: {count}."),
     "checklist.contact_offline": (
         "Le service « {title} », proposé pour être rappelé·e, n'est pas en ligne : la page de résultat "
-        "n'aura pas le bouton « Être rappelé·e ». Publiez-le, ou choisissez-en un autre (« Options du parcours »).",
+        "n'aura pas le bouton « Être rappelé·e ». Publiez-le, ou choisissez-en un autre "
+        "(« Options du parcours »).",
         "The service “{title}”, offered for a call back, is not online: the result page will not have the "
         "“Ask for a call back” button. Publish it, or choose another one (“Path options”)."),
     "checklist.contact_languages": (

@@ -204,7 +204,8 @@ def build(state: ConditionForm, known: Mapping[str, Subject], names: tuple[set, 
     return (rows_to_condition(rows, state.group) if not state.has_errors else None), state
 
 
-def _build_text(state: ConditionForm, names: tuple[set, set, dict], required: bool, lang: str) -> tuple[Any, ConditionForm]:
+def _build_text(state: ConditionForm, names: tuple[set, set, dict], required: bool,
+                lang: str) -> tuple[Any, ConditionForm]:
     text = state.expression.strip()
     if not text:
         errors = [(None, Problem("editing.condition_required").message(lang))] if required else []

@@ -8,9 +8,7 @@ person who switches from rows (or from a tree written by hand) to the text mode.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
-
-from typing import Mapping
+from typing import Any, Iterable, Mapping
 
 from builder.format.references import calculation_problems  # also registers « unknown_name »…
 from builder.messages import Problem, Suggestion

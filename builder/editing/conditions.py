@@ -107,8 +107,8 @@ OPERATORS: dict[str, tuple[Operator, ...]] = {
     "options": _ops(("contains", "contient", "text"), ("lacks", "ne contient pas", "text"), *_FILLED),
     # In words, not signs: « Âge » [au moins] [18] reads as a sentence.
     "number": _ops(("eq", "est égal à", "number"), ("ne", "n'est pas égal à", "number"),
-                   ("lt", "moins de", "number"), ("le", "au plus", "number"), ("gt", "plus de", "number"), ("ge", "au moins", "number"),
-                   ("between", "entre", "range"), *_FILLED),
+                   ("lt", "moins de", "number"), ("le", "au plus", "number"), ("gt", "plus de", "number"),
+                   ("ge", "au moins", "number"), ("between", "entre", "range"), *_FILLED),
     "boolean": _ops(("yes", "oui", "none"), ("no", "non", "none")),
     "date": _ops(("before", "avant le", "date"), ("after", "après le", "date"),
                  ("age_ge", "âge : au moins (ans)", "years"), ("age_lt", "âge : moins de (ans)", "years"),

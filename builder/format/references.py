@@ -47,7 +47,8 @@ register({
 
 
 # What a calculation was given instead of a number, by kind (see builder.rules.kinds).
-_KIND_WORDS = {"boolean": ("un oui ou non (une condition, vraie ou fausse)", "a yes or no (a condition, true or false)"),
+_KIND_WORDS = {"boolean": ("un oui ou non (une condition, vraie ou fausse)",
+                           "a yes or no (a condition, true or false)"),
                "text": ("un texte", "a text"), "date": ("une date", "a date"), "list": ("une liste", "a list")}
 
 

@@ -116,7 +116,7 @@ def contact_of(data: dict, copy: WorkingCopy) -> checklist.ContactService | None
         return checklist.ContactService(live.text("title", display_language(live)), live.languages)
     theirs = workspace.get(get_db(), target)
     mine = theirs is not None and theirs.org_id == copy.org_id
-    return checklist.ContactService(_draft_title(theirs.yaml) or target if mine else target, None)
+    return checklist.ContactService((_draft_title(theirs.yaml) or target) if mine else target, None)
 
 
 def _draft_title(text: str) -> str:
